@@ -1,0 +1,123 @@
+/* Root, render targets and viewports.
+ *
+ * The Root owns the render system (the CPU rasterizer by default: no display, no
+ * GPU, no environment variables), the resource managers, the scene managers, the
+ * render targets and the worker threads. Destroying it destroys all of them.
+ * A Root may be used by one thread at a time. */
+#ifndef KILN_RENDER_H
+#define KILN_RENDER_H
+
+#include "core.h"
+#include "maths.h"
+#include "pixel.h"
+#include "resource.h"
+#include "scene.h"
+
+typedef struct kiln_root kiln_root;
+typedef struct kiln_render_target kiln_render_target;
+typedef struct kiln_viewport kiln_viewport;
+
+typedef enum kiln_render_system_type {
+    KILN_RENDER_SYSTEM_SOFTWARE = 0 /* the CPU rasterizer, the default */
+} kiln_render_system_type;
+
+/* Zero means default in every field. */
+typedef struct kiln_root_desc {
+    uint32_t num_threads;                  /* worker threads; 0: one per core */
+    kiln_render_system_type render_system; /* KILN_RENDER_SYSTEM_SOFTWARE */
+} kiln_root_desc;
+
+/* Zero means default in every field. */
+typedef struct kiln_render_texture_desc {
+    kiln_pixel_format format; /* KILN_PF_UNKNOWN: KILN_PF_BYTE_RGBA */
+} kiln_render_texture_desc;
+
+/* Zero means default in every field; sizes are fractions of the target. */
+typedef struct kiln_viewport_desc {
+    int32_t z_order; /* viewports draw in increasing z-order */
+    float left;
+    float top;
+    float width;  /* 0: 1 - left */
+    float height; /* 0: 1 - top */
+} kiln_viewport_desc;
+
+/* desc may be NULL. The caller owns *out: destroy it with kiln_root_destroy. */
+KILN_API kiln_result kiln_root_create(const kiln_root_desc *desc, kiln_root **out);
+
+/* Destroys the root and everything it owns. Accepts NULL. */
+KILN_API void kiln_root_destroy(kiln_root *self);
+
+KILN_API uint32_t kiln_root_get_num_threads(const kiln_root *self);
+
+/* "Software Rasterizer" for the CPU render system. */
+KILN_API const char *kiln_root_get_render_system_name(const kiln_root *self);
+
+/* The managers (borrowed; they live as long as the root). */
+KILN_API kiln_texture_manager *kiln_root_get_texture_manager(kiln_root *self);
+KILN_API kiln_material_manager *kiln_root_get_material_manager(kiln_root *self);
+
+/* A new scene manager owned by the root (borrowed). */
+KILN_API kiln_result kiln_root_create_scene_manager(kiln_root *self, kiln_scene_manager **out);
+
+/* An offscreen colour + depth target owned by the root (borrowed). desc may be
+ * NULL. Fails on a zero or too large size, a taken name, or a format that cannot
+ * be rendered to (depth formats). */
+KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char *name,
+                                                     uint32_t width, uint32_t height,
+                                                     const kiln_render_texture_desc *desc,
+                                                     kiln_render_target **out);
+KILN_API kiln_result kiln_root_get_render_target(kiln_root *self, const char *name,
+                                                 kiln_render_target **out);
+
+/* Updates every render target. */
+KILN_API kiln_result kiln_root_render_one_frame(kiln_root *self);
+
+KILN_API const char *kiln_render_target_get_name(const kiln_render_target *self);
+KILN_API uint32_t kiln_render_target_get_width(const kiln_render_target *self);
+KILN_API uint32_t kiln_render_target_get_height(const kiln_render_target *self);
+KILN_API kiln_pixel_format kiln_render_target_get_format(const kiln_render_target *self);
+
+/* Frames rendered into this target so far. */
+KILN_API uint64_t kiln_render_target_get_frame_count(const kiln_render_target *self);
+
+/* A viewport of camera onto this target (borrowed; it lives as long as the
+ * target). desc may be NULL. Sets the camera's auto aspect ratio from the
+ * viewport's size. Fails if the z-order is taken on this target. */
+KILN_API kiln_result kiln_render_target_add_viewport(kiln_render_target *self, kiln_camera *camera,
+                                                     const kiln_viewport_desc *desc,
+                                                     kiln_viewport **out);
+KILN_API uint32_t kiln_render_target_get_num_viewports(const kiln_render_target *self);
+KILN_API kiln_result kiln_render_target_get_viewport(const kiln_render_target *self, uint32_t index,
+                                                     kiln_viewport **out);
+
+/* Renders every viewport of the target, in z-order. */
+KILN_API kiln_result kiln_render_target_update(kiln_render_target *self);
+
+/* Copies the pixels of src (a box inside the target) into dst, converting to dst's
+ * format and pitches. Fails if src leaves the target, if dst's extent is smaller
+ * than src, or if dst's format is a depth format. */
+KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_target *self,
+                                                                const kiln_box *src,
+                                                                kiln_pixelbox *dst);
+
+/* Writes the target as a PNG file (8-bit RGB, or RGBA for formats with alpha). */
+KILN_API kiln_result kiln_render_target_write_contents_to_file(kiln_render_target *self,
+                                                               const char *path);
+
+KILN_API kiln_colour kiln_viewport_get_background_colour(const kiln_viewport *self);
+KILN_API void kiln_viewport_set_background_colour(kiln_viewport *self, const kiln_colour *colour);
+KILN_API bool kiln_viewport_get_clear_every_frame(const kiln_viewport *self);
+KILN_API void kiln_viewport_set_clear_every_frame(kiln_viewport *self, bool clear);
+
+/* The camera (the caller owns the reference in *out) and its replacement. */
+KILN_API kiln_result kiln_viewport_get_camera(const kiln_viewport *self, kiln_camera **out);
+KILN_API kiln_result kiln_viewport_set_camera(kiln_viewport *self, kiln_camera *camera);
+KILN_API int32_t kiln_viewport_get_z_order(const kiln_viewport *self);
+
+/* The viewport's rectangle in pixels. */
+KILN_API int32_t kiln_viewport_get_actual_left(const kiln_viewport *self);
+KILN_API int32_t kiln_viewport_get_actual_top(const kiln_viewport *self);
+KILN_API int32_t kiln_viewport_get_actual_width(const kiln_viewport *self);
+KILN_API int32_t kiln_viewport_get_actual_height(const kiln_viewport *self);
+
+#endif

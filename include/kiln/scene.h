@@ -1,0 +1,158 @@
+/* The scene graph: SceneManager, SceneNode, and the movable objects attached to
+ * nodes (Camera, Rectangle2D).
+ *
+ * A scene manager belongs to the Root that created it; its nodes belong to it.
+ * Movable objects are reference counted: a node holds a reference to each object
+ * attached to it, a scene manager to each camera it created, and every call that
+ * hands a movable object out through an out-parameter gives the caller a
+ * reference of its own. A scene may be changed by one thread at a time, and not
+ * while it is being rendered. */
+#ifndef KILN_SCENE_H
+#define KILN_SCENE_H
+
+#include "core.h"
+#include "maths.h"
+#include "resource.h"
+
+typedef struct kiln_scene_manager kiln_scene_manager;
+typedef struct kiln_scene_node kiln_scene_node;
+typedef struct kiln_movable_object kiln_movable_object;
+typedef struct kiln_camera kiln_camera;
+typedef struct kiln_rectangle2d kiln_rectangle2d;
+
+typedef enum kiln_projection_type {
+    KILN_PT_ORTHOGRAPHIC = 0,
+    KILN_PT_PERSPECTIVE = 1
+} kiln_projection_type;
+
+/* ---- scene manager ---- */
+
+/* The root of the node tree (borrowed). */
+KILN_API kiln_scene_node *kiln_scene_manager_get_root_scene_node(kiln_scene_manager *self);
+
+/* A camera named `name`, registered with the scene and not yet attached to a node
+ * (a detached camera sits at the origin looking down -Z). Fails if the name is
+ * taken. The caller owns the reference in *out. */
+KILN_API kiln_result kiln_scene_manager_create_camera(kiln_scene_manager *self, const char *name,
+                                                      kiln_camera **out);
+KILN_API kiln_result kiln_scene_manager_get_camera(kiln_scene_manager *self, const char *name,
+                                                   kiln_camera **out);
+KILN_API bool kiln_scene_manager_has_camera(const kiln_scene_manager *self, const char *name);
+
+KILN_API kiln_colour kiln_scene_manager_get_ambient_light(const kiln_scene_manager *self);
+KILN_API void kiln_scene_manager_set_ambient_light(kiln_scene_manager *self,
+                                                   const kiln_colour *colour);
+
+/* ---- scene nodes ---- */
+
+/* A new child node at the parent's origin. The node belongs to the scene manager
+ * (borrowed). */
+KILN_API kiln_result kiln_scene_node_create_child_scene_node(kiln_scene_node *self,
+                                                             kiln_scene_node **out);
+
+/* Attaches a movable object (the node takes a reference). Fails if the object is
+ * already attached to a node. */
+KILN_API kiln_result kiln_scene_node_attach_object(kiln_scene_node *self,
+                                                   kiln_movable_object *object);
+
+/* Detaches an object attached to this node; fails if it is not attached here. */
+KILN_API kiln_result kiln_scene_node_detach_object(kiln_scene_node *self,
+                                                   kiln_movable_object *object);
+
+KILN_API uint32_t kiln_scene_node_get_num_attached_objects(const kiln_scene_node *self);
+
+/* The caller owns the reference in *out. */
+KILN_API kiln_result kiln_scene_node_get_attached_object(const kiln_scene_node *self,
+                                                         uint32_t index, kiln_movable_object **out);
+
+KILN_API uint32_t kiln_scene_node_get_num_children(const kiln_scene_node *self);
+KILN_API kiln_result kiln_scene_node_get_child(const kiln_scene_node *self, uint32_t index,
+                                               kiln_scene_node **out);
+
+/* The parent (borrowed); NULL for the root node. */
+KILN_API kiln_scene_node *kiln_scene_node_get_parent(const kiln_scene_node *self);
+
+KILN_API kiln_vector3 kiln_scene_node_get_position(const kiln_scene_node *self);
+KILN_API void kiln_scene_node_set_position(kiln_scene_node *self, const kiln_vector3 *position);
+KILN_API kiln_quaternion kiln_scene_node_get_orientation(const kiln_scene_node *self);
+KILN_API void kiln_scene_node_set_orientation(kiln_scene_node *self,
+                                              const kiln_quaternion *orientation);
+KILN_API kiln_vector3 kiln_scene_node_get_scale(const kiln_scene_node *self);
+KILN_API void kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector3 *scale);
+
+/* The node's transform in world space (parent transforms applied). */
+KILN_API kiln_matrix4 kiln_scene_node_get_full_transform(const kiln_scene_node *self);
+
+/* ---- movable objects ---- */
+
+KILN_API void kiln_movable_object_retain(kiln_movable_object *self);
+KILN_API void kiln_movable_object_release(kiln_movable_object *self);
+KILN_API const char *kiln_movable_object_get_name(const kiln_movable_object *self);
+
+/* "Camera", "Rectangle2D", ... */
+KILN_API const char *kiln_movable_object_get_movable_type(const kiln_movable_object *self);
+KILN_API bool kiln_movable_object_get_visible(const kiln_movable_object *self);
+KILN_API void kiln_movable_object_set_visible(kiln_movable_object *self, bool visible);
+
+/* The node the object is attached to (borrowed); NULL when detached. */
+KILN_API kiln_scene_node *
+kiln_movable_object_get_parent_scene_node(const kiln_movable_object *self);
+
+/* ---- cameras ---- */
+
+KILN_API kiln_movable_object *kiln_camera_as_movable_object(kiln_camera *self);
+KILN_API void kiln_camera_retain(kiln_camera *self);
+KILN_API void kiln_camera_release(kiln_camera *self);
+KILN_API kiln_projection_type kiln_camera_get_projection_type(const kiln_camera *self);
+KILN_API kiln_result kiln_camera_set_projection_type(kiln_camera *self, kiln_projection_type type);
+
+/* Vertical field of view in radians (default pi/4); must lie in (0, pi). */
+KILN_API float kiln_camera_get_fov_y(const kiln_camera *self);
+KILN_API kiln_result kiln_camera_set_fov_y(kiln_camera *self, float radians);
+KILN_API float kiln_camera_get_near_clip_distance(const kiln_camera *self);
+KILN_API kiln_result kiln_camera_set_near_clip_distance(kiln_camera *self, float distance);
+
+/* 0 means an infinite far plane. */
+KILN_API float kiln_camera_get_far_clip_distance(const kiln_camera *self);
+KILN_API kiln_result kiln_camera_set_far_clip_distance(kiln_camera *self, float distance);
+
+/* Width / height; with auto_aspect_ratio (the default off, as in the original
+ * engine, but set by a viewport on creation) the viewport keeps it up to date. */
+KILN_API float kiln_camera_get_aspect_ratio(const kiln_camera *self);
+KILN_API kiln_result kiln_camera_set_aspect_ratio(kiln_camera *self, float ratio);
+KILN_API bool kiln_camera_get_auto_aspect_ratio(const kiln_camera *self);
+KILN_API void kiln_camera_set_auto_aspect_ratio(kiln_camera *self, bool enabled);
+
+/* Height of the orthographic view volume in world units; the width follows from
+ * the aspect ratio. */
+KILN_API float kiln_camera_get_ortho_window_height(const kiln_camera *self);
+KILN_API kiln_result kiln_camera_set_ortho_window_height(kiln_camera *self, float height);
+
+/* The view matrix (world to camera space) and the projection matrix (camera to
+ * clip space, depth in [-1, 1] as in OpenGL). */
+KILN_API kiln_matrix4 kiln_camera_get_view_matrix(const kiln_camera *self);
+KILN_API kiln_matrix4 kiln_camera_get_projection_matrix(const kiln_camera *self);
+
+/* ---- rectangle2d ---- */
+
+/* A screen-space rectangle, two triangles covering (-1, 1)-(1, -1) until
+ * set_corners moves it; texture coordinates (0,0) top-left to (1,1) bottom-right
+ * when include_texture_coords. Drawn with identity view and projection. The
+ * caller owns the reference in *out. */
+KILN_API kiln_result kiln_rectangle2d_create(bool include_texture_coords, kiln_rectangle2d **out);
+KILN_API kiln_movable_object *kiln_rectangle2d_as_movable_object(kiln_rectangle2d *self);
+KILN_API void kiln_rectangle2d_retain(kiln_rectangle2d *self);
+KILN_API void kiln_rectangle2d_release(kiln_rectangle2d *self);
+
+/* Corners in normalised device coordinates: x to the right, y up. */
+KILN_API void kiln_rectangle2d_set_corners(kiln_rectangle2d *self, float left, float top,
+                                           float right, float bottom);
+
+/* The material the rectangle is drawn with (the rectangle takes a reference;
+ * NULL draws nothing). The getter gives the caller a reference of its own in
+ * *out, or NULL. */
+KILN_API kiln_result kiln_rectangle2d_get_material(const kiln_rectangle2d *self,
+                                                   kiln_material **out);
+KILN_API void kiln_rectangle2d_set_material(kiln_rectangle2d *self, kiln_material *material);
+
+#endif

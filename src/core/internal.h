@@ -1,0 +1,80 @@
+/* Internal services every module uses: failure reporting, allocation, reference
+ * counts. Nothing here is part of the public API. */
+#ifndef KILN_CORE_INTERNAL_H
+#define KILN_CORE_INTERNAL_H
+
+#include <kiln/kiln.h>
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define KILN__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define KILN__PRINTF(fmt, args)
+#endif
+
+/* Records a failure for kiln_last_error_message() and returns code, so that a
+ * failing path reads `return kiln__fail(KILN_ERROR_IO, "cannot open %s", path);`. */
+kiln_result kiln__fail(kiln_result code, const char *format, ...) KILN__PRINTF(2, 3);
+
+/* Returns early with the result of expr when it failed. */
+#define KILN__CHECK(expr)                                                                          \
+    do {                                                                                           \
+        kiln_result kiln__r = (expr);                                                              \
+        if (kiln__r != KILN_OK)                                                                    \
+            return kiln__r;                                                                        \
+    } while (0)
+
+/* All heap memory of the library goes through these, so that one place decides
+ * the allocator. They return NULL on failure (and on overflow for the _array
+ * forms) without recording an error: callers say what they were allocating. */
+void *kiln__malloc(size_t size);
+void *kiln__calloc(size_t count, size_t size);
+void *kiln__realloc(void *ptr, size_t size);
+void *kiln__malloc_array(size_t count, size_t size);
+void *kiln__realloc_array(void *ptr, size_t count, size_t size);
+void kiln__free(void *ptr);
+char *kiln__strdup(const char *s);
+
+/* Fails with KILN_ERROR_OUT_OF_MEMORY naming what could not be allocated. */
+kiln_result kiln__fail_oom(const char *what, size_t bytes);
+
+/* Checked size arithmetic: false on overflow. */
+static inline int kiln__mul_size(size_t a, size_t b, size_t *out) {
+    if (a != 0 && b > SIZE_MAX / a)
+        return 0;
+    *out = a * b;
+    return 1;
+}
+
+/* An atomic reference count; objects start at 1. */
+typedef struct kiln__refcount {
+    atomic_int count;
+} kiln__refcount;
+
+static inline void kiln__ref_init(kiln__refcount *r) { atomic_init(&r->count, 1); }
+static inline void kiln__ref_inc(kiln__refcount *r) {
+    atomic_fetch_add_explicit(&r->count, 1, memory_order_relaxed);
+}
+/* True when the count reached zero and the caller must free the object. */
+static inline int kiln__ref_dec(kiln__refcount *r) {
+    return atomic_fetch_sub_explicit(&r->count, 1, memory_order_acq_rel) == 1;
+}
+
+/* Argument checks that fail with a message naming the function and argument. */
+#define KILN__REQUIRE(cond, ...)                                                                   \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, __VA_ARGS__);                           \
+    } while (0)
+
+#define KILN__REQUIRE_NOT_NULL(ptr)                                                                \
+    do {                                                                                           \
+        if ((ptr) == NULL)                                                                         \
+            return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: argument '%s' must not be NULL",   \
+                              __func__, #ptr);                                                     \
+    } while (0)
+
+#endif

@@ -1,0 +1,154 @@
+#define _GNU_SOURCE
+#include "threads.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+struct kiln__thread_pool {
+    uint32_t size; /* threads that work on a loop, the caller included */
+    pthread_t *threads;
+    pthread_mutex_t lock;
+    pthread_cond_t work_ready;
+    pthread_cond_t work_done;
+    uint64_t generation; /* bumped for every loop, wakes the workers */
+    int shutting_down;
+    /* the current loop */
+    kiln__parallel_fn fn;
+    void *context;
+    uint32_t count;
+    atomic_uint next_index;
+    uint32_t busy_workers;
+};
+
+typedef struct worker_start {
+    kiln__thread_pool *pool;
+    uint32_t worker;
+} worker_start;
+
+static void run_indices(kiln__thread_pool *pool, uint32_t worker) {
+    for (;;) {
+        uint32_t i = atomic_fetch_add_explicit(&pool->next_index, 1, memory_order_relaxed);
+        if (i >= pool->count)
+            return;
+        pool->fn(pool->context, i, worker);
+    }
+}
+
+static void *worker_main(void *arg) {
+    kiln__thread_pool *pool = ((worker_start *)arg)->pool;
+    uint32_t worker = ((worker_start *)arg)->worker;
+    kiln__free(arg);
+    uint64_t seen = 0;
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        while (!pool->shutting_down && pool->generation == seen)
+            pthread_cond_wait(&pool->work_ready, &pool->lock);
+        if (pool->shutting_down)
+            break;
+        seen = pool->generation;
+        pthread_mutex_unlock(&pool->lock);
+        run_indices(pool, worker);
+        pthread_mutex_lock(&pool->lock);
+        if (--pool->busy_workers == 0)
+            pthread_cond_signal(&pool->work_done);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return NULL;
+}
+
+uint32_t kiln__cpu_count(void) {
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (uint32_t)CPU_COUNT(&set);
+#endif
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (uint32_t)n : 1;
+}
+
+kiln_result kiln__thread_pool_create(uint32_t num_threads, kiln__thread_pool **out) {
+    if (num_threads == 0)
+        num_threads = kiln__cpu_count();
+    if (num_threads > 256)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "num_threads is %u; at most 256 worker threads are supported",
+                          num_threads);
+    kiln__thread_pool *pool = kiln__calloc(1, sizeof *pool);
+    if (!pool)
+        return kiln__fail_oom("a thread pool", sizeof *pool);
+    pool->size = num_threads;
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->work_ready, NULL);
+    pthread_cond_init(&pool->work_done, NULL);
+    atomic_init(&pool->next_index, 0);
+    if (num_threads > 1) {
+        pool->threads = kiln__calloc(num_threads - 1, sizeof *pool->threads);
+        if (!pool->threads) {
+            kiln__thread_pool_destroy(pool);
+            return kiln__fail_oom("worker threads", (num_threads - 1) * sizeof(pthread_t));
+        }
+        for (uint32_t i = 0; i + 1 < num_threads; i++) {
+            worker_start *start = kiln__malloc(sizeof *start);
+            if (start) {
+                start->pool = pool;
+                start->worker = i + 1;
+            }
+            if (!start || pthread_create(&pool->threads[i], NULL, worker_main, start) != 0) {
+                kiln__free(start);
+                pool->size = i + 1; /* the threads started so far, and the caller */
+                kiln__thread_pool_destroy(pool);
+                return kiln__fail(KILN_ERROR_OUT_OF_MEMORY,
+                                  "could not start worker thread %u of %u", i + 1, num_threads - 1);
+            }
+        }
+    }
+    *out = pool;
+    return KILN_OK;
+}
+
+void kiln__thread_pool_destroy(kiln__thread_pool *pool) {
+    if (!pool)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->shutting_down = 1;
+    pthread_cond_broadcast(&pool->work_ready);
+    pthread_mutex_unlock(&pool->lock);
+    if (pool->threads)
+        for (uint32_t i = 0; i + 1 < pool->size; i++)
+            pthread_join(pool->threads[i], NULL);
+    kiln__free(pool->threads);
+    pthread_cond_destroy(&pool->work_done);
+    pthread_cond_destroy(&pool->work_ready);
+    pthread_mutex_destroy(&pool->lock);
+    kiln__free(pool);
+}
+
+uint32_t kiln__thread_pool_size(const kiln__thread_pool *pool) { return pool->size; }
+
+void kiln__thread_pool_run(kiln__thread_pool *pool, uint32_t count, kiln__parallel_fn fn,
+                           void *context) {
+    if (count == 0)
+        return;
+    if (pool->size == 1 || count == 1) {
+        for (uint32_t i = 0; i < count; i++)
+            fn(context, i, 0);
+        return;
+    }
+    pthread_mutex_lock(&pool->lock);
+    pool->fn = fn;
+    pool->context = context;
+    pool->count = count;
+    atomic_store(&pool->next_index, 0);
+    pool->busy_workers = pool->size - 1;
+    pool->generation++;
+    pthread_cond_broadcast(&pool->work_ready);
+    pthread_mutex_unlock(&pool->lock);
+
+    run_indices(pool, 0);
+
+    pthread_mutex_lock(&pool->lock);
+    while (pool->busy_workers > 0)
+        pthread_cond_wait(&pool->work_done, &pool->lock);
+    pthread_mutex_unlock(&pool->lock);
+}
