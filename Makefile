@@ -1,0 +1,55 @@
+# Kiln's two commands: `make demo` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+MESON ?= $(PYTHON) -m mesonbuild.mesonmain
+SETUP_FLAGS = -Dpython=enabled -Dtests=enabled -Dwerror=true
+ASAN_FLAGS = -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+DEMO_OUT ?= out
+
+.PHONY: all deps build build-asan test test-c test-python test-asan demo bench format clean
+
+all: build
+
+deps:
+	PYTHON=$(PYTHON) scripts/install-deps.sh
+
+build: deps
+	@test -f $(BUILD)/build.ninja || $(MESON) setup $(BUILD) $(SETUP_FLAGS)
+	$(MESON) compile -C $(BUILD)
+
+build-asan: deps
+	@test -f $(ASAN_BUILD)/build.ninja || $(MESON) setup $(ASAN_BUILD) $(SETUP_FLAGS) $(ASAN_FLAGS)
+	$(MESON) compile -C $(ASAN_BUILD)
+
+test-c: build
+	$(MESON) test -C $(BUILD) --suite c --print-errorlogs
+
+test-python: build
+	PYTHONPATH=$(BUILD)/python $(PYTHON) -m pytest tests/python -q
+
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer. Python is not
+# built with ASan, so its runtime is preloaded; leaks are checked by the C tests.
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(MESON) test -C $(ASAN_BUILD) --suite c --print-errorlogs
+	LD_PRELOAD=$$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PYTHONPATH=$(ASAN_BUILD)/python \
+	  $(PYTHON) -m pytest tests/python -q -p no:cacheprovider
+
+test: test-c test-asan test-python
+
+demo: build
+	mkdir -p $(DEMO_OUT)
+	cd $(DEMO_OUT) && PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) $(CURDIR)/samples/numpy_sample.py
+	$(BUILD)/samples/render_tutorial $(DEMO_OUT)/tutorial_c.png
+	@echo "Wrote $(DEMO_OUT)/numpy_arr.png, $(DEMO_OUT)/numpy_final.png, $(DEMO_OUT)/final.png and $(DEMO_OUT)/tutorial_c.png"
+
+bench: build
+	PYTHONPATH=$(BUILD)/python $(PYTHON) bench/bench_numpy.py
+
+format:
+	clang-format -i include/kiln/*.h src/*/*.c src/*/*.h src/render/soft/*.[ch] tests/c/*.c samples/*.c
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(DEMO_OUT)

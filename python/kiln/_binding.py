@@ -1,0 +1,530 @@
+"""The rules that turn Kiln's C API into Python classes.
+
+Nothing here names a particular C function: methods, properties, sequences,
+out-parameters, ownership and docstrings all follow from the header conventions
+recorded in ``_api.FUNCTIONS``:
+
+- ``kiln_<type>_create(..., T **out)`` is the constructor of the class for ``<type>``;
+- ``kiln_<type>_get_<name>(self[, out])`` and ``kiln_<type>_set_<name>(self, value)``
+  make the property ``<name>``;
+- ``kiln_<type>_get_num_<items>(self)`` with ``kiln_<type>_get_<item>(self, index, out)``
+  make the read-only sequence property ``<items>``;
+- every other ``kiln_<type>_<verb>`` is the method ``<verb>``;
+- ``kiln_<type>_retain`` / ``_release`` mark a reference-counted type, and
+  ``kiln_<type>_as_<base>`` converts it where a ``<base>`` is expected;
+- a parameter named ``out`` or ``out_*`` is returned rather than passed; handles handed
+  out through it are owned by the caller when the type is reference counted, and
+  borrowed from the object they came from otherwise (the Python object then keeps
+  that object alive);
+- a trailing ``const <struct> *desc`` parameter is optional, filled from the extra
+  positional and keyword arguments in the order of the struct's fields;
+- a ``kiln_result`` return that is not ``KILN_OK`` raises the exception of its kind
+  with ``kiln_last_error_message()``.
+"""
+
+import inspect
+
+from ._kiln_cffi import ffi, lib
+from ._api import FUNCTIONS
+
+
+class KilnError(Exception):
+    """Base of every error Kiln raises."""
+
+
+class InvalidArgumentError(KilnError, ValueError):
+    pass
+
+
+class KilnTypeError(KilnError, TypeError):
+    pass
+
+
+class OutOfMemoryError(KilnError, MemoryError):
+    pass
+
+
+class KilnIOError(KilnError, OSError):
+    pass
+
+
+class NotFoundError(KilnError, LookupError):
+    pass
+
+
+class UnsupportedError(KilnError, NotImplementedError):
+    pass
+
+
+class InvalidStateError(KilnError, RuntimeError):
+    pass
+
+
+class OutOfRangeError(KilnError, IndexError):
+    pass
+
+
+_ERRORS = {
+    lib.KILN_ERROR_INVALID_ARGUMENT: InvalidArgumentError,
+    lib.KILN_ERROR_TYPE: KilnTypeError,
+    lib.KILN_ERROR_OUT_OF_MEMORY: OutOfMemoryError,
+    lib.KILN_ERROR_IO: KilnIOError,
+    lib.KILN_ERROR_NOT_FOUND: NotFoundError,
+    lib.KILN_ERROR_UNSUPPORTED: UnsupportedError,
+    lib.KILN_ERROR_INVALID_STATE: InvalidStateError,
+    lib.KILN_ERROR_OUT_OF_RANGE: OutOfRangeError,
+}
+
+
+def check(result):
+    """Raises the exception for a failed kiln_result."""
+    if result != lib.KILN_OK:
+        message = ffi.string(lib.kiln_last_error_message()).decode("utf-8", "replace")
+        raise _ERRORS.get(result, KilnError)(message or ffi.string(lib.kiln_result_name(result)).decode())
+
+
+# --- what the C types are -------------------------------------------------------------
+
+HANDLE_CLASSES = {}  # C type name ("kiln_image") -> Python class
+VALUE_CLASSES = {}  # C struct name ("kiln_vector3") -> Python class (kiln._math)
+CONVERTERS = {}  # C struct name -> function(object) -> plain Python value for ffi.new
+
+
+def _base_type(ctype):
+    """'const kiln_image *' -> 'kiln_image'."""
+    return ctype.replace("const ", "").replace("*", "").strip()
+
+
+def _pointer_depth(ctype):
+    return ctype.count("*")
+
+
+def _is_struct(name):
+    try:
+        return ffi.typeof(name).kind == "struct"
+    except ffi.error:
+        return False
+
+
+def _is_opaque_handle(name):
+    """A handle type is a struct cffi knows only by name (its fields are private)."""
+    try:
+        ffi.typeof(name)
+    except ffi.error:
+        return False
+    try:
+        return ffi.sizeof(name) < 0
+    except ffi.error:
+        return True
+
+
+def _is_out(name):
+    return name == "out" or name.startswith("out_")
+
+
+def _handle_class(base):
+    cls = HANDLE_CLASSES.get(base)
+    if cls is None:
+        raise TypeError(f"the C type {base} has no Python class")
+    return cls
+
+
+def to_struct(base, value, what):
+    """A cdata 'base *' holding value (a Python value object, sequence or mapping)."""
+    if isinstance(value, ffi.CData) and ffi.typeof(value) is ffi.typeof(base + " *"):
+        return value
+    cdata = getattr(value, "_cdata", None)
+    if cdata is not None and ffi.typeof(cdata) is ffi.typeof(base + " *"):
+        return cdata
+    convert = CONVERTERS.get(base)
+    try:
+        plain = convert(value) if convert else value
+        return ffi.new(base + " *", plain)
+    except (TypeError, ValueError, OverflowError, KeyError) as exc:
+        raise TypeError(f"{what} must describe a {base[5:]}, not {value!r} ({exc})") from None
+
+
+def to_handle(base, value, what, allow_none=True):
+    """The C pointer of a wrapped object, converted to `base` when it derives from it."""
+    if value is None:
+        if allow_none:
+            return ffi.NULL
+        raise TypeError(f"{what} must not be None")
+    if isinstance(value, Handle):
+        have = value._ctype
+        if have == base:
+            return value._ptr
+        cast = getattr(lib, f"{have}_as_{base[5:]}", None)
+        if cast is not None:
+            return cast(value._ptr)
+        for alias in value._accepts:  # a Python-side conversion, e.g. PixelBox -> kiln_box
+            if alias == base:
+                return value._as(base)
+    wanted = HANDLE_CLASSES.get(base)
+    name = wanted.__name__ if wanted else base
+    raise TypeError(f"{what} must be a {name}, not {type(value).__name__}")
+
+
+def _from_return(base, value, owner):
+    """A C value handed back by a function, as Python."""
+    if base in VALUE_CLASSES:
+        return VALUE_CLASSES[base]._from_c(value)
+    return value
+
+
+class _Parameter:
+    __slots__ = ("ctype", "name", "base", "kind")
+
+    def __init__(self, ctype, name):
+        self.ctype = ctype
+        self.name = name
+        self.base = _base_type(ctype)
+        depth = _pointer_depth(ctype)
+        if _is_out(name):
+            self.kind = "out_handle" if depth == 2 else ("out_struct" if _is_struct(self.base) else "out_scalar")
+        elif ctype == "const char *":
+            self.kind = "string"
+        elif self.base == "void" and depth == 1:
+            self.kind = "buffer"
+        elif depth == 1 and _is_opaque_handle(self.base):
+            self.kind = "handle"
+        elif depth == 1 and _is_struct(self.base):
+            self.kind = "desc" if name == "desc" else "struct_ptr"
+        elif depth == 0 and _is_struct(self.base):
+            self.kind = "struct_value"
+        elif self.base == "bool":
+            self.kind = "bool"
+        else:
+            self.kind = "scalar"
+
+
+class Function:
+    """One C function with the conversions its parameters need."""
+
+    def __init__(self, name):
+        info = FUNCTIONS[name]
+        self.name = name
+        self.c = getattr(lib, name)
+        self.ret = info["ret"]
+        self.ret_base = _base_type(self.ret)
+        self.params = [_Parameter(t, n) for t, n in info["params"]]
+        self.inputs = [p for p in self.params if not p.kind.startswith("out")]
+        self.desc = self.inputs[-1] if self.inputs and self.inputs[-1].kind == "desc" else None
+        self.required = [p for p in self.inputs if p is not self.desc]
+        self.doc = info["doc"]
+
+    def signature(self, skip_self):
+        names = [p.name for p in self.required[1 if skip_self else 0 :]]
+        if self.desc is not None:
+            fields = [f for f, _ in ffi.typeof(self.desc.base).fields]
+            names += [f"{f}=..." for f in fields]
+        return "(" + ", ".join(names) + ")"
+
+    def _convert(self, param, value, where):
+        what = f"{where}: argument '{param.name}'"
+        kind = param.kind
+        if kind == "handle":
+            return to_handle(param.base, value, what)
+        if kind == "string":
+            if value is None:
+                return ffi.NULL
+            if isinstance(value, str):
+                return value.encode("utf-8")
+            if isinstance(value, bytes):
+                return value
+            if hasattr(value, "__fspath__"):
+                return value.__fspath__().encode("utf-8")
+            raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+        if kind == "struct_ptr":
+            if value is None:
+                return ffi.NULL
+            if isinstance(value, Handle):  # e.g. a PixelBox given where a box is expected
+                return to_handle(param.base, value, what)
+            return to_struct(param.base, value, what)
+        if kind == "struct_value":
+            return to_struct(param.base, value, what)[0]
+        if kind == "buffer":
+            return ffi.from_buffer(value)
+        if kind == "bool":
+            return bool(value)
+        if hasattr(value, "__index__"):
+            return value.__index__()
+        if isinstance(value, float) or hasattr(value, "__float__") and not isinstance(value, (str, bytes)):
+            return float(value)
+        raise TypeError(f"{what} must be a number, not {type(value).__name__}")
+
+    def call(self, args, kwargs, owner, where):
+        """Calls the C function with Python arguments; returns the Python result."""
+        n_req = len(self.required)
+        if len(args) < n_req or (self.desc is None and (len(args) > n_req or kwargs)):
+            raise TypeError(f"{where}{self.signature(owner is not None)} takes {n_req - (owner is not None)} "
+                            f"argument(s) ({len(args) - (owner is not None)} given)")
+        c_args = []
+        outs = []
+        values = iter(args)
+        for param in self.params:
+            if param.kind.startswith("out"):
+                cell = ffi.new(param.ctype)
+                outs.append((param, cell))
+                c_args.append(cell)
+            elif param is self.desc:
+                c_args.append(self._desc(param, args[n_req:], kwargs, where))
+            else:
+                c_args.append(self._convert(param, next(values), where))
+        result = self.c(*c_args)
+        if self.ret == "kiln_result":
+            check(result)
+            produced = [self._out_value(p, cell, owner) for p, cell in outs]
+            return produced[0] if len(produced) == 1 else (tuple(produced) if produced else None)
+        return self._ret_value(result, owner)
+
+    def _desc(self, param, extra, kwargs, where):
+        if not extra and not kwargs:
+            return ffi.NULL
+        fields = [f for f, _ in ffi.typeof(param.base).fields]
+        if len(extra) > len(fields):
+            raise TypeError(f"{where}: too many arguments; optional ones are {', '.join(fields)}")
+        desc = ffi.new(param.base + " *")
+        given = dict(zip(fields, extra))
+        for key, value in kwargs.items():
+            if key not in fields:
+                raise TypeError(f"{where}: unexpected argument '{key}'; optional ones are {', '.join(fields)}")
+            if key in given:
+                raise TypeError(f"{where}: argument '{key}' given twice")
+            given[key] = value
+        for key, value in given.items():
+            try:
+                setattr(desc, key, value)
+            except (TypeError, OverflowError) as exc:
+                raise TypeError(f"{where}: argument '{key}': {exc}") from None
+        return desc
+
+    def _out_value(self, param, cell, owner):
+        if param.kind == "out_handle":
+            cls = _handle_class(param.base)
+            return cls._wrap(cell[0], owned=True, owner=owner)
+        if param.kind == "out_struct":
+            return _from_return(param.base, cell[0], owner)
+        return cell[0]
+
+    def _ret_value(self, result, owner):
+        ret = self.ret
+        if ret == "void":
+            return None
+        if ret == "const char *":
+            return None if result == ffi.NULL else ffi.string(result).decode("utf-8", "replace")
+        if _pointer_depth(ret) == 1 and self.ret_base == "void":
+            return int(ffi.cast("uintptr_t", result))
+        if _pointer_depth(ret) == 1 and self.ret_base in HANDLE_CLASSES:
+            return HANDLE_CLASSES[self.ret_base]._wrap(result, owned=False, owner=owner)
+        return _from_return(self.ret_base, result, owner)
+
+
+def _method(function, name):
+    where_name = name
+
+    def method(self, *args, **kwargs):
+        return function.call((self,) + args, kwargs, self, f"{type(self).__name__}.{where_name}")
+
+    method.__name__ = name
+    method.__doc__ = f"{name}{function.signature(True)}\n\n{function.doc}\n\nC: {function.name}"
+    return method
+
+
+class _Sequence:
+    """A read-only, indexable view of a count + item-getter pair of C functions."""
+
+    __slots__ = ("_owner", "_count", "_item", "_name")
+
+    def __init__(self, owner, count, item, name):
+        self._owner = owner
+        self._count = count
+        self._item = item
+        self._name = name
+
+    def __len__(self):
+        return self._count.call((self._owner,), {}, self._owner, self._name)
+
+    def __getitem__(self, index):
+        n = len(self)
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(n))]
+        index = index.__index__()
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"{self._name}: index {index} out of range for {n} item(s)")
+        return self._item.call((self._owner, index), {}, self._owner, self._name)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self):
+        return f"<{self._name}: {len(self)} item(s)>"
+
+
+class Handle:
+    """A Python object standing for a Kiln C object.
+
+    Subclasses name their C type in ``_ctype``; their methods and properties are
+    derived from the C functions that carry that prefix."""
+
+    _ctype = None
+    _refcounted = False
+    _accepts = ()
+    _functions = {}
+    __slots__ = ("_ptr", "_owner", "__weakref__")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("_ctype") is None:
+            return
+        HANDLE_CLASSES[cls._ctype] = cls
+        prefix = cls._ctype + "_"
+        mine = {n[len(prefix) :]: n for n in FUNCTIONS if n.startswith(prefix)}
+        # A longer type name sharing the prefix (kiln_texture_manager vs kiln_texture)
+        # owns its own functions.
+        for other_ctype in _all_handle_types():
+            if other_ctype != cls._ctype and other_ctype.startswith(prefix):
+                mine = {k: v for k, v in mine.items() if not v.startswith(other_ctype + "_")}
+        cls._functions = dict(getattr(cls, "_functions", {}), **{v: k for k, v in mine.items()})
+        cls._refcounted = f"{prefix}release" in FUNCTIONS and f"{prefix}retain" in FUNCTIONS
+        if cls._refcounted:
+            cls._retain_fn = getattr(lib, prefix + "retain")
+            cls._release_fn = getattr(lib, prefix + "release")
+        handled = set()
+        for verb, cname in mine.items():
+            if verb in ("retain", "release", "destroy") or verb.startswith("as_"):
+                handled.add(verb)
+            elif verb.startswith("get_num_"):
+                plural = verb[len("get_num_") :]
+                single = next((v[4:] for v in mine if v.startswith("get_") and not v.startswith("get_num_")
+                               and plural.startswith(v[4:]) and len(FUNCTIONS[mine[v]]["params"]) == 3), None)
+                if single is not None and plural not in cls.__dict__:
+                    _add_sequence(cls, plural, Function(cname), Function(mine["get_" + single]))
+                    handled.add(verb)
+        for verb, cname in mine.items():
+            if verb in handled:
+                continue
+            function = Function(cname)
+            if verb == "create" and not (function.params and function.params[0].name == "self"):
+                if "_create" not in cls.__dict__:
+                    cls._create = function
+                continue
+            if verb.startswith("get_") and len(function.inputs) == 1:
+                name = verb[4:]
+                setter = mine.get("set_" + name)
+                if name not in cls.__dict__:
+                    _add_property(cls, name, function, Function(setter) if setter else None)
+                if verb not in cls.__dict__:
+                    setattr(cls, verb, _method(function, verb))
+                continue
+            if verb.startswith("set_") and ("get_" + verb[4:]) in mine and len(function.inputs) == 2:
+                if verb not in cls.__dict__:
+                    setattr(cls, verb, _method(function, verb))
+                continue
+            if verb not in cls.__dict__:
+                setattr(cls, verb, _method(function, verb))
+
+    def __init__(self, *args, **kwargs):
+        create = type(self).__dict__.get("_create") or getattr(type(self), "_create", None)
+        if create is None:
+            raise TypeError(f"{type(self).__name__} objects are made by the engine, not constructed directly")
+        where = f"{type(self).__name__}()"
+        made = create.call(args, kwargs, None, where)
+        self._ptr = made._ptr
+        self._owner = None
+        made._ptr = None
+        destroy = getattr(lib, f"{self._ctype}_destroy", None)
+        if destroy is not None and not self._refcounted:
+            # An object a constructor made, with no reference count, is destroyed
+            # with its Python object.
+            self._ptr = ffi.gc(self._ptr, destroy)
+
+    @classmethod
+    def _wrap(cls, ptr, owned, owner=None):
+        if ptr == ffi.NULL:
+            return None
+        obj = cls.__new__(cls)
+        if cls._refcounted:
+            if not owned:
+                cls._retain_fn(ptr)
+            obj._ptr = ffi.gc(ptr, cls._release_fn)
+        else:
+            obj._ptr = ptr
+        # An object handed out by another keeps that one (and so its Root) alive:
+        # a borrowed pointer can then never dangle, and a resource never outlives
+        # the manager it may call back into.
+        obj._owner = owner
+        return obj
+
+    def __eq__(self, other):
+        return isinstance(other, Handle) and self._ptr is not None and other._ptr is not None and (
+            ffi.cast("void *", self._ptr) == ffi.cast("void *", other._ptr))
+
+    def __hash__(self):
+        return hash(int(ffi.cast("uintptr_t", self._ptr)))
+
+    def __repr__(self):
+        name = getattr(self, "name", None) if "get_name" in type(self)._verbs() else None
+        label = f" {name!r}" if name else ""
+        return f"<kiln.{type(self).__name__}{label} at 0x{int(ffi.cast('uintptr_t', self._ptr)):x}>"
+
+    @classmethod
+    def _verbs(cls):
+        verbs = set()
+        for klass in cls.__mro__:
+            verbs.update(getattr(klass, "_functions", {}).values())
+        return verbs
+
+
+def _all_handle_types():
+    return {_base_type(t) for f in FUNCTIONS.values() for t, _ in f["params"] if _is_opaque_handle(_base_type(t))}
+
+
+def _add_property(cls, name, getter, setter):
+    def fget(self):
+        return getter.call((self,), {}, self, f"{type(self).__name__}.{name}")
+
+    fset = None
+    if setter is not None:
+
+        def fset(self, value):
+            setter.call((self, value), {}, self, f"{type(self).__name__}.{name}")
+
+    doc = getter.doc + (f"\n\nSettable: {setter.doc}" if setter is not None and setter.doc else "")
+    setattr(cls, name, property(fget, fset, doc=f"{doc}\n\nC: {getter.name}" + (f", {setter.name}" if setter else "")))
+
+
+def _add_sequence(cls, name, count, item):
+    def fget(self):
+        return _Sequence(self, count, item, f"{type(self).__name__}.{name}")
+
+    setattr(cls, name, property(fget, doc=f"The {name}, a read-only sequence.\n\nC: {count.name}, {item.name}"))
+
+
+def module_functions():
+    """C functions that belong to no class: exposed as kiln.<name without kiln_>."""
+    prefixes = sorted(HANDLE_CLASSES, key=len, reverse=True)
+    functions = {}
+    for cname in FUNCTIONS:
+        if any(cname.startswith(p + "_") for p in prefixes):
+            continue
+        functions[cname[len("kiln_") :]] = _free_function(Function(cname))
+    return functions
+
+
+def _free_function(function):
+    short = function.name[len("kiln_") :]
+
+    def call(*args, **kwargs):
+        return function.call(args, kwargs, None, f"kiln.{short}")
+
+    call.__name__ = short
+    call.__doc__ = f"{short}{function.signature(False)}\n\n{function.doc}\n\nC: {function.name}"
+    try:
+        call.__signature__ = inspect.Signature(
+            [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in function.required])
+    except ValueError:
+        pass
+    return call

@@ -1,0 +1,270 @@
+/* Memory streams: bytes owned by the stream or wrapped from someone else. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+struct kiln_stream {
+    kiln__refcount refs;
+    unsigned char *data;
+    size_t size;
+    size_t position;
+    bool read_only;
+    bool owns_data;
+    /* For wrapped memory: tells the owner when the last reference is gone. */
+    kiln_release_fn release;
+    void *user_data;
+};
+
+/* strerror is not thread-safe; the XSI strerror_r fills a caller buffer. */
+static const char *describe_errno(int code, char *buffer, size_t size) {
+    if (strerror_r(code, buffer, size) != 0)
+        snprintf(buffer, size, "error %d", code);
+    return buffer;
+}
+
+static kiln_result new_stream(const char *what, kiln_stream **out) {
+    kiln_stream *stream = kiln__calloc(1, sizeof *stream);
+    if (!stream)
+        return kiln__fail_oom(what, sizeof *stream);
+    kiln__ref_init(&stream->refs);
+    *out = stream;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_stream_create_memory(size_t size, kiln_stream **out) {
+    KILN__REQUIRE_NOT_NULL(out);
+    *out = NULL;
+    unsigned char *data = NULL;
+    if (size > 0) {
+        data = kiln__calloc(size, 1);
+        if (!data)
+            return kiln__fail_oom("the bytes of a memory stream", size);
+    }
+    kiln_stream *stream = NULL;
+    kiln_result r = new_stream("a memory stream", &stream);
+    if (r != KILN_OK) {
+        kiln__free(data);
+        return r;
+    }
+    stream->data = data;
+    stream->size = size;
+    stream->owns_data = true;
+    *out = stream;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_stream_wrap_memory(void *data, size_t size, bool read_only,
+                                             kiln_release_fn release, void *user_data,
+                                             kiln_stream **out) {
+    KILN__REQUIRE_NOT_NULL(out);
+    *out = NULL;
+    KILN__REQUIRE(data != NULL || size == 0,
+                  "kiln_stream_wrap_memory: data is NULL but size is %zu bytes; "
+                  "pass a pointer to the memory or a size of 0",
+                  size);
+    kiln_stream *stream = NULL;
+    KILN__CHECK(new_stream("a stream wrapping memory", &stream));
+    stream->data = data;
+    stream->size = size;
+    stream->read_only = read_only;
+    stream->release = release;
+    stream->user_data = user_data;
+    *out = stream;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_stream_open_file(const char *path, kiln_stream **out) {
+    KILN__REQUIRE_NOT_NULL(out);
+    *out = NULL;
+    KILN__REQUIRE_NOT_NULL(path);
+    char reason[256];
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return kiln__fail(KILN_ERROR_IO, "kiln_stream_open_file: cannot open '%s': %s", path,
+                          describe_errno(errno, reason, sizeof reason));
+
+    /* Reading in growing chunks works for files whose size is not known up front
+     * (pipes, /proc) as well as for regular files. */
+    size_t capacity = 0, size = 0;
+    unsigned char *data = NULL;
+    kiln_result result = KILN_OK;
+    for (;;) {
+        if (size == capacity) {
+            size_t grown = capacity ? capacity * 2 : 65536;
+            if (grown < capacity) {
+                result = kiln__fail(KILN_ERROR_OUT_OF_MEMORY,
+                                    "kiln_stream_open_file: '%s' is too large to read", path);
+                break;
+            }
+            unsigned char *bigger = kiln__realloc(data, grown);
+            if (!bigger) {
+                result = kiln__fail_oom("the content of a file", grown);
+                break;
+            }
+            data = bigger;
+            capacity = grown;
+        }
+        size_t want = capacity - size;
+        size_t got = fread(data + size, 1, want, file);
+        size += got;
+        /* A short read means the end of the file or an error. */
+        if (got < want) {
+            if (ferror(file))
+                result = kiln__fail(KILN_ERROR_IO, "kiln_stream_open_file: cannot read '%s': %s",
+                                    path, describe_errno(errno, reason, sizeof reason));
+            break;
+        }
+    }
+    fclose(file);
+    if (result != KILN_OK) {
+        kiln__free(data);
+        return result;
+    }
+    kiln_stream *stream = NULL;
+    result = new_stream("a file stream", &stream);
+    if (result != KILN_OK) {
+        kiln__free(data);
+        return result;
+    }
+    if (size == 0) {
+        kiln__free(data);
+        data = NULL;
+    } else if (size < capacity) {
+        unsigned char *exact = kiln__realloc(data, size);
+        if (exact)
+            data = exact;
+    }
+    stream->data = data;
+    stream->size = size;
+    stream->owns_data = true;
+    *out = stream;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_stream_save_file(const kiln_stream *self, const char *path) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(path);
+    char reason[256];
+    FILE *file = fopen(path, "wb");
+    if (!file)
+        return kiln__fail(KILN_ERROR_IO, "kiln_stream_save_file: cannot create '%s': %s", path,
+                          describe_errno(errno, reason, sizeof reason));
+    size_t written = self->size ? fwrite(self->data, 1, self->size, file) : 0;
+    int write_error = written != self->size ? errno : 0;
+    int close_failed = fclose(file) != 0;
+    if (written != self->size || close_failed) {
+        int code = write_error ? write_error : errno;
+        return kiln__fail(KILN_ERROR_IO,
+                          "kiln_stream_save_file: cannot write %zu bytes to '%s': %s", self->size,
+                          path, describe_errno(code, reason, sizeof reason));
+    }
+    return KILN_OK;
+}
+
+KILN_API void kiln_stream_retain(kiln_stream *self) { kiln__ref_inc(&self->refs); }
+
+KILN_API void kiln_stream_release(kiln_stream *self) {
+    if (!self || !kiln__ref_dec(&self->refs))
+        return;
+    if (self->owns_data)
+        kiln__free(self->data);
+    else if (self->release)
+        self->release(self->user_data);
+    kiln__free(self);
+}
+
+KILN_API kiln_result kiln_stream_read(kiln_stream *self, void *buffer, size_t count,
+                                      size_t *out_read) {
+    if (out_read)
+        *out_read = 0;
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(buffer != NULL || count == 0,
+                  "kiln_stream_read: buffer is NULL but %zu bytes were asked for", count);
+    size_t available = self->size - self->position;
+    size_t n = count < available ? count : available;
+    if (n > 0)
+        memcpy(buffer, self->data + self->position, n);
+    self->position += n;
+    if (out_read)
+        *out_read = n;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_stream_write(kiln_stream *self, const void *buffer, size_t count,
+                                       size_t *out_written) {
+    if (out_written)
+        *out_written = 0;
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(buffer != NULL || count == 0,
+                  "kiln_stream_write: buffer is NULL but %zu bytes were to be written", count);
+    if (self->read_only)
+        return kiln__fail(KILN_ERROR_INVALID_STATE,
+                          "kiln_stream_write: the stream is read-only (it wraps memory that was "
+                          "marked read-only)");
+    if (count > self->size - self->position)
+        return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                          "kiln_stream_write: writing %zu bytes at position %zu would pass the end "
+                          "of a %zu-byte stream, which does not grow",
+                          count, self->position, self->size);
+    if (count > 0)
+        memcpy(self->data + self->position, buffer, count);
+    self->position += count;
+    if (out_written)
+        *out_written = count;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_stream_seek(kiln_stream *self, int64_t offset, kiln_seek_origin origin) {
+    KILN__REQUIRE_NOT_NULL(self);
+    size_t base;
+    switch (origin) {
+    case KILN_SEEK_SET:
+        base = 0;
+        break;
+    case KILN_SEEK_CUR:
+        base = self->position;
+        break;
+    case KILN_SEEK_END:
+        base = self->size;
+        break;
+    default:
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_stream_seek: origin %d is not KILN_SEEK_SET, KILN_SEEK_CUR or "
+                          "KILN_SEEK_END",
+                          (int)origin);
+    }
+    /* Unsigned magnitudes avoid overflow for any int64 offset, INT64_MIN included. */
+    size_t target;
+    if (offset < 0) {
+        uint64_t back = (uint64_t)(-(offset + 1)) + 1;
+        if (back > base)
+            goto out_of_range;
+        target = base - (size_t)back;
+    } else {
+        if ((uint64_t)offset > self->size - base)
+            goto out_of_range;
+        target = base + (size_t)offset;
+    }
+    self->position = target;
+    return KILN_OK;
+
+out_of_range:
+    return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                      "kiln_stream_seek: offset %lld from position %zu leaves the stream, whose "
+                      "positions are 0 to %zu",
+                      (long long)offset, base, self->size);
+}
+
+KILN_API size_t kiln_stream_tell(const kiln_stream *self) { return self->position; }
+
+KILN_API bool kiln_stream_eof(const kiln_stream *self) { return self->position >= self->size; }
+
+KILN_API size_t kiln_stream_get_size(const kiln_stream *self) { return self->size; }
+
+KILN_API bool kiln_stream_get_read_only(const kiln_stream *self) { return self->read_only; }
+
+KILN_API void *kiln_stream_get_pointer(kiln_stream *self) {
+    return self->size > 0 ? self->data : NULL;
+}

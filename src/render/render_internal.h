@@ -1,0 +1,57 @@
+/* The Root, render targets and viewports. */
+#ifndef KILN_RENDER_INTERNAL_H
+#define KILN_RENDER_INTERNAL_H
+
+#include "render_system.h"
+#include "scene/scene_internal.h"
+
+#include "core/threads.h"
+
+/* The largest width or height of a render target. */
+#define KILN__MAX_TARGET_SIZE 16384u
+
+struct kiln_viewport {
+    kiln_render_target *target;
+    kiln_camera *camera; /* a reference */
+    int32_t z_order;
+    float left, top, width, height; /* fractions of the target */
+    kiln_colour background;
+    bool clear_every_frame;
+};
+
+struct kiln_render_target {
+    kiln_root *root;
+    char *name;
+    uint32_t width;
+    uint32_t height;
+    kiln_pixel_format format;
+    kiln__surface *surface;
+    kiln_viewport **viewports; /* sorted by z-order */
+    uint32_t num_viewports;
+    uint64_t frame_count;
+};
+
+struct kiln_root {
+    kiln__thread_pool *pool;
+    kiln__render_system *render_system;
+    kiln_texture_manager *textures;
+    kiln_material_manager *materials;
+    kiln_scene_manager **scenes;
+    uint32_t num_scenes;
+    kiln_render_target **targets;
+    uint32_t num_targets;
+};
+
+void kiln__render_target_destroy(kiln_render_target *self);
+
+/* The actual pixel rectangle of a viewport. */
+kiln__rect kiln__viewport_get_rect(const kiln_viewport *self);
+
+/* Fails unless camera looks at a live scene of target's root. */
+kiln_result kiln__check_camera(const kiln_render_target *target, const kiln_camera *camera,
+                               const char *function);
+
+/* Draws what the viewport's camera sees of its scene (after the viewport began). */
+kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport);
+
+#endif

@@ -1,0 +1,114 @@
+/* The render-system interface: what the Root asks of a backend, as a table of
+ * function pointers. The software rasterizer (src/render/soft/) is the first
+ * implementation; a GPU backend fits behind the same table.
+ *
+ * A frame is: begin_frame(surface), then for each viewport begin_viewport (which
+ * clears) followed by draw calls, then end_frame, which finishes every pixel of the
+ * surface. Everything a draw call points to must stay valid until end_frame. */
+#ifndef KILN_RENDER_SYSTEM_H
+#define KILN_RENDER_SYSTEM_H
+
+#include "scene/texture.h"
+
+#define KILN__MAX_TEXTURE_UNITS 8
+
+typedef struct kiln__render_system kiln__render_system;
+typedef struct kiln__surface kiln__surface; /* a colour + depth target of the backend */
+
+/* A rectangle of pixels: x, y of the top-left corner, row 0 at the top. */
+typedef struct kiln__rect {
+    int32_t x;
+    int32_t y;
+    int32_t width;
+    int32_t height;
+} kiln__rect;
+
+typedef enum kiln__primitive_type {
+    KILN__PRIMITIVE_TRIANGLE_LIST = 0,
+    KILN__PRIMITIVE_TRIANGLE_STRIP = 1,
+    KILN__PRIMITIVE_TRIANGLE_FAN = 2,
+    KILN__PRIMITIVE_LINE_LIST = 3,
+    KILN__PRIMITIVE_POINT_LIST = 4
+} kiln__primitive_type;
+
+/* How one texture unit samples. */
+typedef struct kiln__sampler_state {
+    const kiln__texture_level *levels; /* level 0 is the full size */
+    uint32_t num_levels;
+    kiln_texture_filter_options filtering;
+    kiln_texture_addressing_mode addressing;
+} kiln__sampler_state;
+
+/* The fixed-function state of a pass, flattened for the backend. */
+typedef struct kiln__pass_state {
+    bool depth_check;
+    bool depth_write;
+    kiln_compare_function depth_function;
+    kiln_culling_mode culling;
+    bool lighting;
+    kiln_colour ambient;
+    kiln_colour diffuse;
+    kiln_colour specular;
+    kiln_colour emissive;
+    float shininess;
+    kiln_colour scene_ambient;
+    uint32_t num_units;
+    kiln__sampler_state units[KILN__MAX_TEXTURE_UNITS];
+} kiln__pass_state;
+
+/* One draw: vertex arrays (with byte strides), optional indices, the matrices and
+ * the pass state. Positions have `position_components` (3 or 4; a missing w is 1)
+ * floats; uvs and colours may be NULL (uv 0 and white). */
+typedef struct kiln__draw_call {
+    kiln__primitive_type primitive;
+    uint32_t vertex_count;
+    const float *positions;
+    uint32_t position_components;
+    size_t position_stride;
+    const float *uvs;
+    size_t uv_stride;
+    const float *colours;
+    size_t colour_stride;
+    const uint32_t *indices; /* NULL: vertices in order */
+    uint32_t index_count;
+    /* When identity_transform, positions are already in clip space (as for
+     * Rectangle2D); otherwise clip = projection * view * world * position. */
+    bool identity_transform;
+    kiln_matrix4 world;
+    kiln_matrix4 view;
+    kiln_matrix4 projection;
+    kiln__pass_state state;
+} kiln__draw_call;
+
+typedef struct kiln__render_system_ops {
+    const char *name;
+    void (*destroy)(kiln__render_system *self);
+    /* A colour + depth surface; format is the target's pixel format (the backend
+     * chooses how to store it). */
+    kiln_result (*create_surface)(kiln__render_system *self, uint32_t width, uint32_t height,
+                                  kiln_pixel_format format, kiln__surface **out);
+    void (*destroy_surface)(kiln__render_system *self, kiln__surface *surface);
+    kiln_result (*begin_frame)(kiln__render_system *self, kiln__surface *surface);
+    /* Sets the viewport of the following draws and clears it when asked. */
+    kiln_result (*begin_viewport)(kiln__render_system *self, const kiln__rect *viewport,
+                                  bool clear_colour, const kiln_colour *colour, bool clear_depth,
+                                  float depth);
+    kiln_result (*draw)(kiln__render_system *self, const kiln__draw_call *call);
+    /* Finishes the frame: after it the surface holds the pixels. */
+    kiln_result (*end_frame)(kiln__render_system *self);
+    /* Copies src (inside the surface) into dst, converting to dst's format. */
+    kiln_result (*read_pixels)(kiln__render_system *self, kiln__surface *surface,
+                               const kiln_box *src, kiln_pixelbox *dst);
+} kiln__render_system_ops;
+
+/* Every backend embeds this first. */
+struct kiln__render_system {
+    const kiln__render_system_ops *ops;
+};
+
+/* The CPU rasterizer, drawing on the given thread pool (borrowed). */
+struct kiln__thread_pool;
+kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool,
+                                            kiln__render_system **out);
+
+#endif

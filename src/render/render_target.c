@@ -1,0 +1,199 @@
+#include "render_internal.h"
+
+#include <math.h>
+
+void kiln__render_target_destroy(kiln_render_target *self) {
+    if (!self)
+        return;
+    for (uint32_t i = 0; i < self->num_viewports; i++) {
+        kiln_camera_release(self->viewports[i]->camera);
+        kiln__free(self->viewports[i]);
+    }
+    kiln__free(self->viewports);
+    if (self->surface)
+        self->root->render_system->ops->destroy_surface(self->root->render_system,
+                                                         self->surface);
+    kiln__free(self->name);
+    kiln__free(self);
+}
+
+KILN_API const char *kiln_render_target_get_name(const kiln_render_target *self) {
+    return self->name;
+}
+KILN_API uint32_t kiln_render_target_get_width(const kiln_render_target *self) {
+    return self->width;
+}
+KILN_API uint32_t kiln_render_target_get_height(const kiln_render_target *self) {
+    return self->height;
+}
+KILN_API kiln_pixel_format kiln_render_target_get_format(const kiln_render_target *self) {
+    return self->format;
+}
+KILN_API uint64_t kiln_render_target_get_frame_count(const kiln_render_target *self) {
+    return self->frame_count;
+}
+
+static bool fraction_ok(float v) { return v >= 0.0f && v <= 1.0f; }
+
+KILN_API kiln_result kiln_render_target_add_viewport(kiln_render_target *self, kiln_camera *camera,
+                                                     const kiln_viewport_desc *desc,
+                                                     kiln_viewport **out) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(camera);
+    if (out)
+        *out = NULL;
+    kiln_viewport_desc d = desc ? *desc : (kiln_viewport_desc){0};
+    float width = d.width == 0.0f ? 1.0f - d.left : d.width;
+    float height = d.height == 0.0f ? 1.0f - d.top : d.height;
+    if (!fraction_ok(d.left) || !fraction_ok(d.top) || !(width > 0.0f) || !(height > 0.0f) ||
+        d.left + width > 1.0001f || d.top + height > 1.0001f)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_render_target_add_viewport: left %g, top %g, width %g, height %g "
+                          "do not describe a rectangle inside the target (fractions in [0, 1])",
+                          (double)d.left, (double)d.top, (double)width, (double)height);
+    for (uint32_t i = 0; i < self->num_viewports; i++)
+        if (self->viewports[i]->z_order == d.z_order)
+            return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                              "kiln_render_target_add_viewport: render target '%s' already has a "
+                              "viewport with z-order %d",
+                              self->name, (int)d.z_order);
+    KILN__CHECK(kiln__check_camera(self, camera, __func__));
+    kiln_viewport **viewports =
+        kiln__realloc_array(self->viewports, self->num_viewports + 1, sizeof *viewports);
+    if (!viewports)
+        return kiln__fail_oom("the viewport list", (self->num_viewports + 1) * sizeof *viewports);
+    self->viewports = viewports;
+    kiln_viewport *vp = kiln__calloc(1, sizeof *vp);
+    if (!vp)
+        return kiln__fail_oom("a viewport", sizeof *vp);
+    vp->target = self;
+    vp->z_order = d.z_order;
+    vp->left = d.left;
+    vp->top = d.top;
+    vp->width = width;
+    vp->height = height;
+    vp->background = (kiln_colour){0, 0, 0, 1};
+    vp->clear_every_frame = true;
+    kiln_camera_retain(camera);
+    vp->camera = camera;
+    /* The viewport keeps the camera's aspect ratio in step with its own shape. */
+    camera->auto_aspect = true;
+    kiln__rect rect = kiln__viewport_get_rect(vp);
+    if (rect.width > 0 && rect.height > 0)
+        camera->aspect = (float)rect.width / (float)rect.height;
+    /* Keep the list sorted by z-order. */
+    uint32_t at = self->num_viewports;
+    while (at > 0 && self->viewports[at - 1]->z_order > vp->z_order) {
+        self->viewports[at] = self->viewports[at - 1];
+        at--;
+    }
+    self->viewports[at] = vp;
+    self->num_viewports++;
+    if (out)
+        *out = vp;
+    return KILN_OK;
+}
+
+KILN_API uint32_t kiln_render_target_get_num_viewports(const kiln_render_target *self) {
+    return self->num_viewports;
+}
+
+KILN_API kiln_result kiln_render_target_get_viewport(const kiln_render_target *self, uint32_t index,
+                                                     kiln_viewport **out) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(out);
+    *out = NULL;
+    if (index >= self->num_viewports)
+        return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                          "kiln_render_target_get_viewport: index %u but render target '%s' has "
+                          "%u viewports",
+                          index, self->name, self->num_viewports);
+    *out = self->viewports[index];
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_render_target_update(kiln_render_target *self) {
+    KILN__REQUIRE_NOT_NULL(self);
+    kiln__render_system *rs = self->root->render_system;
+    KILN__CHECK(rs->ops->begin_frame(rs, self->surface));
+    kiln_result r = KILN_OK;
+    for (uint32_t i = 0; i < self->num_viewports && r == KILN_OK; i++) {
+        const kiln_viewport *vp = self->viewports[i];
+        kiln__rect rect = kiln__viewport_get_rect(vp);
+        if (vp->camera->auto_aspect && rect.width > 0 && rect.height > 0)
+            vp->camera->aspect = (float)rect.width / (float)rect.height;
+        r = rs->ops->begin_viewport(rs, &rect, vp->clear_every_frame, &vp->background,
+                                    vp->clear_every_frame, 1.0f);
+        if (r == KILN_OK)
+            r = kiln__render_scene(rs, vp);
+    }
+    /* The frame is always finished, so that a failure leaves the backend ready for
+     * the next one; what was recorded before it still lands. */
+    kiln_result end = rs->ops->end_frame(rs);
+    if (r != KILN_OK)
+        return r;
+    KILN__CHECK(end);
+    self->frame_count++;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_target *self,
+                                                                const kiln_box *src,
+                                                                kiln_pixelbox *dst) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(dst);
+    kiln_box whole = {0, 0, 0, self->width, self->height, 1};
+    kiln_box box = src ? *src : whole;
+    if (box.left >= box.right || box.top >= box.bottom || box.front >= box.back ||
+        box.right > self->width || box.bottom > self->height || box.front != 0 || box.back != 1)
+        return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                          "kiln_render_target_copy_contents_to_memory: the source box "
+                          "[%u, %u) x [%u, %u) x [%u, %u) is empty or leaves render target '%s' "
+                          "of %ux%u pixels",
+                          box.left, box.right, box.top, box.bottom, box.front, box.back,
+                          self->name, self->width, self->height);
+    kiln_pixel_format dst_format = kiln_pixelbox_get_format(dst);
+    if (kiln_pixel_format_get_flags(dst_format) & KILN_PFF_DEPTH)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_render_target_copy_contents_to_memory: the destination has the "
+                          "depth format %s; colour cannot be copied into it",
+                          kiln_pixel_format_get_name(dst_format));
+    uint32_t w = box.right - box.left, h = box.bottom - box.top;
+    uint32_t dw = kiln_pixelbox_get_width(dst), dh = kiln_pixelbox_get_height(dst);
+    if (dw < w || dh < h || kiln_pixelbox_get_depth(dst) < 1)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_render_target_copy_contents_to_memory: the destination is %ux%ux%u "
+                          "pixels but the source box is %ux%ux1",
+                          dw, dh, kiln_pixelbox_get_depth(dst), w, h);
+    kiln__render_system *rs = self->root->render_system;
+    return rs->ops->read_pixels(rs, self->surface, &box, dst);
+}
+
+KILN_API kiln_result kiln_render_target_write_contents_to_file(kiln_render_target *self,
+                                                               const char *path) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(path);
+    kiln_pixel_format format = (kiln_pixel_format_get_flags(self->format) & KILN_PFF_HASALPHA)
+                                   ? KILN_PF_BYTE_RGBA
+                                   : KILN_PF_BYTE_RGB;
+    size_t bytes;
+    KILN__CHECK(kiln_pixel_format_get_memory_size(self->width, self->height, 1, format, &bytes));
+    kiln_stream *stream = NULL;
+    kiln_image *image = NULL;
+    kiln_pixelbox *box = NULL;
+    kiln_result r = kiln_stream_create_memory(bytes, &stream);
+    if (r == KILN_OK)
+        r = kiln_pixelbox_create(self->width, self->height, 1, format, stream, &box);
+    if (r == KILN_OK)
+        r = kiln_render_target_copy_contents_to_memory(self, NULL, box);
+    if (r == KILN_OK)
+        r = kiln_image_create(&image);
+    if (r == KILN_OK)
+        r = kiln_image_load_dynamic_image(image, stream, self->width, self->height, format);
+    if (r == KILN_OK)
+        r = kiln_image_save(image, path);
+    kiln_image_release(image);
+    kiln_pixelbox_release(box);
+    kiln_stream_release(stream);
+    return r;
+}

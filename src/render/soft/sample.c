@@ -1,0 +1,133 @@
+#include "sample.h"
+
+#include <math.h>
+
+/* The border colour of TAM_BORDER: opaque black, the original engine's default. */
+static const uint8_t border_texel[4] = {0, 0, 0, 255};
+
+float kiln__soft_sample_lod(const kiln__sampler_state *sampler, float dudx, float dvdx, float dudy,
+                            float dvdy) {
+    float w = (float)sampler->levels[0].width, h = (float)sampler->levels[0].height;
+    float xx = dudx * w, xy = dvdx * h, yx = dudy * w, yy = dvdy * h;
+    float rho2 = fmaxf(xx * xx + xy * xy, yx * yx + yy * yy);
+    if (!(rho2 > 0.0f))
+        return -INFINITY;
+    return 0.5f * log2f(rho2);
+}
+
+/* Maps an integer texel coordinate into [0, size), or to -1 for the border. The
+ * coordinate comes from texel_space below, so it lies within one period of the
+ * folded range and a single correction replaces a division. */
+static inline int32_t address(int32_t i, int32_t size, kiln_texture_addressing_mode mode) {
+    switch (mode) {
+    case KILN_TAM_WRAP:
+        return i < 0 ? i + size : (i >= size ? i - size : i);
+    case KILN_TAM_MIRROR: {
+        int32_t period = 2 * size;
+        int32_t r = i < 0 ? i + period : (i >= period ? i - period : i);
+        return r < size ? r : period - 1 - r;
+    }
+    case KILN_TAM_CLAMP:
+        return i < 0 ? 0 : (i >= size ? size - 1 : i);
+    case KILN_TAM_BORDER:
+        return (i < 0 || i >= size) ? -1 : i;
+    }
+    return 0;
+}
+
+static inline const uint8_t *texel(const kiln__texture_level *level, int32_t x, int32_t y) {
+    if (x < 0 || y < 0)
+        return border_texel;
+    return level->texels + ((size_t)y * level->width + (size_t)x) * 4;
+}
+
+/* A texture coordinate in texels of a level of `size`, folded into a range that the
+ * integer arithmetic below holds: repeating modes keep their phase, clamping modes
+ * lose nothing that matters. */
+static inline float texel_space(float t, int32_t size, kiln_texture_addressing_mode mode) {
+    float s = t * (float)size;
+    if (!(s > -4194304.0f && s < 4194304.0f)) /* huge or NaN */
+        s = (s > 0.0f) ? 4194304.0f : 0.0f;
+    if (mode == KILN_TAM_WRAP || mode == KILN_TAM_MIRROR) {
+        float period = (float)(mode == KILN_TAM_WRAP ? size : 2 * size);
+        if (s < 0.0f || s >= period)
+            s -= floorf(s / period) * period;
+    } else {
+        s = s < -2.0f ? -2.0f : (s > (float)size + 2.0f ? (float)size + 2.0f : s);
+    }
+    return s;
+}
+
+static void sample_nearest(const kiln__texture_level *level, kiln_texture_addressing_mode mode,
+                           float u, float v, uint8_t out[4]) {
+    int32_t w = (int32_t)level->width, h = (int32_t)level->height;
+    int32_t x = (int32_t)floorf(texel_space(u, w, mode));
+    int32_t y = (int32_t)floorf(texel_space(v, h, mode));
+    const uint8_t *t = texel(level, address(x, w, mode), address(y, h, mode));
+    out[0] = t[0];
+    out[1] = t[1];
+    out[2] = t[2];
+    out[3] = t[3];
+}
+
+/* a + (b - a) * w / 256, rounded, as an 8-bit fixed-point filter computes it. */
+static inline int32_t lerp8(int32_t a, int32_t b, int32_t w) {
+    return a + (((b - a) * w + 128) >> 8);
+}
+
+static void sample_bilinear(const kiln__texture_level *level, kiln_texture_addressing_mode mode,
+                            float u, float v, uint8_t out[4]) {
+    int32_t w = (int32_t)level->width, h = (int32_t)level->height;
+    /* Positions relative to texel centres in 8.8 fixed point: the weights are the
+     * low 8 bits. */
+    int32_t fx = (int32_t)floorf(texel_space(u, w, mode) * 256.0f + 0.5f) - 128;
+    int32_t fy = (int32_t)floorf(texel_space(v, h, mode) * 256.0f + 0.5f) - 128;
+    int32_t x0 = fx >> 8, y0 = fy >> 8;
+    int32_t wx = fx & 255, wy = fy & 255;
+    int32_t ax0 = address(x0, w, mode), ax1 = address(x0 + 1, w, mode);
+    int32_t ay0 = address(y0, h, mode), ay1 = address(y0 + 1, h, mode);
+    const uint8_t *t00 = texel(level, ax0, ay0), *t01 = texel(level, ax1, ay0);
+    const uint8_t *t10 = texel(level, ax0, ay1), *t11 = texel(level, ax1, ay1);
+    for (int c = 0; c < 4; c++) {
+        int32_t top = lerp8(t00[c], t01[c], wx);
+        int32_t bottom = lerp8(t10[c], t11[c], wx);
+        out[c] = (uint8_t)lerp8(top, bottom, wy);
+    }
+}
+
+void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, float lod,
+                       uint8_t out[4]) {
+    const kiln__texture_level *levels = sampler->levels;
+    int32_t last = (int32_t)sampler->num_levels - 1;
+    switch (sampler->filtering) {
+    case KILN_TFO_NONE:
+        sample_nearest(&levels[0], sampler->addressing, u, v, out);
+        return;
+    case KILN_TFO_BILINEAR: {
+        /* The nearest level: lambda rounded, level 0 when magnifying. */
+        int32_t level = 0;
+        if (lod > 0.5f)
+            level = lod >= (float)last ? last : (int32_t)floorf(lod + 0.5f);
+        sample_bilinear(&levels[level], sampler->addressing, u, v, out);
+        return;
+    }
+    case KILN_TFO_TRILINEAR:
+    case KILN_TFO_ANISOTROPIC:
+        break;
+    }
+    if (!(lod > 0.0f) || last == 0) {
+        sample_bilinear(&levels[0], sampler->addressing, u, v, out);
+        return;
+    }
+    if (lod >= (float)last) {
+        sample_bilinear(&levels[last], sampler->addressing, u, v, out);
+        return;
+    }
+    int32_t level = (int32_t)floorf(lod);
+    int32_t weight = (int32_t)floorf((lod - (float)level) * 256.0f + 0.5f);
+    uint8_t a[4], b[4];
+    sample_bilinear(&levels[level], sampler->addressing, u, v, a);
+    sample_bilinear(&levels[level + 1], sampler->addressing, u, v, b);
+    for (int c = 0; c < 4; c++)
+        out[c] = (uint8_t)lerp8(a[c], b[c], weight);
+}

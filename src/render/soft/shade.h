@@ -1,0 +1,13 @@
+/* Pixel shading: the fixed-function colour of a covered pixel. */
+#ifndef KILN_RENDER_SOFT_SHADE_H
+#define KILN_RENDER_SOFT_SHADE_H
+
+#include "soft.h"
+
+/* The colour of the pixel whose centre is (x, y), as RGBA8 or as float RGBA. */
+void kiln__soft_shade8(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,
+                       uint8_t out[4]);
+void kiln__soft_shadef(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,
+                       float out[4]);
+
+#endif

@@ -1,0 +1,162 @@
+/* The CPU rasterizer's shared structures. A frame is recorded first (vertex stage,
+ * clipping, triangle setup, binning into 64x64 tiles) and then every tile is
+ * rasterized and shaded on the thread pool, each tile running its bin in
+ * submission order, so that the output does not depend on the number of threads. */
+#ifndef KILN_RENDER_SOFT_H
+#define KILN_RENDER_SOFT_H
+
+#include "render/render_system.h"
+
+#define KILN__TILE_SHIFT 6
+#define KILN__TILE_SIZE (1 << KILN__TILE_SHIFT)
+#define KILN__SUBPIXEL_BITS 8
+#define KILN__SUBPIXEL_ONE (1 << KILN__SUBPIXEL_BITS)
+
+/* Varyings carried from the vertex stage to the pixels: colour (r, g, b, a) and one
+ * texture coordinate set (u, v). */
+enum {
+    KILN__VARYING_R = 0,
+    KILN__VARYING_G,
+    KILN__VARYING_B,
+    KILN__VARYING_A,
+    KILN__VARYING_U,
+    KILN__VARYING_V,
+    KILN__NUM_VARYINGS
+};
+
+/* A vertex after the vertex stage: clip-space position and its varyings. */
+typedef struct kiln__soft_vertex {
+    float clip[4];
+    float varyings[KILN__NUM_VARYINGS];
+} kiln__soft_vertex;
+
+/* Colour and depth memory of a target: RGBA8 (memory R,G,B,A) for 8-bit formats,
+ * RGBA float32 for float formats; depth float32 in [0, 1]. */
+struct kiln__surface {
+    uint32_t width;
+    uint32_t height;
+    kiln_pixel_format format;
+    bool is_float;
+    uint8_t *colour8;
+    float *colourf;
+    float *depth;
+};
+
+/* The state of one draw as the tile stage needs it. */
+typedef struct kiln__soft_state {
+    kiln__pass_state pass;
+    kiln__rect viewport; /* where NDC [-1, 1] lands */
+    kiln__rect scissor;  /* the viewport, clipped to the surface */
+    bool colour_varies; /* otherwise `colour` holds the colour of every pixel */
+    bool colour_is_white;
+    float colour[4];
+} kiln__soft_state;
+
+/* value(x, y) = c + dx * x + dy * y at pixel coordinates (pixel centres at +0.5). */
+typedef struct kiln__soft_plane {
+    float c;
+    float dx;
+    float dy;
+} kiln__soft_plane;
+
+typedef struct kiln__soft_triangle {
+    int32_t min_x, min_y, max_x, max_y; /* pixels that may be covered; max excluded */
+    /* Edge functions E = a * X + b * Y + c over fixed-point pixel centres, biased so
+     * that E >= 0 means covered under the top-left rule. */
+    int64_t edge_a[3], edge_b[3], edge_c[3];
+    kiln__soft_plane depth; /* window depth in [0, 1] */
+    kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings */
+    kiln__soft_plane varyings[KILN__NUM_VARYINGS]; /* divided by w when perspective */
+    bool perspective;
+    float lod[KILN__MAX_TEXTURE_UNITS]; /* log2 of the texel footprint when constant */
+    uint32_t state;
+} kiln__soft_triangle;
+
+typedef enum kiln__soft_command_type {
+    KILN__SOFT_COMMAND_CLEAR = 0,
+    KILN__SOFT_COMMAND_TRIANGLE = 1
+} kiln__soft_command_type;
+
+typedef struct kiln__soft_command {
+    uint32_t type;
+    uint32_t index; /* into the frame's clears or triangles */
+} kiln__soft_command;
+
+typedef struct kiln__soft_clear {
+    kiln__rect rect;
+    bool clear_colour;
+    bool clear_depth;
+    uint8_t colour8[4];
+    float colourf[4];
+    float depth;
+} kiln__soft_clear;
+
+typedef struct kiln__soft_bin {
+    kiln__soft_command *commands;
+    uint32_t count;
+    uint32_t capacity;
+} kiln__soft_bin;
+
+/* Everything recorded for the frame being drawn; the arrays are kept between frames
+ * and only their counts reset. */
+typedef struct kiln__soft_frame {
+    kiln__surface *surface;
+    uint32_t tiles_x, tiles_y;
+    kiln__soft_bin *bins;
+    uint32_t bins_capacity;
+    kiln__soft_triangle *triangles;
+    uint32_t num_triangles, triangles_capacity;
+    kiln__soft_state *states;
+    uint32_t num_states, states_capacity;
+    kiln__soft_clear *clears;
+    uint32_t num_clears, clears_capacity;
+} kiln__soft_frame;
+
+/* ---- stages ---- */
+
+/* vertex.c: transforms call's vertices to clip space and computes their varyings. */
+void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state *state,
+                             kiln__soft_vertex *out);
+
+/* clip.c: clips a triangle against the near and far planes and a guard band in x
+ * and y. Writes the clipped polygon (at most KILN__MAX_CLIPPED_VERTICES vertices,
+ * in the input's winding) to out and returns its vertex count (0: nothing left). */
+#define KILN__MAX_CLIPPED_VERTICES 12
+uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                                  const kiln__soft_vertex *v2, kiln__soft_vertex *out);
+
+/* setup.c: culls, snaps and sets up a clipped triangle and bins it. */
+kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state,
+                                      const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                                      const kiln__soft_vertex *v2);
+
+/* bin.c: the per-tile command lists. */
+kiln_result kiln__soft_bins_begin(kiln__soft_frame *frame, uint32_t width, uint32_t height);
+/* Appends command to the bin of tile (tx, ty), or of every tile that a rectangle of
+ * pixels touches. */
+kiln_result kiln__soft_bin_push(kiln__soft_frame *frame, uint32_t tx, uint32_t ty,
+                                kiln__soft_command command);
+kiln_result kiln__soft_bin_rect(kiln__soft_frame *frame, const kiln__rect *pixels,
+                                kiln__soft_command command);
+void kiln__soft_bins_free(kiln__soft_frame *frame);
+
+/* raster.c: one tile's share of a clear or a triangle. */
+void kiln__soft_raster_clear(const kiln__soft_frame *frame, const kiln__soft_clear *clear,
+                             const kiln__rect *tile);
+void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *tri,
+                                const kiln__rect *tile);
+
+/* Float to unorm8 with round-half-to-even in float32, as the reference rasterizer
+ * converts colours (0.3 becomes 76). */
+static inline uint8_t kiln__soft_unorm8(float v) {
+    if (!(v > 0.0f))
+        return 0;
+    if (v >= 1.0f)
+        return 255;
+    float scaled = v * 255.0f;
+    /* Adding 1.5 * 2^23 makes the FPU round to an integer in the default mode. */
+    float rounded = scaled + 12582912.0f;
+    return (uint8_t)(int)(rounded - 12582912.0f);
+}
+
+#endif

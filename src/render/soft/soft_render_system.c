@@ -1,0 +1,345 @@
+#include "soft.h"
+
+#include "core/threads.h"
+
+#include <string.h>
+
+typedef struct kiln__soft_render_system {
+    kiln__render_system base;
+    kiln__thread_pool *pool; /* borrowed from the Root */
+    kiln__soft_frame frame;
+    bool in_frame;
+    uint32_t current_state; /* UINT32_MAX before the first draw */
+    kiln__rect viewport;
+    kiln__soft_vertex *vertices; /* scratch for the vertex stage */
+    uint32_t vertices_capacity;
+} kiln__soft_render_system;
+
+static kiln__soft_render_system *soft(kiln__render_system *self) {
+    return (kiln__soft_render_system *)self;
+}
+
+/* ---- surfaces ---- */
+
+static void destroy_surface(kiln__render_system *self, kiln__surface *surface) {
+    (void)self;
+    if (!surface)
+        return;
+    kiln__free(surface->colour8);
+    kiln__free(surface->colourf);
+    kiln__free(surface->depth);
+    kiln__free(surface);
+}
+
+static kiln_result create_surface(kiln__render_system *self, uint32_t width, uint32_t height,
+                                  kiln_pixel_format format, kiln__surface **out) {
+    kiln__surface *surface = kiln__calloc(1, sizeof *surface);
+    if (!surface)
+        return kiln__fail_oom("a render surface", sizeof *surface);
+    surface->width = width;
+    surface->height = height;
+    surface->format = format;
+    surface->is_float = (kiln_pixel_format_get_flags(format) & KILN_PFF_FLOAT) != 0;
+    size_t pixels = (size_t)width * height;
+    if (surface->is_float)
+        surface->colourf = kiln__malloc_array(pixels, 4 * sizeof(float));
+    else
+        surface->colour8 = kiln__calloc(pixels, 4);
+    surface->depth = kiln__malloc_array(pixels, sizeof(float));
+    if ((!surface->colourf && !surface->colour8) || !surface->depth) {
+        destroy_surface(self, surface);
+        return kiln__fail_oom("a render surface", pixels * (surface->is_float ? 20 : 8));
+    }
+    /* A new target reads as cleared: black (opaque) and the far depth. */
+    for (size_t i = 0; i < pixels; i++) {
+        surface->depth[i] = 1.0f;
+        if (surface->is_float) {
+            float *p = surface->colourf + i * 4;
+            p[0] = p[1] = p[2] = 0.0f;
+            p[3] = 1.0f;
+        } else {
+            surface->colour8[i * 4 + 3] = 255;
+        }
+    }
+    *out = surface;
+    return KILN_OK;
+}
+
+/* ---- recording ---- */
+
+static kiln_result begin_frame(kiln__render_system *base, kiln__surface *surface) {
+    kiln__soft_render_system *self = soft(base);
+    kiln__soft_frame *frame = &self->frame;
+    frame->surface = surface;
+    frame->num_triangles = 0;
+    frame->num_states = 0;
+    frame->num_clears = 0;
+    self->in_frame = true;
+    self->viewport = (kiln__rect){0, 0, (int32_t)surface->width, (int32_t)surface->height};
+    return kiln__soft_bins_begin(frame, surface->width, surface->height);
+}
+
+static kiln__rect intersect_surface(const kiln__rect *r, const kiln__surface *surface) {
+    int32_t x0 = r->x < 0 ? 0 : r->x, y0 = r->y < 0 ? 0 : r->y;
+    int64_t x1 = (int64_t)r->x + r->width, y1 = (int64_t)r->y + r->height;
+    x1 = x1 > surface->width ? surface->width : x1;
+    y1 = y1 > surface->height ? surface->height : y1;
+    kiln__rect out = {x0, y0, (int32_t)(x1 - x0), (int32_t)(y1 - y0)};
+    if (out.width < 0)
+        out.width = 0;
+    if (out.height < 0)
+        out.height = 0;
+    return out;
+}
+
+static kiln_result begin_viewport(kiln__render_system *base, const kiln__rect *viewport,
+                                  bool clear_colour, const kiln_colour *colour, bool clear_depth,
+                                  float depth) {
+    kiln__soft_render_system *self = soft(base);
+    kiln__soft_frame *frame = &self->frame;
+    if (!self->in_frame)
+        return kiln__fail(KILN_ERROR_INVALID_STATE, "begin_viewport called outside a frame");
+    self->viewport = *viewport;
+    if (!clear_colour && !clear_depth)
+        return KILN_OK;
+    if (frame->num_clears == frame->clears_capacity) {
+        uint32_t capacity = frame->clears_capacity ? frame->clears_capacity * 2 : 8;
+        kiln__soft_clear *clears = kiln__realloc_array(frame->clears, capacity, sizeof *clears);
+        if (!clears)
+            return kiln__fail_oom("a clear command", (size_t)capacity * sizeof *clears);
+        frame->clears = clears;
+        frame->clears_capacity = capacity;
+    }
+    uint32_t index = frame->num_clears++;
+    kiln__soft_clear *c = &frame->clears[index];
+    *c = (kiln__soft_clear){0};
+    c->rect = intersect_surface(viewport, frame->surface);
+    c->clear_colour = clear_colour;
+    c->clear_depth = clear_depth;
+    c->depth = depth;
+    if (clear_colour) {
+        const float rgba[4] = {colour->r, colour->g, colour->b, colour->a};
+        for (int k = 0; k < 4; k++) {
+            c->colourf[k] = rgba[k];
+            c->colour8[k] = kiln__soft_unorm8(rgba[k]);
+        }
+    }
+    return kiln__soft_bin_rect(frame, &c->rect,
+                               (kiln__soft_command){KILN__SOFT_COMMAND_CLEAR, index});
+}
+
+static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_call *call,
+                              uint32_t *out) {
+    kiln__soft_frame *frame = &self->frame;
+    if (frame->num_states == frame->states_capacity) {
+        uint32_t capacity = frame->states_capacity ? frame->states_capacity * 2 : 64;
+        kiln__soft_state *states = kiln__realloc_array(frame->states, capacity, sizeof *states);
+        if (!states)
+            return kiln__fail_oom("draw states", (size_t)capacity * sizeof *states);
+        frame->states = states;
+        frame->states_capacity = capacity;
+    }
+    kiln__soft_state *s = &frame->states[frame->num_states];
+    memset(s, 0, sizeof *s);
+    s->pass = call->state;
+    if (s->pass.num_units > KILN__MAX_TEXTURE_UNITS)
+        s->pass.num_units = KILN__MAX_TEXTURE_UNITS;
+    s->viewport = self->viewport;
+    s->scissor = intersect_surface(&self->viewport, frame->surface);
+    const kiln__pass_state *p = &call->state;
+    if (p->lighting) {
+        /* Without lights, fixed-function lighting leaves the scene's ambient light
+         * times the pass's ambient, plus the emissive colour; alpha comes from the
+         * diffuse colour. */
+        const float rgb[3][3] = {{p->scene_ambient.r, p->ambient.r, p->emissive.r},
+                                 {p->scene_ambient.g, p->ambient.g, p->emissive.g},
+                                 {p->scene_ambient.b, p->ambient.b, p->emissive.b}};
+        for (int k = 0; k < 3; k++) {
+            float v = rgb[k][0] * rgb[k][1] + rgb[k][2];
+            s->colour[k] = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+        }
+        float a = p->diffuse.a;
+        s->colour[3] = a < 0.0f ? 0.0f : (a > 1.0f ? 1.0f : a);
+    } else if (call->colours) {
+        s->colour_varies = true;
+    } else {
+        s->colour[0] = s->colour[1] = s->colour[2] = s->colour[3] = 1.0f;
+    }
+    s->colour_is_white = !s->colour_varies && s->colour[0] == 1.0f && s->colour[1] == 1.0f &&
+                         s->colour[2] == 1.0f && s->colour[3] == 1.0f;
+    *out = frame->num_states++;
+    return KILN_OK;
+}
+
+static kiln_result assemble_triangle(kiln__soft_render_system *self, uint32_t state,
+                                     const kiln__soft_vertex *a, const kiln__soft_vertex *b,
+                                     const kiln__soft_vertex *c) {
+    kiln__soft_vertex polygon[KILN__MAX_CLIPPED_VERTICES];
+    uint32_t n = kiln__soft_clip_triangle(a, b, c, polygon);
+    /* The clipped polygon is convex and keeps the winding: a fan covers it. */
+    for (uint32_t i = 1; i + 1 < n; i++)
+        KILN__CHECK(kiln__soft_setup_triangle(&self->frame, state, &polygon[0], &polygon[i],
+                                              &polygon[i + 1]));
+    return KILN_OK;
+}
+
+static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) {
+    kiln__soft_render_system *self = soft(base);
+    if (!self->in_frame)
+        return kiln__fail(KILN_ERROR_INVALID_STATE, "draw called outside a frame");
+    if (call->primitive == KILN__PRIMITIVE_LINE_LIST || call->primitive == KILN__PRIMITIVE_POINT_LIST)
+        return kiln__fail(KILN_ERROR_UNSUPPORTED,
+                          "the software rasterizer does not draw lines or points yet");
+    if (call->vertex_count == 0 || !call->positions)
+        return KILN_OK;
+    if (call->vertex_count > self->vertices_capacity) {
+        kiln__soft_vertex *v =
+            kiln__realloc_array(self->vertices, call->vertex_count, sizeof *v);
+        if (!v)
+            return kiln__fail_oom("transformed vertices", (size_t)call->vertex_count * sizeof *v);
+        self->vertices = v;
+        self->vertices_capacity = call->vertex_count;
+    }
+    uint32_t state = 0;
+    KILN__CHECK(push_state(self, call, &state));
+    kiln__soft_vertex_stage(call, &self->frame.states[state], self->vertices);
+
+    uint32_t count = call->indices ? call->index_count : call->vertex_count;
+    const uint32_t *indices = call->indices;
+    const kiln__soft_vertex *v = self->vertices;
+#define VERTEX(i) (&v[indices ? indices[i] : (i)])
+    if (indices)
+        for (uint32_t i = 0; i < count; i++)
+            if (indices[i] >= call->vertex_count)
+                return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                                  "draw: index %u at position %u but the draw has %u vertices",
+                                  indices[i], i, call->vertex_count);
+    switch (call->primitive) {
+    case KILN__PRIMITIVE_TRIANGLE_LIST:
+        for (uint32_t i = 0; i + 2 < count; i += 3)
+            KILN__CHECK(assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2)));
+        break;
+    case KILN__PRIMITIVE_TRIANGLE_STRIP:
+        /* Every other triangle swaps its first two vertices to keep the winding. */
+        for (uint32_t i = 0; i + 2 < count; i++) {
+            if (i & 1)
+                KILN__CHECK(
+                    assemble_triangle(self, state, VERTEX(i + 1), VERTEX(i), VERTEX(i + 2)));
+            else
+                KILN__CHECK(
+                    assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2)));
+        }
+        break;
+    case KILN__PRIMITIVE_TRIANGLE_FAN:
+        for (uint32_t i = 1; i + 1 < count; i++)
+            KILN__CHECK(assemble_triangle(self, state, VERTEX(0), VERTEX(i), VERTEX(i + 1)));
+        break;
+    default:
+        break;
+    }
+#undef VERTEX
+    return KILN_OK;
+}
+
+/* ---- tile execution ---- */
+
+static void run_tile(void *context, uint32_t index, uint32_t worker) {
+    (void)worker;
+    const kiln__soft_frame *frame = context;
+    const kiln__soft_bin *bin = &frame->bins[index];
+    uint32_t tx = index % frame->tiles_x, ty = index / frame->tiles_x;
+    kiln__rect tile = {(int32_t)(tx << KILN__TILE_SHIFT), (int32_t)(ty << KILN__TILE_SHIFT),
+                       KILN__TILE_SIZE, KILN__TILE_SIZE};
+    if (tile.x + tile.width > (int32_t)frame->surface->width)
+        tile.width = (int32_t)frame->surface->width - tile.x;
+    if (tile.y + tile.height > (int32_t)frame->surface->height)
+        tile.height = (int32_t)frame->surface->height - tile.y;
+    for (uint32_t i = 0; i < bin->count; i++) {
+        kiln__soft_command c = bin->commands[i];
+        if (c.type == KILN__SOFT_COMMAND_CLEAR)
+            kiln__soft_raster_clear(frame, &frame->clears[c.index], &tile);
+        else
+            kiln__soft_raster_triangle(frame, &frame->triangles[c.index], &tile);
+    }
+}
+
+static kiln_result end_frame(kiln__render_system *base) {
+    kiln__soft_render_system *self = soft(base);
+    if (!self->in_frame)
+        return kiln__fail(KILN_ERROR_INVALID_STATE, "end_frame called outside a frame");
+    self->in_frame = false;
+    kiln__soft_frame *frame = &self->frame;
+    kiln__thread_pool_run(self->pool, frame->tiles_x * frame->tiles_y, run_tile, frame);
+    return KILN_OK;
+}
+
+/* ---- read back ---- */
+
+static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface,
+                               const kiln_box *src, kiln_pixelbox *dst) {
+    (void)self;
+    /* The surface's memory, seen as a PixelBox over a stream that does not own it. */
+    kiln_pixel_format internal = surface->is_float ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA;
+    void *memory = surface->is_float ? (void *)surface->colourf : (void *)surface->colour8;
+    size_t bytes = (size_t)surface->width * surface->height *
+                   (surface->is_float ? 4 * sizeof(float) : 4);
+    kiln_stream *stream = NULL;
+    kiln_pixelbox *whole = NULL, *dst_part = NULL;
+    kiln_result r = kiln_stream_wrap_memory(memory, bytes, true, NULL, NULL, &stream);
+    if (r == KILN_OK)
+        r = kiln_pixelbox_create_over(src, internal, stream, 0, surface->width,
+                                      (size_t)surface->width * surface->height, &whole);
+    if (r == KILN_OK) {
+        kiln_box dst_extent = kiln_pixelbox_get_extent(dst);
+        kiln_box part = {dst_extent.left,
+                         dst_extent.top,
+                         dst_extent.front,
+                         dst_extent.left + (src->right - src->left),
+                         dst_extent.top + (src->bottom - src->top),
+                         dst_extent.front + (src->back - src->front)};
+        r = kiln_pixelbox_get_sub_volume(dst, &part, &dst_part);
+    }
+    if (r == KILN_OK)
+        r = kiln_pixelbox_convert_to(whole, dst_part);
+    kiln_pixelbox_release(dst_part);
+    kiln_pixelbox_release(whole);
+    kiln_stream_release(stream);
+    return r;
+}
+
+/* ---- the system ---- */
+
+static void destroy(kiln__render_system *base) {
+    kiln__soft_render_system *self = soft(base);
+    if (!self)
+        return;
+    kiln__soft_bins_free(&self->frame);
+    kiln__free(self->frame.triangles);
+    kiln__free(self->frame.states);
+    kiln__free(self->frame.clears);
+    kiln__free(self->vertices);
+    kiln__free(self);
+}
+
+static const kiln__render_system_ops soft_ops = {
+    .name = "Software Rasterizer",
+    .destroy = destroy,
+    .create_surface = create_surface,
+    .destroy_surface = destroy_surface,
+    .begin_frame = begin_frame,
+    .begin_viewport = begin_viewport,
+    .draw = draw,
+    .end_frame = end_frame,
+    .read_pixels = read_pixels,
+};
+
+kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool,
+                                            kiln__render_system **out) {
+    kiln__soft_render_system *self = kiln__calloc(1, sizeof *self);
+    if (!self)
+        return kiln__fail_oom("the software rasterizer", sizeof *self);
+    self->base.ops = &soft_ops;
+    self->pool = pool;
+    *out = &self->base;
+    return KILN_OK;
+}

@@ -1,0 +1,82 @@
+/* The scene graph's structures, shared by the scene module and the renderer that
+ * walks it. */
+#ifndef KILN_SCENE_INTERNAL_H
+#define KILN_SCENE_INTERNAL_H
+
+#include "material.h"
+
+typedef enum kiln__movable_type {
+    KILN__MOVABLE_CAMERA = 0,
+    KILN__MOVABLE_RECTANGLE2D = 1
+} kiln__movable_type;
+
+/* The common head of every movable object; the concrete object embeds it first. */
+struct kiln_movable_object {
+    kiln__refcount ref;
+    kiln__movable_type type;
+    char *name;
+    bool visible;
+    kiln_scene_node *parent; /* NULL when detached */
+    void (*destroy)(kiln_movable_object *self);
+};
+
+struct kiln_camera {
+    kiln_movable_object base;
+    kiln_scene_manager *scene; /* NULL once the scene is gone */
+    kiln_projection_type projection;
+    float fov_y;
+    float near_distance;
+    float far_distance;
+    float aspect;
+    bool auto_aspect;
+    float ortho_height;
+};
+
+struct kiln_rectangle2d {
+    kiln_movable_object base;
+    bool has_uvs;
+    float left, top, right, bottom;
+    kiln_material *material; /* a reference, or NULL */
+};
+
+struct kiln_scene_node {
+    kiln_scene_manager *scene;
+    kiln_scene_node *parent;
+    kiln_scene_node **children;
+    uint32_t num_children;
+    kiln_movable_object **objects; /* references */
+    uint32_t num_objects;
+    kiln_vector3 position;
+    kiln_quaternion orientation;
+    kiln_vector3 scale;
+};
+
+struct kiln_scene_manager {
+    void *owner; /* the Root, to refuse cameras of another root's scene */
+    kiln_scene_node *root_node;
+    kiln_camera **cameras; /* references */
+    uint32_t num_cameras;
+    kiln_colour ambient;
+};
+
+kiln_result kiln__scene_manager_create(void *owner, kiln_scene_manager **out);
+
+/* Destroys the nodes (releasing their objects) and drops the cameras. */
+void kiln__scene_manager_destroy(kiln_scene_manager *self);
+
+/* The root node of a scene, and the destruction of a subtree (its objects are
+ * detached and released). */
+kiln_result kiln__scene_node_create_root(kiln_scene_manager *scene, kiln_scene_node **out);
+void kiln__scene_node_destroy(kiln_scene_node *self);
+
+/* The node's position, orientation and scale in world space. */
+void kiln__scene_node_get_derived(const kiln_scene_node *self, kiln_vector3 *position,
+                                  kiln_quaternion *orientation, kiln_vector3 *scale);
+
+/* A camera registered with scene (which keeps the reference in *out). */
+kiln_result kiln__camera_create(kiln_scene_manager *scene, const char *name, kiln_camera **out);
+
+void kiln__movable_object_init(kiln_movable_object *self, kiln__movable_type type,
+                               void (*destroy)(kiln_movable_object *));
+
+#endif

@@ -1,0 +1,358 @@
+/* Rendering through the public API: the NumPy tutorial's scene against the original
+ * engine's output, determinism across thread counts, render targets, viewports and
+ * read-back. */
+#include <kiln/kiln.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* The tutorial's scene in a root of its own. */
+typedef struct tutorial {
+    kiln_root *root;
+    kiln_scene_manager *scene;
+    kiln_camera *camera;
+    kiln_material *material;
+    kiln_rectangle2d *rect;
+    kiln_render_target *target;
+    kiln_viewport *viewport;
+} tutorial;
+
+static void tutorial_create(tutorial *t, uint32_t threads, uint32_t width, uint32_t height) {
+    memset(t, 0, sizeof *t);
+    kiln_root_desc desc = {.num_threads = threads};
+    assert_int_equal(kiln_root_create(&desc, &t->root), KILN_OK);
+    kiln_stream *texels = NULL;
+    assert_int_equal(kiln_stream_create_memory(256 * 256 * 3, &texels), KILN_OK);
+    uint8_t *p = kiln_stream_get_pointer(texels);
+    for (int y = 0; y < 256; y++)
+        for (int x = 0; x < 256; x++)
+            p[(y * 256 + x) * 3 + 1] = (uint8_t)x;
+    kiln_image *image = NULL;
+    assert_int_equal(kiln_image_create(&image), KILN_OK);
+    assert_int_equal(kiln_image_load_dynamic_image(image, texels, 256, 256, KILN_PF_BYTE_RGB),
+                     KILN_OK);
+    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(t->root),
+                                                     "gradient", "General", image, NULL),
+                     KILN_OK);
+    kiln_image_release(image);
+    kiln_stream_release(texels);
+
+    assert_int_equal(kiln_material_manager_create(kiln_root_get_material_manager(t->root),
+                                                  "gradient", "General", &t->material),
+                     KILN_OK);
+    kiln_technique *technique = NULL;
+    kiln_pass *pass = NULL;
+    assert_int_equal(kiln_material_get_technique(t->material, 0, &technique), KILN_OK);
+    assert_int_equal(kiln_technique_get_pass(technique, 0, &pass), KILN_OK);
+    kiln_pass_set_lighting_enabled(pass, false);
+    assert_int_equal(kiln_pass_create_texture_unit_state(pass, "gradient", NULL), KILN_OK);
+
+    assert_int_equal(kiln_root_create_scene_manager(t->root, &t->scene), KILN_OK);
+    assert_int_equal(kiln_rectangle2d_create(true, &t->rect), KILN_OK);
+    kiln_rectangle2d_set_corners(t->rect, -0.5f, 0.5f, 0.5f, -0.5f);
+    kiln_rectangle2d_set_material(t->rect, t->material);
+    assert_int_equal(kiln_scene_node_attach_object(kiln_scene_manager_get_root_scene_node(t->scene),
+                                                   kiln_rectangle2d_as_movable_object(t->rect)),
+                     KILN_OK);
+    assert_int_equal(kiln_scene_manager_create_camera(t->scene, "camera", &t->camera), KILN_OK);
+    assert_int_equal(
+        kiln_root_create_render_texture(t->root, "target", width, height, NULL, &t->target),
+        KILN_OK);
+    assert_int_equal(kiln_render_target_add_viewport(t->target, t->camera, NULL, &t->viewport),
+                     KILN_OK);
+    kiln_colour grey = {0.3f, 0.3f, 0.3f, 1.0f};
+    kiln_viewport_set_background_colour(t->viewport, &grey);
+}
+
+static void tutorial_destroy(tutorial *t) {
+    kiln_rectangle2d_release(t->rect);
+    kiln_material_release(t->material);
+    kiln_camera_release(t->camera);
+    kiln_root_destroy(t->root);
+}
+
+/* The target's pixels as tightly packed 8-bit RGB; free() them. */
+static uint8_t *read_rgb(kiln_render_target *target) {
+    uint32_t w = kiln_render_target_get_width(target), h = kiln_render_target_get_height(target);
+    kiln_stream *stream = NULL;
+    assert_int_equal(kiln_stream_create_memory((size_t)w * h * 3, &stream), KILN_OK);
+    kiln_pixelbox *box = NULL;
+    assert_int_equal(kiln_pixelbox_create(w, h, 1, KILN_PF_BYTE_RGB, stream, &box), KILN_OK);
+    kiln_box all = {0, 0, 0, w, h, 1};
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(target, &all, box), KILN_OK);
+    uint8_t *copy = malloc((size_t)w * h * 3);
+    assert_non_null(copy);
+    memcpy(copy, kiln_stream_get_pointer(stream), (size_t)w * h * 3);
+    kiln_pixelbox_release(box);
+    kiln_stream_release(stream);
+    return copy;
+}
+
+static void the_tutorial_scene_matches_the_original_engine(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 0, 640, 480);
+    assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+    assert_int_equal(kiln_render_target_get_frame_count(t.target), 1);
+    uint8_t *ours = read_rgb(t.target);
+
+    kiln_image *reference = NULL;
+    assert_int_equal(kiln_image_create(&reference), KILN_OK);
+    assert_int_equal(kiln_image_load(reference, KILN_TEST_DATA_DIR "/seed_640x480.png"), KILN_OK);
+    assert_int_equal(kiln_image_get_width(reference), 640);
+    assert_int_equal(kiln_image_get_height(reference), 480);
+    assert_int_equal(kiln_image_get_format(reference), KILN_PF_BYTE_RGB);
+    const uint8_t *ref = kiln_stream_get_pointer(kiln_image_get_stream(reference));
+
+    /* The acceptance tolerance: mean absolute difference <= 1 and >= 99.5% of the
+     * pixels within 3 in every channel. */
+    size_t pixels = 640 * 480, close = 0;
+    double total = 0;
+    for (size_t i = 0; i < pixels; i++) {
+        int worst = 0;
+        for (int c = 0; c < 3; c++) {
+            int d = abs((int)ours[i * 3 + c] - (int)ref[i * 3 + c]);
+            total += d;
+            worst = d > worst ? d : worst;
+        }
+        close += worst <= 3;
+    }
+    double mean = total / (double)(pixels * 3);
+    double fraction = (double)close / (double)pixels;
+    printf("mean absolute difference %.4f, %.4f%% of pixels within 3\n", mean, fraction * 100);
+    assert_true(mean <= 1.0);
+    assert_true(fraction >= 0.995);
+
+    /* The landmarks the reference shows: background 76, the wrapped first column. */
+    assert_int_equal(ours[0], 76);
+    size_t row = 240 * 640;
+    assert_int_equal(ours[(row + 159) * 3 + 1], 76);
+    assert_int_equal(ours[(row + 160) * 3 + 0], 0);
+    assert_int_equal(ours[(row + 160) * 3 + 1], 26);
+    assert_int_equal(ours[(row + 479) * 3 + 1], 229);
+    assert_int_equal(ours[(row + 480) * 3 + 1], 76);
+    kiln_image_release(reference);
+    free(ours);
+    tutorial_destroy(&t);
+}
+
+static void output_is_identical_for_any_number_of_threads(void **state) {
+    (void)state;
+    uint8_t *first = NULL;
+    for (uint32_t threads = 1; threads <= 3; threads++) {
+        tutorial t;
+        tutorial_create(&t, threads, 333, 201);
+        assert_int_equal(kiln_root_get_num_threads(t.root), threads);
+        assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+        uint8_t *pixels = read_rgb(t.target);
+        if (!first)
+            first = pixels;
+        else {
+            assert_memory_equal(first, pixels, 333 * 201 * 3);
+            free(pixels);
+        }
+        tutorial_destroy(&t);
+    }
+    free(first);
+}
+
+static void a_sub_box_reads_into_a_larger_destination(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 1, 64, 64);
+    assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+    /* Rows 20..21, columns 14..17: the rectangle covers [16, 48) in both directions. */
+    kiln_box src = {14, 20, 0, 18, 22, 1};
+    kiln_stream *stream = NULL;
+    assert_int_equal(kiln_stream_create_memory(8 * 4 * 4, &stream), KILN_OK);
+    kiln_pixelbox *dst = NULL;
+    assert_int_equal(kiln_pixelbox_create(8, 4, 1, KILN_PF_BYTE_RGBA, stream, &dst), KILN_OK);
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &src, dst), KILN_OK);
+    const uint8_t *p = kiln_stream_get_pointer(stream);
+    assert_int_equal(p[0], 76);                 /* (14, 20): background */
+    assert_int_equal(p[3], 255);                /* opaque */
+    assert_int_equal(p[2 * 4 + 0], 0);          /* (16, 20): the rectangle, red 0 */
+    assert_int_equal(p[4 * 4 + 0], 0);          /* beyond the box: untouched */
+    assert_int_equal(p[(8 + 1) * 4 + 1], 76);   /* (15, 21) */
+    kiln_pixelbox_release(dst);
+    kiln_stream_release(stream);
+    tutorial_destroy(&t);
+}
+
+static void copy_contents_to_memory_checks_its_boxes(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 1, 32, 16);
+    kiln_stream *stream = NULL;
+    assert_int_equal(kiln_stream_create_memory(32 * 16 * 4, &stream), KILN_OK);
+    kiln_pixelbox *small = NULL, *depth = NULL;
+    assert_int_equal(kiln_pixelbox_create(16, 16, 1, KILN_PF_BYTE_RGB, stream, &small), KILN_OK);
+    assert_int_equal(kiln_pixelbox_create(32, 16, 1, KILN_PF_DEPTH32F, stream, &depth), KILN_OK);
+
+    kiln_box all = {0, 0, 0, 32, 16, 1};
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &all, small),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "16x16"));
+    assert_non_null(strstr(kiln_last_error_message(), "32x16"));
+    kiln_box outside = {0, 0, 0, 33, 16, 1};
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &outside, small),
+                     KILN_ERROR_OUT_OF_RANGE);
+    kiln_box empty = {4, 4, 0, 4, 8, 1};
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &empty, small),
+                     KILN_ERROR_OUT_OF_RANGE);
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &all, depth),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "depth"));
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &all, NULL),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    kiln_box part = {0, 0, 0, 16, 16, 1};
+    assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &part, small), KILN_OK);
+    kiln_pixelbox_release(small);
+    kiln_pixelbox_release(depth);
+    kiln_stream_release(stream);
+    tutorial_destroy(&t);
+}
+
+static void render_targets_refuse_bad_sizes_formats_and_names(void **state) {
+    (void)state;
+    kiln_root *root = NULL;
+    assert_int_equal(kiln_root_create(NULL, &root), KILN_OK);
+    assert_string_equal(kiln_root_get_render_system_name(root), "Software Rasterizer");
+    kiln_render_target *t = NULL;
+    assert_int_equal(kiln_root_create_render_texture(root, "a", 0, 10, NULL, &t),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_root_create_render_texture(root, "a", 16385, 10, NULL, &t),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "16385x10"));
+    kiln_render_texture_desc depth = {.format = KILN_PF_DEPTH16};
+    assert_int_equal(kiln_root_create_render_texture(root, "a", 8, 8, &depth, &t),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_root_create_render_texture(root, "a", 8, 8, NULL, &t), KILN_OK);
+    assert_int_equal(kiln_render_target_get_format(t), KILN_PF_BYTE_RGBA);
+    assert_string_equal(kiln_render_target_get_name(t), "a");
+    kiln_render_target *again = NULL;
+    assert_int_equal(kiln_root_create_render_texture(root, "a", 8, 8, NULL, &again),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_root_get_render_target(root, "a", &again), KILN_OK);
+    assert_ptr_equal(again, t);
+    assert_int_equal(kiln_root_get_render_target(root, "b", &again), KILN_ERROR_NOT_FOUND);
+    kiln_root_destroy(root);
+}
+
+static void viewports_need_free_z_orders_and_cameras_of_the_same_root(void **state) {
+    (void)state;
+    tutorial a, b;
+    tutorial_create(&a, 1, 40, 20);
+    tutorial_create(&b, 1, 40, 20);
+    assert_int_equal(kiln_render_target_add_viewport(a.target, a.camera, NULL, NULL),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "z-order 0"));
+    kiln_viewport_desc desc = {.z_order = 1};
+    assert_int_equal(kiln_render_target_add_viewport(a.target, b.camera, &desc, NULL),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "another root"));
+    desc = (kiln_viewport_desc){.z_order = 1, .left = 0.5f, .top = 0.9f, .width = 0.6f};
+    assert_int_equal(kiln_render_target_add_viewport(a.target, a.camera, &desc, NULL),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    /* The viewport set the camera's aspect ratio from its size. */
+    assert_true(kiln_camera_get_auto_aspect_ratio(a.camera));
+    assert_float_equal(kiln_camera_get_aspect_ratio(a.camera), 2.0f, 1e-6);
+    assert_int_equal(kiln_viewport_get_actual_width(a.viewport), 40);
+    assert_int_equal(kiln_viewport_get_actual_height(a.viewport), 20);
+    assert_int_equal(kiln_render_target_get_num_viewports(a.target), 1);
+    tutorial_destroy(&a);
+    tutorial_destroy(&b);
+}
+
+static void a_second_viewport_draws_over_the_first(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 2, 100, 100);
+    kiln_viewport *corner = NULL;
+    kiln_viewport_desc desc = {.z_order = 5, .left = 0.5f, .top = 0.5f};
+    assert_int_equal(kiln_render_target_add_viewport(t.target, t.camera, &desc, &corner), KILN_OK);
+    kiln_colour red = {1, 0, 0, 1};
+    kiln_viewport_set_background_colour(corner, &red);
+    assert_int_equal(kiln_viewport_get_actual_left(corner), 50);
+    assert_int_equal(kiln_render_target_get_num_viewports(t.target), 2);
+    assert_int_equal(kiln_render_target_update(t.target), KILN_OK);
+    uint8_t *p = read_rgb(t.target);
+    assert_int_equal(p[(10 * 100 + 10) * 3], 76);  /* first viewport's background */
+    assert_int_equal(p[(51 * 100 + 51) * 3], 255); /* second viewport's background */
+    /* The second viewport's rectangle covers [62, 87) in both directions. */
+    assert_int_equal(p[(70 * 100 + 62) * 3 + 0], 0);
+    assert_int_equal(p[(70 * 100 + 61) * 3 + 0], 255);
+    free(p);
+    tutorial_destroy(&t);
+}
+
+static void write_contents_to_file_writes_a_png(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 1, 48, 32);
+    assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+    char dir[] = "/tmp/kiln_test_render_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/frame.png", dir);
+    assert_int_equal(kiln_render_target_write_contents_to_file(t.target, path), KILN_OK);
+    kiln_image *image = NULL;
+    assert_int_equal(kiln_image_create(&image), KILN_OK);
+    assert_int_equal(kiln_image_load(image, path), KILN_OK);
+    /* The default target format has alpha, so the file does too. */
+    assert_int_equal(kiln_image_get_format(image), KILN_PF_BYTE_RGBA);
+    assert_int_equal(kiln_image_get_width(image), 48);
+    const uint8_t *p = kiln_stream_get_pointer(kiln_image_get_stream(image));
+    uint8_t *rgb = read_rgb(t.target);
+    for (size_t i = 0; i < 48 * 32; i++) {
+        assert_memory_equal(p + i * 4, rgb + i * 3, 3);
+        assert_int_equal(p[i * 4 + 3], 255);
+    }
+    free(rgb);
+    kiln_image_release(image);
+    remove(path);
+    remove(dir);
+    assert_int_not_equal(
+        kiln_render_target_write_contents_to_file(t.target, "/nonexistent/dir/x.png"), KILN_OK);
+    tutorial_destroy(&t);
+}
+
+static void hidden_objects_and_missing_materials_draw_nothing(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 1, 16, 16);
+    kiln_movable_object_set_visible(kiln_rectangle2d_as_movable_object(t.rect), false);
+    assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+    uint8_t *p = read_rgb(t.target);
+    assert_int_equal(p[(8 * 16 + 8) * 3 + 1], 76);
+    free(p);
+    kiln_movable_object_set_visible(kiln_rectangle2d_as_movable_object(t.rect), true);
+    kiln_rectangle2d_set_material(t.rect, NULL);
+    assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+    p = read_rgb(t.target);
+    assert_int_equal(p[(8 * 16 + 8) * 3 + 1], 76);
+    free(p);
+    tutorial_destroy(&t);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_tutorial_scene_matches_the_original_engine),
+        cmocka_unit_test(output_is_identical_for_any_number_of_threads),
+        cmocka_unit_test(a_sub_box_reads_into_a_larger_destination),
+        cmocka_unit_test(copy_contents_to_memory_checks_its_boxes),
+        cmocka_unit_test(render_targets_refuse_bad_sizes_formats_and_names),
+        cmocka_unit_test(viewports_need_free_z_orders_and_cameras_of_the_same_root),
+        cmocka_unit_test(a_second_viewport_draws_over_the_first),
+        cmocka_unit_test(write_contents_to_file_writes_a_png),
+        cmocka_unit_test(hidden_objects_and_missing_materials_draw_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

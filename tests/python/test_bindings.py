@@ -1,0 +1,121 @@
+"""The Python component is generated from the C headers: every public C function is
+reachable, through the class layer, and failures become exceptions."""
+
+import pathlib
+import re
+
+import pytest
+
+import kiln
+from kiln import _binding
+from kiln._kiln_cffi import lib
+
+HEADERS = pathlib.Path(__file__).resolve().parents[2] / "include" / "kiln"
+
+
+def declared_functions():
+    """Every KILN_API function of include/kiln/, read from the headers themselves."""
+    names = set()
+    for header in HEADERS.glob("*.h"):
+        text = re.sub(r"/\*.*?\*/", "", header.read_text(), flags=re.S)
+        text = re.sub(r"^\s*#.*$", "", text, flags=re.M)
+        for declaration in re.findall(r"KILN_API\s+([^;{#]*?)\(", text):
+            names.add(declaration.split()[-1].lstrip("*"))
+    return sorted(names)
+
+
+FUNCTIONS = declared_functions()
+
+
+def test_headers_declare_the_api():
+    assert len(FUNCTIONS) > 150
+    assert "kiln_image_load_dynamic_image" in FUNCTIONS
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_every_function_is_compiled_into_the_extension(name):
+    assert hasattr(lib, name), f"{name} is declared but not in the cffi module"
+
+
+def python_route(name):
+    """Where the class layer exposes a C function, or None."""
+    for cls in set(_binding.HANDLE_CLASSES.values()):
+        prefix = cls._ctype + "_"
+        if not name.startswith(prefix) or name not in cls._functions:
+            continue
+        verb = name[len(prefix):]
+        if verb in ("retain", "release") and cls._refcounted:
+            return f"{cls.__name__} reference counting"
+        if verb == "destroy":
+            return f"{cls.__name__} finaliser"
+        if verb.startswith("as_"):
+            return f"{cls.__name__} conversion"
+        if verb == "create" or getattr(cls, "_create", None) is not None and cls._create.name == name:
+            return f"{cls.__name__}()"
+        if verb.startswith("get_num_"):
+            plural = verb[len("get_num_"):]
+            if isinstance(getattr(cls, plural, None), property):
+                return f"{cls.__name__}.{plural}"
+        if verb.startswith(("get_", "set_")) and isinstance(getattr(cls, verb[4:], None), property):
+            return f"{cls.__name__}.{verb[4:]}"
+        if callable(getattr(cls, verb, None)):
+            return f"{cls.__name__}.{verb}"
+    for cls in set(_binding.HANDLE_CLASSES.values()):
+        create = getattr(cls, "_create", None)
+        if create is not None and create.name == name:
+            return f"{cls.__name__}()"
+    short = name[len("kiln_"):]
+    if callable(getattr(kiln, short, None)):
+        return f"kiln.{short}"
+    return None
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_every_function_is_reachable_from_the_class_layer(name):
+    assert python_route(name) is not None, f"{name} has no Python route"
+
+
+def test_constants_are_exported_without_prefix():
+    assert kiln.PF_BYTE_RGB == lib.KILN_PF_BYTE_RGB == 10
+    assert kiln.PF_BYTE_RGBA == 12
+    assert kiln.TFO_BILINEAR == 1 and kiln.TAM_CLAMP == 2
+    assert kiln.CULL_CLOCKWISE == 2
+
+
+def test_failures_raise_the_exception_of_their_kind():
+    with pytest.raises(ValueError, match="196608"):
+        kiln.Image().load_dynamic_image(kiln.MemoryDataStream(10), 256, 256, kiln.PF_BYTE_RGB)
+    with pytest.raises(LookupError, match="nosuch"):
+        kiln.Root().texture_manager.get_by_name("nosuch", "General")
+    with pytest.raises(OSError):
+        kiln.Image().load("/nonexistent/dir/x.png")
+    try:
+        kiln.Image().load("/nonexistent/dir/x.png")
+    except kiln.KilnError as exc:
+        assert "/nonexistent/dir/x.png" in str(exc)
+
+
+def test_wrong_argument_types_are_type_errors_naming_the_argument():
+    img = kiln.Image()
+    with pytest.raises(TypeError, match="stream"):
+        img.load_dynamic_image("not a stream", 1, 1, kiln.PF_L8)
+    with pytest.raises(TypeError, match="width"):
+        img.load_dynamic_image(kiln.MemoryDataStream(1), "one", 1, kiln.PF_L8)
+    with pytest.raises(TypeError):
+        img.load_dynamic_image(kiln.MemoryDataStream(1))
+
+
+def test_docstrings_come_from_the_headers():
+    assert "no copy" in kiln.Image.load_dynamic_image.__doc__
+    assert "kiln_image_load_dynamic_image" in kiln.Image.load_dynamic_image.__doc__
+
+
+def test_optional_description_fields():
+    root = kiln.Root(num_threads=1)
+    assert root.num_threads == 1
+    target = root.create_render_texture("t", 8, 4, kiln.PF_FLOAT32_RGBA)
+    assert target.format == kiln.PF_FLOAT32_RGBA
+    target2 = root.create_render_texture("t2", 8, 4)
+    assert target2.format == kiln.PF_BYTE_RGBA
+    with pytest.raises(TypeError, match="colour"):
+        root.create_render_texture("t3", 8, 4, colour=1)
