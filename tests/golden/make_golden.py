@@ -65,7 +65,9 @@ NOISE_16 = {"kind": "noise", "width": 16, "height": 16, "seed": 3}
 
 def _ndc(x0, y0, x1, y1, width, height):
     """Corners (l, t, r, b) in normalised screen space of a pixel-space rectangle."""
-    return [2.0 * x0 / width - 1.0, 1.0 - 2.0 * y0 / height, 2.0 * x1 / width - 1.0, 1.0 - 2.0 * y1 / height]
+    # Rounded so the JSON reads 0.6425, not 0.6425000000000001; the shift is far below a pixel.
+    corners = [2.0 * x0 / width - 1.0, 1.0 - 2.0 * y0 / height, 2.0 * x1 / width - 1.0, 1.0 - 2.0 * y1 / height]
+    return [round(c, 12) for c in corners]
 
 
 def _scene(name, **changes):
@@ -216,16 +218,31 @@ class Renderer:
         self.app.closeApp()
 
     def render(self, scene):
+        """Draw one scene; return the render and the texels it used."""
         Ogre = self.Ogre
         self.count += 1
         tag = f"{scene['name']}_{self.count}"
-        width, height = scene["size"]
         texmgr = Ogre.TextureManager.getSingleton()
         matmgr = Ogre.MaterialManager.getSingleton()
-
         scn = self.root.createSceneManager()
         self.shadergen.addSceneManager(scn)
+        try:
+            return self._draw(scene, scn, tag)
+        finally:
+            # The shader generator keeps the scene manager's address, and OGRE hangs
+            # on shutdown if it outlives the scene manager, so drop it first.
+            self.shadergen.removeSceneManager(scn)
+            self.root.destroySceneManager(scn)
+            for manager, prefix in ((texmgr, "rt_"), (matmgr, "mat_"), (texmgr, "tex_")):
+                if manager.resourceExists(prefix + tag, "General"):
+                    manager.remove(prefix + tag, "General")
 
+    def _draw(self, scene, scn, tag):
+        Ogre = self.Ogre
+        width, height = scene["size"]
+        texmgr = Ogre.TextureManager.getSingleton()
+
+        # The tutorial's steps, from "numpy_image" to "zero_copy_view".
         spec = scene["texture"]
         arr = textures.make_texture(spec)
         mem = self.Numpy.AsDataStream(arr)
@@ -233,7 +250,7 @@ class Renderer:
         img.loadDynamicImage(mem.getPtr(), spec["width"], spec["height"], Ogre.PF_BYTE_RGB)
         texmgr.loadImage("tex_" + tag, "General", img)
 
-        mat = matmgr.create("mat_" + tag, "General")
+        mat = Ogre.MaterialManager.getSingleton().create("mat_" + tag, "General")
         rpass = mat.getTechniques()[0].getPasses()[0]
         rpass.setLightingEnabled(False)
         tus = rpass.createTextureUnitState("tex_" + tag)
@@ -249,9 +266,11 @@ class Renderer:
         rect.setMaterial(mat)
         # As in the tutorial's sample: never cull the rectangle.
         rect.setBoundingBox(Ogre.AxisAlignedBox.BOX_INFINITE)
-        scn.getRootSceneNode().createChildSceneNode().attachObject(rect)
+        node = scn.getRootSceneNode().createChildSceneNode()
+        node.attachObject(rect)
         cam = scn.createCamera("cam")
 
+        # Offscreen instead of the tutorial's window, so the size is exact.
         rtt = texmgr.createManual(
             "rt_" + tag, "General", Ogre.TEX_TYPE_2D, width, height, 1, 0, Ogre.PF_BYTE_RGB, Ogre.TU_RENDERTARGET
         )
@@ -265,14 +284,16 @@ class Renderer:
         target.copyContentsToMemory(pb, pb)
         out = self.Numpy.view(pb).copy()
 
-        # Tear down in dependency order so the next scene starts from a clean engine.
         target.removeAllViewports()
-        self.root.destroySceneManager(scn)
-        del rect
-        texmgr.remove(rtt)
-        matmgr.remove(mat)
-        texmgr.remove("tex_" + tag, "General")
+        # Python owns the rectangle; detach it before the scene manager goes.
+        node.detachObject(rect)
         return out, arr
+
+
+def to_json(record):
+    """One key per line, each value on one line: easy to read and to diff."""
+    lines = [f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in record.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def check_against_reference(scene, out):
@@ -333,14 +354,14 @@ def main(argv=None):
                         record = {key: scene[key] for key in SCENE_KEYS}
                         record["texture"] = dict(scene["texture"], sha256=textures.texels_sha256(texels))
                         pngio.write_png(out_dir / (scene["name"] + ".png"), out)
-                        (out_dir / (scene["name"] + ".json")).write_text(json.dumps(record, indent=2) + "\n")
+                        (out_dir / (scene["name"] + ".json")).write_text(to_json(record))
                         note = ""
                         if scene["name"].startswith("seed_"):
                             problem = check_against_reference(scene, out)
                             if problem:
                                 errors.append(problem)
                             note = "  (matches the reference)" if problem is None else "  MISMATCH"
-                        print(f"{scene['name']:28s} {scene['size'][0]}x{scene['size'][1]}{note}")
+                        print(f"{scene['name']:28s} {scene['size'][0]}x{scene['size'][1]}{note}", flush=True)
                 finally:
                     renderer.close()
         finally:
