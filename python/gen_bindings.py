@@ -50,6 +50,23 @@ def parse_parameters(text, where):
     return params
 
 
+DEFAULTS = re.compile(r"\bDefaults?: ((?:\w+ = [\w.+-]+(?:, )?)+)")
+
+
+def parse_defaults(doc, params, where):
+    """Default values stated in a comment as "Default: name = VALUE, name = VALUE"; they
+    make trailing parameters optional in Python."""
+    names = [name for _, name in params]
+    defaults = {}
+    for group in DEFAULTS.findall(doc):
+        for item in group.split(","):
+            name, value = (part.strip() for part in item.split("="))
+            if name not in names:
+                raise SystemExit(f"{where}: the default names '{name}', which is not a parameter")
+            defaults[name] = value
+    return defaults
+
+
 def parse_headers(include_dir):
     functions = {}
     for header in sorted((include_dir / "kiln").glob("*.h")):
@@ -78,10 +95,13 @@ def parse_headers(include_dir):
                 if not match:
                     raise SystemExit(f"{where}: cannot parse the KILN_API declaration: {stripped}")
                 ret = " ".join(match["ret"].split()).replace(" *", "*").replace("*", " *")
+                doc = " ".join(c for c in comment if c).strip()
+                params = parse_parameters(match["params"], where)
                 functions[match["name"]] = {
                     "ret": ret.strip(),
-                    "params": parse_parameters(match["params"], where),
-                    "doc": " ".join(c for c in comment if c).strip(),
+                    "params": params,
+                    "doc": doc,
+                    "defaults": parse_defaults(doc, params, where),
                     "header": header.name,
                 }
                 continue

@@ -48,8 +48,8 @@ int main(int argc, char **argv) {
     /* The material: lighting off, one texture unit with the default filtering. */
     kiln_technique *technique;
     kiln_pass *pass;
-    if (check(kiln_material_manager_create(kiln_root_get_material_manager(root), "gradient_material",
-                                           "General", &material),
+    if (check(kiln_material_manager_create(kiln_root_get_material_manager(root),
+                                           "gradient_material", "General", &material),
               "creating the material") ||
         check(kiln_material_get_technique(material, 0, &technique), "getting the technique") ||
         check(kiln_technique_get_pass(technique, 0, &pass), "getting the pass"))

@@ -45,7 +45,8 @@ KILN_API kiln_result kiln_image_encode(const kiln_image *self, kiln_stream **out
 KILN_API kiln_result kiln_image_flip_around_x(kiln_image *self);
 KILN_API kiln_result kiln_image_flip_around_y(kiln_image *self);
 
-/* Rescales to width x height into new memory. */
+/* Rescales to width x height into new memory.
+ * Default: filter = KILN_IMAGE_FILTER_BILINEAR */
 KILN_API kiln_result kiln_image_resize(kiln_image *self, uint32_t width, uint32_t height,
                                        kiln_image_filter filter);
 

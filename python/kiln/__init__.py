@@ -24,7 +24,6 @@ __version__ = ffi.string(lib.kiln_version_string()).decode()
 # The few calls whose Python form the naming rules cannot derive.
 _STREAM_READ = _binding.Function("kiln_stream_read")
 _STREAM_WRITE = _binding.Function("kiln_stream_write")
-_IMAGE_RESIZE = _binding.Function("kiln_image_resize")
 
 
 class DataStream(Handle):
@@ -78,10 +77,6 @@ class PixelBox(Handle):
 
 class Image(Handle):
     _ctype = "kiln_image"
-
-    def resize(self, width, height, filter=lib.KILN_IMAGE_FILTER_BILINEAR):
-        """Rescales to width x height (bilinear unless filter says otherwise)."""
-        return _IMAGE_RESIZE.call((self, width, height, filter), {}, self, "Image.resize")
 
 
 class Texture(Handle):

@@ -172,6 +172,17 @@ def _from_return(base, value, owner):
     return value
 
 
+def _default_value(text):
+    """A default stated in a header: a KILN_ constant, a number, or NULL."""
+    if text == "NULL":
+        return None
+    if text.startswith("KILN_"):
+        return getattr(lib, text)
+    if text in ("true", "false"):
+        return text == "true"
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
 class _Parameter:
     __slots__ = ("ctype", "name", "base", "kind")
 
@@ -212,9 +223,11 @@ class Function:
         self.desc = self.inputs[-1] if self.inputs and self.inputs[-1].kind == "desc" else None
         self.required = [p for p in self.inputs if p is not self.desc]
         self.doc = info["doc"]
+        self.defaults = {name: _default_value(value) for name, value in info.get("defaults", {}).items()}
 
     def signature(self, skip_self):
-        names = [p.name for p in self.required[1 if skip_self else 0 :]]
+        names = [p.name + (f"={self.defaults[p.name]!r}" if p.name in self.defaults else "")
+                 for p in self.required[1 if skip_self else 0 :]]
         if self.desc is not None:
             fields = [f for f, _ in ffi.typeof(self.desc.base).fields]
             names += [f"{f}=..." for f in fields]
@@ -253,22 +266,43 @@ class Function:
             return float(value)
         raise TypeError(f"{what} must be a number, not {type(value).__name__}")
 
+    def _bind(self, args, kwargs, owner, where):
+        """The values of the required parameters, and what is left for the description."""
+        n_req = len(self.required)
+        values = list(args[:n_req])
+        extra = args[n_req:]
+        kwargs = dict(kwargs)
+        if extra and self.desc is None:
+            raise TypeError(f"{where}{self.signature(owner is not None)}: too many arguments "
+                            f"({len(args) - (owner is not None)} given)")
+        for param in self.required[: len(values)]:
+            if param.name in kwargs:
+                raise TypeError(f"{where}: argument '{param.name}' given twice")
+        for param in self.required[len(values) :]:
+            if param.name in kwargs:
+                values.append(kwargs.pop(param.name))
+            elif param.name in self.defaults:
+                values.append(self.defaults[param.name])
+            else:
+                raise TypeError(f"{where}{self.signature(owner is not None)}: missing argument '{param.name}'")
+        if kwargs and self.desc is None:
+            raise TypeError(f"{where}{self.signature(owner is not None)}: unexpected argument "
+                            f"'{next(iter(kwargs))}'")
+        return values, extra, kwargs
+
     def call(self, args, kwargs, owner, where):
         """Calls the C function with Python arguments; returns the Python result."""
-        n_req = len(self.required)
-        if len(args) < n_req or (self.desc is None and (len(args) > n_req or kwargs)):
-            raise TypeError(f"{where}{self.signature(owner is not None)} takes {n_req - (owner is not None)} "
-                            f"argument(s) ({len(args) - (owner is not None)} given)")
+        given, extra, desc_kwargs = self._bind(args, kwargs, owner, where)
         c_args = []
         outs = []
-        values = iter(args)
+        values = iter(given)
         for param in self.params:
             if param.kind.startswith("out"):
                 cell = ffi.new(param.ctype)
                 outs.append((param, cell))
                 c_args.append(cell)
             elif param is self.desc:
-                c_args.append(self._desc(param, args[n_req:], kwargs, where))
+                c_args.append(self._desc(param, extra, desc_kwargs, where))
             else:
                 c_args.append(self._convert(param, next(values), where))
         result = self.c(*c_args)

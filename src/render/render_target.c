@@ -11,8 +11,7 @@ void kiln__render_target_destroy(kiln_render_target *self) {
     }
     kiln__free(self->viewports);
     if (self->surface)
-        self->root->render_system->ops->destroy_surface(self->root->render_system,
-                                                         self->surface);
+        self->root->render_system->ops->destroy_surface(self->root->render_system, self->surface);
     kiln__free(self->name);
     kiln__free(self);
 }
@@ -150,8 +149,8 @@ KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_targ
                           "kiln_render_target_copy_contents_to_memory: the source box "
                           "[%u, %u) x [%u, %u) x [%u, %u) is empty or leaves render target '%s' "
                           "of %ux%u pixels",
-                          box.left, box.right, box.top, box.bottom, box.front, box.back,
-                          self->name, self->width, self->height);
+                          box.left, box.right, box.top, box.bottom, box.front, box.back, self->name,
+                          self->width, self->height);
     kiln_pixel_format dst_format = kiln_pixelbox_get_format(dst);
     if (kiln_pixel_format_get_flags(dst_format) & KILN_PFF_DEPTH)
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,

@@ -98,12 +98,11 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
                           "kiln_root_create_render_texture: %ux%u is not a valid size for '%s'; "
                           "each side must lie in 1..%u",
                           width, height, name, KILN__MAX_TARGET_SIZE);
-    kiln_pixel_format format = desc && desc->format != KILN_PF_UNKNOWN ? desc->format
-                                                                        : KILN_PF_BYTE_RGBA;
+    kiln_pixel_format format =
+        desc && desc->format != KILN_PF_UNKNOWN ? desc->format : KILN_PF_BYTE_RGBA;
     if (!kiln_pixel_format_is_valid(format))
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
-                          "kiln_root_create_render_texture: %d is not a pixel format",
-                          (int)format);
+                          "kiln_root_create_render_texture: %d is not a pixel format", (int)format);
     if (kiln_pixel_format_get_flags(format) & KILN_PFF_DEPTH)
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
                           "kiln_root_create_render_texture: '%s' cannot be rendered to in the "
@@ -130,7 +129,7 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
     kiln_result r = target->name ? KILN_OK : kiln__fail_oom("a render target name", strlen(name));
     if (r == KILN_OK)
         r = self->render_system->ops->create_surface(self->render_system, width, height, format,
-                                                      &target->surface);
+                                                     &target->surface);
     if (r != KILN_OK) {
         kiln__render_target_destroy(target);
         return r;

@@ -3,10 +3,9 @@
 kiln__rect kiln__viewport_get_rect(const kiln_viewport *self) {
     /* Truncated like the original engine does. */
     const kiln_render_target *t = self->target;
-    return (kiln__rect){(int32_t)(self->left * (float)t->width),
-                        (int32_t)(self->top * (float)t->height),
-                        (int32_t)(self->width * (float)t->width),
-                        (int32_t)(self->height * (float)t->height)};
+    return (kiln__rect){
+        (int32_t)(self->left * (float)t->width), (int32_t)(self->top * (float)t->height),
+        (int32_t)(self->width * (float)t->width), (int32_t)(self->height * (float)t->height)};
 }
 
 KILN_API kiln_colour kiln_viewport_get_background_colour(const kiln_viewport *self) {

@@ -178,23 +178,18 @@ KILN_API float kiln_pass_get_shininess(const kiln_pass *self) { return self->shi
 KILN_API void kiln_pass_set_shininess(kiln_pass *self, float shininess) {
     self->shininess = shininess;
 }
-KILN_API bool kiln_pass_get_depth_check_enabled(const kiln_pass *self) {
-    return self->depth_check;
-}
+KILN_API bool kiln_pass_get_depth_check_enabled(const kiln_pass *self) { return self->depth_check; }
 KILN_API void kiln_pass_set_depth_check_enabled(kiln_pass *self, bool enabled) {
     self->depth_check = enabled;
 }
-KILN_API bool kiln_pass_get_depth_write_enabled(const kiln_pass *self) {
-    return self->depth_write;
-}
+KILN_API bool kiln_pass_get_depth_write_enabled(const kiln_pass *self) { return self->depth_write; }
 KILN_API void kiln_pass_set_depth_write_enabled(kiln_pass *self, bool enabled) {
     self->depth_write = enabled;
 }
 KILN_API kiln_compare_function kiln_pass_get_depth_function(const kiln_pass *self) {
     return self->depth_function;
 }
-KILN_API kiln_result kiln_pass_set_depth_function(kiln_pass *self,
-                                                  kiln_compare_function function) {
+KILN_API kiln_result kiln_pass_set_depth_function(kiln_pass *self, kiln_compare_function function) {
     KILN__REQUIRE_NOT_NULL(self);
     KILN__REQUIRE(function >= KILN_CMPF_ALWAYS_FAIL && function <= KILN_CMPF_GREATER,
                   "kiln_pass_set_depth_function: %d is not a kiln_compare_function value (0 to "

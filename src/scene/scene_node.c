@@ -129,8 +129,8 @@ KILN_API kiln_result kiln_scene_node_get_child(const kiln_scene_node *self, uint
     *out = NULL;
     if (index >= self->num_children)
         return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
-                          "kiln_scene_node_get_child: index %u but the node has %u children",
-                          index, self->num_children);
+                          "kiln_scene_node_get_child: index %u but the node has %u children", index,
+                          self->num_children);
     *out = self->children[index];
     return KILN_OK;
 }
@@ -155,9 +155,7 @@ KILN_API void kiln_scene_node_set_orientation(kiln_scene_node *self,
     if (orientation)
         self->orientation = kiln_quaternion_normalise(*orientation);
 }
-KILN_API kiln_vector3 kiln_scene_node_get_scale(const kiln_scene_node *self) {
-    return self->scale;
-}
+KILN_API kiln_vector3 kiln_scene_node_get_scale(const kiln_scene_node *self) { return self->scale; }
 KILN_API void kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector3 *scale) {
     if (scale)
         self->scale = *scale;

@@ -136,7 +136,8 @@ static kiln_result texture_create(const char *name, const char *group, const kil
     kiln_result r = kiln_image_get_pixel_box(image, &box);
     if (r == KILN_OK) {
         const uint8_t *pixels = kiln_pixelbox_get_data(box);
-        size_t pitch = kiln_pixelbox_get_row_pitch(box) * kiln_pixel_format_get_num_elem_bytes(format);
+        size_t pitch =
+            kiln_pixelbox_get_row_pitch(box) * kiln_pixel_format_get_num_elem_bytes(format);
         for (uint32_t y = 0; y < height && r == KILN_OK; y++)
             r = kiln_pixel_convert_pixels(pixels + y * pitch, format,
                                           self->levels[0].texels + (size_t)y * width * 4,
@@ -229,9 +230,7 @@ KILN_API void kiln_texture_release(kiln_texture *self) {
 }
 
 KILN_API const char *kiln_texture_get_name(const kiln_texture *self) { return self->name; }
-KILN_API uint32_t kiln_texture_get_width(const kiln_texture *self) {
-    return self->levels[0].width;
-}
+KILN_API uint32_t kiln_texture_get_width(const kiln_texture *self) { return self->levels[0].width; }
 KILN_API uint32_t kiln_texture_get_height(const kiln_texture *self) {
     return self->levels[0].height;
 }
@@ -264,9 +263,8 @@ KILN_API kiln_result kiln_texture_convert_to_image(const kiln_texture *self, uin
     kiln_image *image = NULL;
     kiln_result r = kiln_stream_create_memory(bytes, &stream);
     if (r == KILN_OK)
-        r = kiln_pixel_convert_pixels(l->texels, KILN_PF_BYTE_RGBA,
-                                      kiln_stream_get_pointer(stream), format,
-                                      (size_t)l->width * l->height);
+        r = kiln_pixel_convert_pixels(l->texels, KILN_PF_BYTE_RGBA, kiln_stream_get_pointer(stream),
+                                      format, (size_t)l->width * l->height);
     if (r == KILN_OK)
         r = kiln_image_create(&image);
     if (r == KILN_OK)

@@ -54,8 +54,7 @@ static void normalise_gives_unit_length(void **state) {
 
 static void the_rotation_matrix_rotates_like_the_quaternion(void **state) {
     (void)state;
-    kiln_quaternion q =
-        kiln_quaternion_from_angle_axis(0.7f, (kiln_vector3){0.3f, -0.5f, 0.8f});
+    kiln_quaternion q = kiln_quaternion_from_angle_axis(0.7f, (kiln_vector3){0.3f, -0.5f, 0.8f});
     kiln_matrix3 m = kiln_quaternion_to_rotation_matrix(q);
     kiln_vector3 v = {1.5f, -2, 0.25f};
     kiln_vector3 r = kiln_quaternion_rotate(q, v);

@@ -109,7 +109,7 @@ static void triangles_sharing_an_edge_cover_each_pixel_once(void **state) {
         render(r, &dboth, 1, rboth);
         int covered = 0;
         for (int i = 0; i < W * H; i++) {
-            assert_false(ra[i] && rb[i]);               /* never twice */
+            assert_false(ra[i] && rb[i]);                 /* never twice */
             assert_int_equal(ra[i] || rb[i], !!rboth[i]); /* no gap along the diagonal */
             covered += !!rboth[i];
         }
@@ -145,8 +145,8 @@ static void a_rectangle_covers_the_pixels_whose_centres_lie_inside(void **state)
     raster *r = *state;
     /* x in [10, 30) exactly; y from 7.5 to 22.5: pixel centres on the top edge are
      * in, those on the bottom edge out. */
-    float quad[18] = {NX(10), NY(7.5f),  0, NX(10), NY(22.5f), 0, NX(30), NY(7.5f),  0,
-                      NX(30), NY(7.5f),  0, NX(10), NY(22.5f), 0, NX(30), NY(22.5f), 0};
+    float quad[18] = {NX(10), NY(7.5f), 0, NX(10), NY(22.5f), 0, NX(30), NY(7.5f),  0,
+                      NX(30), NY(7.5f), 0, NX(10), NY(22.5f), 0, NX(30), NY(22.5f), 0};
     uint8_t red[W * H];
     flat_draw d = {quad, 6, KILN_CULL_CLOCKWISE, 1.0f};
     render(r, &d, 1, red);
@@ -225,7 +225,7 @@ static uint8_t sample_red(kiln_texture_filter_options filter, kiln_texture_addre
     kiln__texture_level level = {4, 1, row_texels};
     kiln__sampler_state s = {&level, 1, filter, mode};
     uint8_t out[4];
-    kiln__soft_sample(&s, u, 0.5f, 0.0f, out);
+    kiln__soft_sample(&s, u, 0.5f, (kiln__soft_lod){0, 0}, out);
     return out[0];
 }
 
@@ -242,7 +242,7 @@ static void nearest_sampling_picks_the_texel_under_the_point(void **state) {
     kiln__texture_level level = {4, 1, row_texels};
     kiln__sampler_state s = {&level, 1, KILN_TFO_NONE, KILN_TAM_BORDER};
     uint8_t out[4];
-    kiln__soft_sample(&s, -0.1f, 0.5f, 0.0f, out);
+    kiln__soft_sample(&s, -0.1f, 0.5f, (kiln__soft_lod){0, 0}, out);
     assert_int_equal(out[0] + out[1] + out[2], 0);
     assert_int_equal(out[3], 255);
 }
@@ -283,25 +283,33 @@ static void mipmap_levels_follow_the_footprint(void **state) {
     }
     kiln__sampler_state s = {levels, 4, KILN_TFO_BILINEAR, KILN_TAM_WRAP};
     /* Two texels per pixel along x: lambda 1. */
-    assert_float_equal(kiln__soft_sample_lod(&s, 2.0f / 8, 0, 0, 1.0f / 8), 1.0f, 1e-6);
+    kiln__soft_lod lod = kiln__soft_sample_lod(&s, 2.0f / 8, 0, 0, 1.0f / 8);
+    assert_float_equal(lod.nearest, 1.0f, 1e-6);
+    assert_float_equal(lod.linear, 1.0f, 1e-6);
+    /* Between powers of two the blending lambda follows a piecewise-linear log2 of
+     * the squared footprint, as the reference does: 2.56^2 = 6.5536 = 1.6384 * 4
+     * gives (2 + 0.6384) / 2. */
+    lod = kiln__soft_sample_lod(&s, 2.56f / 8, 0, 0, 0);
+    assert_float_equal(lod.nearest, 1.356144f, 1e-5);
+    assert_float_equal(lod.linear, 1.3192f, 1e-5);
     uint8_t out[4];
     const float lods[] = {-2.0f, 0.4f, 0.6f, 1.4f, 1.6f, 2.5f, 9.0f};
     const uint8_t bilinear[] = {0, 0, 40, 40, 80, 120, 120};
     for (int i = 0; i < 7; i++) {
-        kiln__soft_sample(&s, 0.3f, 0.6f, lods[i], out);
+        kiln__soft_sample(&s, 0.3f, 0.6f, (kiln__soft_lod){lods[i], lods[i]}, out);
         assert_int_equal(out[0], bilinear[i]);
     }
     /* Trilinear blends the two levels around lambda. */
     s.filtering = KILN_TFO_TRILINEAR;
-    kiln__soft_sample(&s, 0.3f, 0.6f, 1.5f, out);
+    kiln__soft_sample(&s, 0.3f, 0.6f, (kiln__soft_lod){1.5f, 1.5f}, out);
     assert_int_equal(out[0], 60);
-    kiln__soft_sample(&s, 0.3f, 0.6f, 1.25f, out);
+    kiln__soft_sample(&s, 0.3f, 0.6f, (kiln__soft_lod){1.25f, 1.25f}, out);
     assert_int_equal(out[0], 50);
-    kiln__soft_sample(&s, 0.3f, 0.6f, -1.0f, out);
+    kiln__soft_sample(&s, 0.3f, 0.6f, (kiln__soft_lod){-1.0f, -1.0f}, out);
     assert_int_equal(out[0], 0);
     /* TFO_NONE never uses the mipmaps. */
     s.filtering = KILN_TFO_NONE;
-    kiln__soft_sample(&s, 0.3f, 0.6f, 3.0f, out);
+    kiln__soft_sample(&s, 0.3f, 0.6f, (kiln__soft_lod){3.0f, 3.0f}, out);
     assert_int_equal(out[0], 0);
 }
 

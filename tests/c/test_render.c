@@ -176,11 +176,11 @@ static void a_sub_box_reads_into_a_larger_destination(void **state) {
     assert_int_equal(kiln_pixelbox_create(8, 4, 1, KILN_PF_BYTE_RGBA, stream, &dst), KILN_OK);
     assert_int_equal(kiln_render_target_copy_contents_to_memory(t.target, &src, dst), KILN_OK);
     const uint8_t *p = kiln_stream_get_pointer(stream);
-    assert_int_equal(p[0], 76);                 /* (14, 20): background */
-    assert_int_equal(p[3], 255);                /* opaque */
-    assert_int_equal(p[2 * 4 + 0], 0);          /* (16, 20): the rectangle, red 0 */
-    assert_int_equal(p[4 * 4 + 0], 0);          /* beyond the box: untouched */
-    assert_int_equal(p[(8 + 1) * 4 + 1], 76);   /* (15, 21) */
+    assert_int_equal(p[0], 76);               /* (14, 20): background */
+    assert_int_equal(p[3], 255);              /* opaque */
+    assert_int_equal(p[2 * 4 + 0], 0);        /* (16, 20): the rectangle, red 0 */
+    assert_int_equal(p[4 * 4 + 0], 0);        /* beyond the box: untouched */
+    assert_int_equal(p[(8 + 1) * 4 + 1], 76); /* (15, 21) */
     kiln_pixelbox_release(dst);
     kiln_stream_release(stream);
     tutorial_destroy(&t);

@@ -40,8 +40,7 @@ static void a_texture_gets_a_full_mipmap_chain(void **state) {
     kiln_texture_manager *tm = kiln_root_get_texture_manager(root);
     kiln_image *image = make_image(256, 256, KILN_PF_BYTE_RGB, NULL);
     kiln_texture *texture = NULL;
-    assert_int_equal(kiln_texture_manager_load_image(tm, "t", "General", image, &texture),
-                     KILN_OK);
+    assert_int_equal(kiln_texture_manager_load_image(tm, "t", "General", image, &texture), KILN_OK);
     assert_string_equal(kiln_texture_get_name(texture), "t");
     assert_int_equal(kiln_texture_get_width(texture), 256);
     assert_int_equal(kiln_texture_get_height(texture), 256);
@@ -63,8 +62,8 @@ static void non_square_chains_halve_each_side_down_to_one(void **state) {
     kiln_root *root = make_root();
     kiln_image *image = make_image(20, 3, KILN_PF_L8, NULL);
     kiln_texture *texture = NULL;
-    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t",
-                                                     NULL, image, &texture),
+    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t", NULL,
+                                                     image, &texture),
                      KILN_OK);
     /* 20x3, 10x1, 5x1, 2x1, 1x1 */
     assert_int_equal(kiln_texture_get_num_mipmaps(texture), 4);
@@ -88,8 +87,8 @@ static void mipmaps_average_two_by_two_blocks(void **state) {
     kiln_root *root = make_root();
     kiln_image *image = make_image(4, 2, KILN_PF_L8, texels);
     kiln_texture *texture = NULL;
-    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t",
-                                                     NULL, image, &texture),
+    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t", NULL,
+                                                     image, &texture),
                      KILN_OK);
     kiln_image *level = NULL;
     assert_int_equal(kiln_texture_convert_to_image(texture, 1, &level), KILN_OK);
@@ -143,13 +142,13 @@ static void an_empty_image_makes_no_texture(void **state) {
     kiln_root *root = make_root();
     kiln_image *image = NULL;
     assert_int_equal(kiln_image_create(&image), KILN_OK);
-    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t",
-                                                     NULL, image, NULL),
+    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t", NULL,
+                                                     image, NULL),
                      KILN_ERROR_INVALID_ARGUMENT);
     assert_non_null(strstr(kiln_last_error_message(), "empty"));
-    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t",
-                                                     NULL, NULL, NULL),
-                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(
+        kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "t", NULL, NULL, NULL),
+        KILN_ERROR_INVALID_ARGUMENT);
     kiln_image_release(image);
     kiln_root_destroy(root);
 }
@@ -161,8 +160,7 @@ static void a_new_material_has_one_technique_with_one_default_pass(void **state)
     kiln_root *root = make_root();
     kiln_material *m = NULL;
     assert_int_equal(
-        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m),
-        KILN_OK);
+        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m), KILN_OK);
     assert_string_equal(kiln_material_get_name(m), "m");
     assert_string_equal(kiln_material_get_group(m), "General");
     assert_int_equal(kiln_material_get_num_techniques(m), 1);
@@ -196,8 +194,7 @@ static void passes_and_units_can_be_added_and_changed(void **state) {
                      KILN_OK);
     kiln_material *m = NULL;
     assert_int_equal(
-        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m),
-        KILN_OK);
+        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m), KILN_OK);
     kiln_technique *t = NULL;
     assert_int_equal(kiln_material_create_technique(m, &t), KILN_OK);
     assert_int_equal(kiln_material_get_num_techniques(m), 2);
@@ -251,8 +248,7 @@ static void an_unknown_texture_is_named_in_the_error(void **state) {
     kiln_root *root = make_root();
     kiln_material *m = NULL;
     assert_int_equal(
-        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m),
-        KILN_OK);
+        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m), KILN_OK);
     kiln_technique *t = NULL;
     kiln_pass *p = NULL;
     assert_int_equal(kiln_material_get_technique(m, 0, &t), KILN_OK);
@@ -277,8 +273,7 @@ static void material_names_are_unique_and_looked_up(void **state) {
                      KILN_ERROR_INVALID_ARGUMENT);
     assert_true(kiln_material_manager_resource_exists(mm, "m", NULL));
     kiln_material *m = NULL;
-    assert_int_equal(kiln_material_manager_get_by_name(mm, "nope", NULL, &m),
-                     KILN_ERROR_NOT_FOUND);
+    assert_int_equal(kiln_material_manager_get_by_name(mm, "nope", NULL, &m), KILN_ERROR_NOT_FOUND);
     assert_non_null(strstr(kiln_last_error_message(), "nope"));
     assert_int_equal(kiln_material_manager_get_by_name(mm, "m", NULL, &m), KILN_OK);
     kiln_technique *t = NULL;
@@ -301,8 +296,7 @@ static void a_material_may_outlive_its_root(void **state) {
                      KILN_OK);
     kiln_material *m = NULL;
     assert_int_equal(
-        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m),
-        KILN_OK);
+        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m), KILN_OK);
     kiln_technique *t = NULL;
     kiln_pass *p = NULL;
     assert_int_equal(kiln_material_get_technique(m, 0, &t), KILN_OK);
@@ -311,8 +305,7 @@ static void a_material_may_outlive_its_root(void **state) {
     kiln_root_destroy(root);
     /* Still readable; lookups by name fail cleanly. */
     assert_int_equal(kiln_pass_get_num_texture_unit_states(p), 1);
-    assert_int_equal(kiln_pass_create_texture_unit_state(p, "tex", NULL),
-                     KILN_ERROR_INVALID_STATE);
+    assert_int_equal(kiln_pass_create_texture_unit_state(p, "tex", NULL), KILN_ERROR_INVALID_STATE);
     assert_int_equal(kiln_pass_create_texture_unit_state(p, NULL, NULL), KILN_OK);
     kiln_material_release(m);
     kiln_image_release(image);

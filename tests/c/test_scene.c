@@ -219,9 +219,8 @@ static void a_rectangle_holds_a_reference_to_its_material(void **state) {
     assert_null(got);
     kiln_rectangle2d_set_material(rect, m);
     kiln_material_release(m);
-    assert_int_equal(kiln_material_manager_remove(kiln_root_get_material_manager(f->root), "rm",
-                                                  NULL),
-                     KILN_OK);
+    assert_int_equal(
+        kiln_material_manager_remove(kiln_root_get_material_manager(f->root), "rm", NULL), KILN_OK);
     assert_int_equal(kiln_rectangle2d_get_material(rect, &got), KILN_OK);
     assert_string_equal(kiln_material_get_name(got), "rm");
     kiln_material_release(got);
@@ -232,14 +231,12 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(nodes_form_a_tree, setup, teardown),
         cmocka_unit_test_setup_teardown(objects_attach_to_one_node_at_a_time, setup, teardown),
-        cmocka_unit_test_setup_teardown(full_transforms_compose_parent_and_child, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(full_transforms_compose_parent_and_child, setup, teardown),
         cmocka_unit_test_setup_teardown(cameras_are_named_and_default_like_the_original, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(a_detached_camera_looks_down_minus_z_from_the_origin,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(projections_map_the_frustum_to_clip_space, setup,
+        cmocka_unit_test_setup_teardown(a_detached_camera_looks_down_minus_z_from_the_origin, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(projections_map_the_frustum_to_clip_space, setup, teardown),
         cmocka_unit_test_setup_teardown(a_rectangle_holds_a_reference_to_its_material, setup,
                                         teardown),
     };

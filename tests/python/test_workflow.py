@@ -233,10 +233,10 @@ def test_copy_contents_converts_to_the_destination_format(textured):
     win = scene_with_rect(textured)
     textured.render_one_frame()
     rgb = read_rgb(win)
-    for fmt, scale in ((kiln.PF_FLOAT32_RGB, 255.0), (kiln.PF_SHORT_RGBA, 257.0)):
+    for fmt, to_bytes in ((kiln.PF_FLOAT32_RGB, 255.0), (kiln.PF_SHORT_RGBA, 1 / 257.0)):
         pb = kiln.PixelBox(win.width, win.height, 1, fmt)
         win.copy_contents_to_memory(pb, pb)
-        got = kiln.numpy.view(pb)[:, :, :3].astype(np.float64) / scale
+        got = kiln.numpy.view(pb)[:, :, :3].astype(np.float64) * to_bytes
         np.testing.assert_allclose(got, rgb, atol=0.51)
     bgr = kiln.PixelBox(win.width, win.height, 1, kiln.PF_BYTE_BGR)
     win.copy_contents_to_memory(bgr, bgr)

@@ -5,14 +5,18 @@
 /* The border colour of TAM_BORDER: opaque black, the original engine's default. */
 static const uint8_t border_texel[4] = {0, 0, 0, 255};
 
-float kiln__soft_sample_lod(const kiln__sampler_state *sampler, float dudx, float dvdx, float dudy,
-                            float dvdy) {
+kiln__soft_lod kiln__soft_sample_lod(const kiln__sampler_state *sampler, float dudx, float dvdx,
+                                     float dudy, float dvdy) {
     float w = (float)sampler->levels[0].width, h = (float)sampler->levels[0].height;
     float xx = dudx * w, xy = dvdx * h, yx = dudy * w, yy = dvdy * h;
     float rho2 = fmaxf(xx * xx + xy * xy, yx * yx + yy * yy);
-    if (!(rho2 > 0.0f))
-        return -INFINITY;
-    return 0.5f * log2f(rho2);
+    if (!(rho2 > 0.0f) || !isfinite(rho2))
+        return (kiln__soft_lod){-INFINITY, -INFINITY};
+    /* log2(m * 2^e) ~ e + (m - 1) for m in [1, 2): exact at powers of two. */
+    int e;
+    float m = frexpf(rho2, &e); /* m in [0.5, 1) */
+    float fast = (float)(e - 1) + (2.0f * m - 1.0f);
+    return (kiln__soft_lod){0.5f * log2f(rho2), 0.5f * fast};
 }
 
 /* Maps an integer texel coordinate into [0, size), or to -1 for the border. The
@@ -95,7 +99,39 @@ static void sample_bilinear(const kiln__texture_level *level, kiln_texture_addre
     }
 }
 
-void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, float lod,
+/* The reference rasterizer filters in 8-bit fixed point only for the repeat and
+ * clamp-to-edge modes; mirror and border go through its float path, with exact
+ * weights and one rounding at the end. */
+static void sample_bilinear_float(const kiln__texture_level *level,
+                                  kiln_texture_addressing_mode mode, float u, float v,
+                                  uint8_t out[4]) {
+    int32_t w = (int32_t)level->width, h = (int32_t)level->height;
+    float sx = texel_space(u, w, mode) - 0.5f, sy = texel_space(v, h, mode) - 0.5f;
+    float fx0 = floorf(sx), fy0 = floorf(sy);
+    float wx = sx - fx0, wy = sy - fy0;
+    int32_t x0 = (int32_t)fx0, y0 = (int32_t)fy0;
+    int32_t ax0 = address(x0, w, mode), ax1 = address(x0 + 1, w, mode);
+    int32_t ay0 = address(y0, h, mode), ay1 = address(y0 + 1, h, mode);
+    const uint8_t *t00 = texel(level, ax0, ay0), *t01 = texel(level, ax1, ay0);
+    const uint8_t *t10 = texel(level, ax0, ay1), *t11 = texel(level, ax1, ay1);
+    for (int c = 0; c < 4; c++) {
+        float a = (float)t00[c] * (1.0f / 255.0f), b = (float)t01[c] * (1.0f / 255.0f);
+        float d = (float)t10[c] * (1.0f / 255.0f), e = (float)t11[c] * (1.0f / 255.0f);
+        float top = a + wx * (b - a), bottom = d + wx * (e - d);
+        out[c] = kiln__soft_unorm8(top + wy * (bottom - top));
+    }
+}
+
+static inline void sample_linear(const kiln__texture_level *level,
+                                 kiln_texture_addressing_mode mode, float u, float v,
+                                 uint8_t out[4]) {
+    if (mode == KILN_TAM_WRAP || mode == KILN_TAM_CLAMP)
+        sample_bilinear(level, mode, u, v, out);
+    else
+        sample_bilinear_float(level, mode, u, v, out);
+}
+
+void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
                        uint8_t out[4]) {
     const kiln__texture_level *levels = sampler->levels;
     int32_t last = (int32_t)sampler->num_levels - 1;
@@ -106,28 +142,30 @@ void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, flo
     case KILN_TFO_BILINEAR: {
         /* The nearest level: lambda rounded, level 0 when magnifying. */
         int32_t level = 0;
-        if (lod > 0.5f)
-            level = lod >= (float)last ? last : (int32_t)floorf(lod + 0.5f);
-        sample_bilinear(&levels[level], sampler->addressing, u, v, out);
+        if (lod.nearest > 0.5f)
+            level = lod.nearest >= (float)last ? last : (int32_t)floorf(lod.nearest + 0.5f);
+        sample_linear(&levels[level], sampler->addressing, u, v, out);
         return;
     }
     case KILN_TFO_TRILINEAR:
     case KILN_TFO_ANISOTROPIC:
         break;
     }
-    if (!(lod > 0.0f) || last == 0) {
-        sample_bilinear(&levels[0], sampler->addressing, u, v, out);
+    float lambda = lod.linear;
+    if (!(lambda > 0.0f) || last == 0) {
+        sample_linear(&levels[0], sampler->addressing, u, v, out);
         return;
     }
-    if (lod >= (float)last) {
-        sample_bilinear(&levels[last], sampler->addressing, u, v, out);
+    if (lambda >= (float)last) {
+        sample_linear(&levels[last], sampler->addressing, u, v, out);
         return;
     }
-    int32_t level = (int32_t)floorf(lod);
-    int32_t weight = (int32_t)floorf((lod - (float)level) * 256.0f + 0.5f);
+    /* The blend weight is the fraction truncated to 8 bits. */
+    int32_t level = (int32_t)floorf(lambda);
+    int32_t weight = (int32_t)((lambda - (float)level) * 256.0f);
     uint8_t a[4], b[4];
-    sample_bilinear(&levels[level], sampler->addressing, u, v, a);
-    sample_bilinear(&levels[level + 1], sampler->addressing, u, v, b);
+    sample_linear(&levels[level], sampler->addressing, u, v, a);
+    sample_linear(&levels[level + 1], sampler->addressing, u, v, b);
     for (int c = 0; c < 4; c++)
         out[c] = (uint8_t)lerp8(a[c], b[c], weight);
 }

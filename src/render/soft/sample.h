@@ -6,13 +6,12 @@
 
 #include "soft.h"
 
-/* log2 of the footprint of a pixel in texels of level 0, from the texture
- * coordinate derivatives along x and y (lambda in the OpenGL specification). */
-float kiln__soft_sample_lod(const kiln__sampler_state *sampler, float dudx, float dvdx, float dudy,
-                            float dvdy);
+/* The level of detail at a pixel with the given texture coordinate derivatives. */
+kiln__soft_lod kiln__soft_sample_lod(const kiln__sampler_state *sampler, float dudx, float dvdx,
+                                     float dudy, float dvdy);
 
 /* The RGBA8 texel colour at (u, v) for a footprint of `lod`. */
-void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, float lod,
+void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
                        uint8_t out[4]);
 
 #endif

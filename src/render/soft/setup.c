@@ -68,8 +68,8 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
         s[i].fy = (int64_t)floor(s[i].y * KILN__SUBPIXEL_ONE + 0.5);
         s[i].v = in[i];
     }
-    int64_t area = (s[1].fx - s[0].fx) * (s[2].fy - s[0].fy) -
-                   (s[2].fx - s[0].fx) * (s[1].fy - s[0].fy);
+    int64_t area =
+        (s[1].fx - s[0].fx) * (s[2].fy - s[0].fy) - (s[2].fx - s[0].fx) * (s[1].fy - s[0].fy);
     if (area == 0)
         return KILN_OK;
     /* With y pointing down, a positive area is clockwise as seen in the y-up
@@ -125,8 +125,7 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
         t->edge_c[e] = dy * a->fx - dx * a->fy - (top_left ? 0 : 1);
     }
     t->depth = make_plane(s, s[0].z, s[1].z, s[2].z, inv_det);
-    t->perspective =
-        !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
+    t->perspective = !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
     t->inv_w = make_plane(s, s[0].inv_w, s[1].inv_w, s[2].inv_w, inv_det);
     for (int k = 0; k < KILN__NUM_VARYINGS; k++) {
         double a[3];
@@ -137,12 +136,11 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
     /* Without perspective the texel footprint is the same at every pixel. */
     for (uint32_t u = 0; u < state->pass.num_units; u++)
         t->lod[u] = t->perspective || !state->pass.units[u].levels
-                        ? 0.0f
-                        : kiln__soft_sample_lod(&state->pass.units[u],
-                                                t->varyings[KILN__VARYING_U].dx,
-                                                t->varyings[KILN__VARYING_V].dx,
-                                                t->varyings[KILN__VARYING_U].dy,
-                                                t->varyings[KILN__VARYING_V].dy);
+                        ? (kiln__soft_lod){0.0f, 0.0f}
+                        : kiln__soft_sample_lod(
+                              &state->pass.units[u], t->varyings[KILN__VARYING_U].dx,
+                              t->varyings[KILN__VARYING_V].dx, t->varyings[KILN__VARYING_U].dy,
+                              t->varyings[KILN__VARYING_V].dy);
 
     /* Bin into every tile that the triangle may touch. */
     kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, index};
@@ -152,10 +150,10 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
     uint32_t ty1 = (uint32_t)(t->max_y - 1) >> KILN__TILE_SHIFT;
     for (uint32_t ty = ty0; ty <= ty1; ty++) {
         for (uint32_t tx = tx0; tx <= tx1; tx++) {
-            int64_t x0 = ((int64_t)tx << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE +
-                         KILN__SUBPIXEL_ONE / 2;
-            int64_t y0 = ((int64_t)ty << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE +
-                         KILN__SUBPIXEL_ONE / 2;
+            int64_t x0 =
+                ((int64_t)tx << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE + KILN__SUBPIXEL_ONE / 2;
+            int64_t y0 =
+                ((int64_t)ty << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE + KILN__SUBPIXEL_ONE / 2;
             int64_t x1 = x0 + (KILN__TILE_SIZE - 1) * KILN__SUBPIXEL_ONE;
             int64_t y1 = y0 + (KILN__TILE_SIZE - 1) * KILN__SUBPIXEL_ONE;
             if (tile_outside_edge(t, 0, x0, y0, x1, y1) ||

@@ -38,7 +38,7 @@ static void shade_float(const kiln__soft_triangle *t, const kiln__soft_state *s,
         const kiln__sampler_state *unit = &s->pass.units[i];
         if (!unit->levels)
             continue;
-        float lod =
+        kiln__soft_lod lod =
             t->perspective ? kiln__soft_sample_lod(unit, dudx, dvdx, dudy, dvdy) : t->lod[i];
         uint8_t texel[4];
         kiln__soft_sample(unit, u, v, lod, texel);

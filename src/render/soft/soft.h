@@ -47,10 +47,20 @@ typedef struct kiln__soft_state {
     kiln__pass_state pass;
     kiln__rect viewport; /* where NDC [-1, 1] lands */
     kiln__rect scissor;  /* the viewport, clipped to the surface */
-    bool colour_varies; /* otherwise `colour` holds the colour of every pixel */
+    bool colour_varies;  /* otherwise `colour` holds the colour of every pixel */
     bool colour_is_white;
     float colour[4];
 } kiln__soft_state;
+
+/* The level of detail: log2 of the footprint of a pixel in texels of level 0
+ * (lambda in the OpenGL specification), from the texture coordinate derivatives
+ * along x and y. The reference rasterizer picks the nearest level from the exact
+ * value but blends levels by a piecewise-linear log2 of the squared footprint;
+ * both are kept so that each filter matches it. */
+typedef struct kiln__soft_lod {
+    float nearest; /* exact lambda; -inf for a zero footprint */
+    float linear;  /* 0.5 * approximate log2 of the squared footprint */
+} kiln__soft_lod;
 
 /* value(x, y) = c + dx * x + dy * y at pixel coordinates (pixel centres at +0.5). */
 typedef struct kiln__soft_plane {
@@ -64,11 +74,11 @@ typedef struct kiln__soft_triangle {
     /* Edge functions E = a * X + b * Y + c over fixed-point pixel centres, biased so
      * that E >= 0 means covered under the top-left rule. */
     int64_t edge_a[3], edge_b[3], edge_c[3];
-    kiln__soft_plane depth; /* window depth in [0, 1] */
-    kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings */
+    kiln__soft_plane depth;                        /* window depth in [0, 1] */
+    kiln__soft_plane inv_w;                        /* 1 / w, for perspective-correct varyings */
     kiln__soft_plane varyings[KILN__NUM_VARYINGS]; /* divided by w when perspective */
     bool perspective;
-    float lod[KILN__MAX_TEXTURE_UNITS]; /* log2 of the texel footprint when constant */
+    kiln__soft_lod lod[KILN__MAX_TEXTURE_UNITS]; /* per unit, when the same at every pixel */
     uint32_t state;
 } kiln__soft_triangle;
 

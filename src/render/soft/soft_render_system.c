@@ -187,14 +187,14 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
     kiln__soft_render_system *self = soft(base);
     if (!self->in_frame)
         return kiln__fail(KILN_ERROR_INVALID_STATE, "draw called outside a frame");
-    if (call->primitive == KILN__PRIMITIVE_LINE_LIST || call->primitive == KILN__PRIMITIVE_POINT_LIST)
+    if (call->primitive == KILN__PRIMITIVE_LINE_LIST ||
+        call->primitive == KILN__PRIMITIVE_POINT_LIST)
         return kiln__fail(KILN_ERROR_UNSUPPORTED,
                           "the software rasterizer does not draw lines or points yet");
     if (call->vertex_count == 0 || !call->positions)
         return KILN_OK;
     if (call->vertex_count > self->vertices_capacity) {
-        kiln__soft_vertex *v =
-            kiln__realloc_array(self->vertices, call->vertex_count, sizeof *v);
+        kiln__soft_vertex *v = kiln__realloc_array(self->vertices, call->vertex_count, sizeof *v);
         if (!v)
             return kiln__fail_oom("transformed vertices", (size_t)call->vertex_count * sizeof *v);
         self->vertices = v;
@@ -281,8 +281,8 @@ static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface
     /* The surface's memory, seen as a PixelBox over a stream that does not own it. */
     kiln_pixel_format internal = surface->is_float ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA;
     void *memory = surface->is_float ? (void *)surface->colourf : (void *)surface->colour8;
-    size_t bytes = (size_t)surface->width * surface->height *
-                   (surface->is_float ? 4 * sizeof(float) : 4);
+    size_t bytes =
+        (size_t)surface->width * surface->height * (surface->is_float ? 4 * sizeof(float) : 4);
     kiln_stream *stream = NULL;
     kiln_pixelbox *whole = NULL, *dst_part = NULL;
     kiln_result r = kiln_stream_wrap_memory(memory, bytes, true, NULL, NULL, &stream);

@@ -8,8 +8,8 @@ void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state
                              kiln__soft_vertex *out) {
     kiln_matrix4 mvp = kiln_matrix4_identity();
     if (!call->identity_transform)
-        mvp = kiln_matrix4_multiply(call->projection,
-                                    kiln_matrix4_multiply(call->view, call->world));
+        mvp =
+            kiln_matrix4_multiply(call->projection, kiln_matrix4_multiply(call->view, call->world));
     for (uint32_t i = 0; i < call->vertex_count; i++) {
         const float *p = element(call->positions, call->position_stride, i);
         kiln_vector4 position = {p[0], p[1], p[2], call->position_components > 3 ? p[3] : 1.0f};
