@@ -29,11 +29,12 @@ test-python: build
 	PYTHONPATH=$(BUILD)/python $(PYTHON) -m pytest tests/python -q
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer. Python is not
-# built with ASan, so its runtime is preloaded; leaks are checked by the C tests.
+# built with ASan, so its runtime is preloaded (with libstdc++, whose exceptions it
+# intercepts for extensions such as matplotlib's); leaks are checked by the C tests.
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MESON) test -C $(ASAN_BUILD) --suite c --print-errorlogs
-	LD_PRELOAD=$$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 \
+	LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libstdc++.so)" ASAN_OPTIONS=detect_leaks=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PYTHONPATH=$(ASAN_BUILD)/python \
 	  $(PYTHON) -m pytest tests/python -q -p no:cacheprovider
 
