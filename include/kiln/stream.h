@@ -24,6 +24,10 @@ typedef enum kiln_seek_origin {
  * the reference in *out: release it with kiln_stream_release. */
 KILN_API kiln_result kiln_stream_create_memory(size_t size, kiln_stream **out);
 
+/* Allocates a stream holding a copy of the size bytes at data. The caller owns the
+ * reference in *out. */
+KILN_API kiln_result kiln_stream_create_copy(const void *data, size_t size, kiln_stream **out);
+
 /* Wraps size bytes at data without copying. release(user_data) runs when the last
  * reference goes (release may be NULL). On failure release is NOT called. A
  * read-only stream refuses writes. The caller owns the reference in *out. */

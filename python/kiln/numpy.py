@@ -28,18 +28,44 @@ def dtype_of(format):
             lib.kiln_pixel_format_get_component_count(format))
 
 
-def as_data_stream(arr):
-    """Copies any array (any dtype, any layout) into a new MemoryDataStream, in C order."""
+# (dtype, channels) of every valid format, so that view() asks C nothing per call.
+_FORMAT_LAYOUT = {}
+
+
+def _stream_class():
     import kiln
 
+    return kiln.MemoryDataStream
+
+
+def _new_stream(nbytes):
+    out = ffi.new("kiln_stream **")
+    _binding.check(lib.kiln_stream_create_memory(nbytes, out))
+    return _stream_class()._wrap(out[0], owned=True)
+
+
+def as_data_stream(arr):
+    """Copies any array (any dtype, any layout) into a new MemoryDataStream, in C order."""
     arr = np.asarray(arr)
     if arr.dtype.hasobject:
         raise TypeError("as_data_stream: arrays of Python objects have no byte representation")
-    stream = kiln.MemoryDataStream(arr.nbytes)
+    if arr.flags.c_contiguous:
+        # One copy, in C, into memory that need not be zeroed first.
+        out = ffi.new("kiln_stream **")
+        source = ffi.from_buffer(arr, require_writable=False) if arr.nbytes else ffi.NULL
+        _binding.check(lib.kiln_stream_create_copy(source, arr.nbytes, out))
+        return _stream_class()._wrap(out[0], owned=True)
+    stream = _new_stream(arr.nbytes)
     if arr.nbytes:
         target = np.frombuffer(ffi.buffer(lib.kiln_stream_get_pointer(stream._ptr), arr.nbytes), dtype=arr.dtype)
         np.copyto(target.reshape(arr.shape), arr, casting="no")
     return stream
+
+
+for _fmt in range(0, 256):
+    if lib.kiln_pixel_format_is_valid(_fmt):
+        _FORMAT_LAYOUT[_fmt] = dtype_of(_fmt)
+del _fmt
 
 
 class _Keeper:
@@ -76,24 +102,25 @@ def _stream_array(stream):
 def _pixelbox_array(box):
     import kiln
 
-    fmt = box.format
-    dtype, channels = dtype_of(fmt)
+    ptr = box._ptr
+    fmt = lib.kiln_pixelbox_get_format(ptr)
+    dtype, channels = _FORMAT_LAYOUT.get(fmt) or dtype_of(fmt)
     bpp = lib.kiln_pixel_format_get_num_elem_bytes(fmt)
-    width, height, depth = box.width, box.height, box.depth
-    row = box.row_pitch * bpp
-    slice_ = box.slice_pitch * bpp
+    width = lib.kiln_pixelbox_get_width(ptr)
+    height = lib.kiln_pixelbox_get_height(ptr)
+    depth = lib.kiln_pixelbox_get_depth(ptr)
     shape = [height, width]
-    strides = [row, bpp]
+    strides = [lib.kiln_pixelbox_get_row_pitch(ptr) * bpp, bpp]
     if depth != 1:
         shape.insert(0, depth)
-        strides.insert(0, slice_)
+        strides.insert(0, lib.kiln_pixelbox_get_slice_pitch(ptr) * bpp)
     if channels != 1:
         shape.append(channels)
         strides.append(dtype.itemsize)
-    storage = kiln.DataStream._wrap(lib.kiln_pixelbox_get_storage(box._ptr), owned=False)
     if width * height * depth == 0:
         return np.zeros(shape, dtype=dtype)
-    address = int(ffi.cast("uintptr_t", lib.kiln_pixelbox_get_data(box._ptr)))
+    storage = kiln.DataStream._wrap(lib.kiln_pixelbox_get_storage(ptr), owned=False)
+    address = int(ffi.cast("uintptr_t", lib.kiln_pixelbox_get_data(ptr)))
     readonly = bool(lib.kiln_stream_get_read_only(storage._ptr))
     return _array(address, shape, strides, dtype, readonly, storage)
 

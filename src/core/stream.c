@@ -33,14 +33,22 @@ static kiln_result new_stream(const char *what, kiln_stream **out) {
     return KILN_OK;
 }
 
-KILN_API kiln_result kiln_stream_create_memory(size_t size, kiln_stream **out) {
-    KILN__REQUIRE_NOT_NULL(out);
+/* An owning stream of size bytes, zeroed or copied from `source`; `caller` names the
+ * public function in messages. */
+static kiln_result create_owning(const char *caller, size_t size, const void *source,
+                                 kiln_stream **out) {
+    if (out == NULL)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: argument 'out' must not be NULL",
+                          caller);
     *out = NULL;
     unsigned char *data = NULL;
     if (size > 0) {
-        data = kiln__calloc(size, 1);
+        /* A copy overwrites every byte, so it skips calloc's zeroing. */
+        data = source ? kiln__malloc(size) : kiln__calloc(size, 1);
         if (!data)
             return kiln__fail_oom("the bytes of a memory stream", size);
+        if (source)
+            memcpy(data, source, size);
     }
     kiln_stream *stream = NULL;
     kiln_result r = new_stream("a memory stream", &stream);
@@ -53,6 +61,18 @@ KILN_API kiln_result kiln_stream_create_memory(size_t size, kiln_stream **out) {
     stream->owns_data = true;
     *out = stream;
     return KILN_OK;
+}
+
+KILN_API kiln_result kiln_stream_create_memory(size_t size, kiln_stream **out) {
+    return create_owning(__func__, size, NULL, out);
+}
+
+KILN_API kiln_result kiln_stream_create_copy(const void *data, size_t size, kiln_stream **out) {
+    if (out)
+        *out = NULL;
+    KILN__REQUIRE(data != NULL || size == 0,
+                  "kiln_stream_create_copy: data is NULL but size is %zu bytes", size);
+    return create_owning(__func__, size, data, out);
 }
 
 KILN_API kiln_result kiln_stream_wrap_memory(void *data, size_t size, bool read_only,

@@ -183,6 +183,28 @@ static void log_release(void *user_data) {
     log->last_user_data = user_data;
 }
 
+static void test_a_copy_owns_its_own_bytes(void **state) {
+    (void)state;
+    unsigned char source[5] = {1, 2, 3, 4, 5};
+    kiln_stream *stream = NULL;
+    assert_int_equal(kiln_stream_create_copy(source, sizeof source, &stream), KILN_OK);
+    assert_int_equal(kiln_stream_get_size(stream), 5);
+    unsigned char *copy = kiln_stream_get_pointer(stream);
+    assert_ptr_not_equal(copy, source);
+    assert_memory_equal(copy, source, 5);
+    source[0] = 9;
+    assert_int_equal(copy[0], 1);
+    assert_false(kiln_stream_get_read_only(stream));
+    kiln_stream_release(stream);
+
+    assert_int_equal(kiln_stream_create_copy(NULL, 0, &stream), KILN_OK);
+    assert_int_equal(kiln_stream_get_size(stream), 0);
+    kiln_stream_release(stream);
+    assert_int_equal(kiln_stream_create_copy(NULL, 3, &stream), KILN_ERROR_INVALID_ARGUMENT);
+    assert_null(stream);
+    assert_non_null(strstr(kiln_last_error_message(), "NULL"));
+}
+
 static void test_wrapping_shares_memory_without_copying(void **state) {
     (void)state;
     unsigned char foreign[6] = {10, 20, 30, 40, 50, 60};
@@ -379,6 +401,7 @@ int main(void) {
         cmocka_unit_test(test_a_write_past_the_end_fails_and_writes_nothing),
         cmocka_unit_test(test_seek_stays_within_zero_and_size),
         cmocka_unit_test(test_null_arguments_fail_cleanly),
+        cmocka_unit_test(test_a_copy_owns_its_own_bytes),
         cmocka_unit_test(test_wrapping_shares_memory_without_copying),
         cmocka_unit_test(test_the_release_callback_runs_once_at_the_last_release),
         cmocka_unit_test(test_a_failed_wrap_does_not_call_release),
