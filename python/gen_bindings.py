@@ -73,6 +73,7 @@ def parse_headers(include_dir):
         comment = []
         in_block = False
         pending = ""
+        comment_used = False
         for number, line in enumerate(header.read_text().splitlines(), 1):
             stripped = line.strip()
             where = f"{header.name}:{number}"
@@ -82,6 +83,7 @@ def parse_headers(include_dir):
                     in_block = False
                 continue
             if stripped.startswith("/*"):
+                comment_used = False
                 comment = [stripped[2:].rstrip("*/").lstrip("* ").rstrip()]
                 in_block = not stripped.endswith("*/")
                 continue
@@ -97,11 +99,14 @@ def parse_headers(include_dir):
                 ret = " ".join(match["ret"].split()).replace(" *", "*").replace("*", " *")
                 doc = " ".join(c for c in comment if c).strip()
                 params = parse_parameters(match["params"], where)
+                # A comment's defaults belong to the declaration right below it only.
+                first_below = not comment_used
+                comment_used = True
                 functions[match["name"]] = {
                     "ret": ret.strip(),
                     "params": params,
                     "doc": doc,
-                    "defaults": parse_defaults(doc, params, where),
+                    "defaults": parse_defaults(doc, params, where) if first_below else {},
                     "header": header.name,
                 }
                 continue

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-DEBIAN_PACKAGES=(gcc pkg-config libpng-dev libcmocka-dev)
+DEBIAN_PACKAGES=(gcc pkg-config libpng-dev libcmocka-dev libassimp-dev)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

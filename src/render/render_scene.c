@@ -42,8 +42,8 @@ static kiln_result draw_rectangle2d(kiln__render_system *rs, const kiln_rectangl
     call.positions = &positions[0][0];
     call.position_components = 3;
     call.position_stride = sizeof positions[0];
-    call.uvs = rect->has_uvs ? &uvs[0][0] : NULL;
-    call.uv_stride = sizeof uvs[0];
+    call.uvs[0] = rect->has_uvs ? &uvs[0][0] : NULL;
+    call.uv_strides[0] = sizeof uvs[0];
     call.identity_transform = true;
     const kiln_technique *technique = rect->material->techniques[0];
     for (uint32_t p = 0; p < technique->num_passes; p++) {

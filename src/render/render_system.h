@@ -11,6 +11,7 @@
 #include "scene/texture.h"
 
 #define KILN__MAX_TEXTURE_UNITS 8
+#define KILN__MAX_TEXTURE_COORD_SETS 4
 
 typedef struct kiln__render_system kiln__render_system;
 typedef struct kiln__surface kiln__surface; /* a colour + depth target of the backend */
@@ -28,7 +29,8 @@ typedef enum kiln__primitive_type {
     KILN__PRIMITIVE_TRIANGLE_STRIP = 1,
     KILN__PRIMITIVE_TRIANGLE_FAN = 2,
     KILN__PRIMITIVE_LINE_LIST = 3,
-    KILN__PRIMITIVE_POINT_LIST = 4
+    KILN__PRIMITIVE_POINT_LIST = 4,
+    KILN__PRIMITIVE_LINE_STRIP = 5
 } kiln__primitive_type;
 
 /* How one texture unit samples. */
@@ -65,8 +67,10 @@ typedef struct kiln__draw_call {
     const float *positions;
     uint32_t position_components;
     size_t position_stride;
-    const float *uvs;
-    size_t uv_stride;
+    const float *normals; /* x, y, z per vertex, or NULL */
+    size_t normal_stride;
+    const float *uvs[KILN__MAX_TEXTURE_COORD_SETS]; /* u, v per vertex, per set, or NULL */
+    size_t uv_strides[KILN__MAX_TEXTURE_COORD_SETS];
     const float *colours;
     size_t colour_stride;
     const uint32_t *indices; /* NULL: vertices in order */

@@ -28,8 +28,8 @@ void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state
             for (int k = 0; k < 4; k++)
                 v->varyings[KILN__VARYING_R + k] = state->colour[k];
         }
-        if (call->uvs) {
-            const float *t = element(call->uvs, call->uv_stride, i);
+        if (call->uvs[0]) {
+            const float *t = element(call->uvs[0], call->uv_strides[0], i);
             v->varyings[KILN__VARYING_U] = t[0];
             v->varyings[KILN__VARYING_V] = t[1];
         } else {
