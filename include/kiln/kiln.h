@@ -9,6 +9,7 @@
 #include "image.h"
 #include "resource.h"
 #include "scene.h"
+#include "geometry.h"
 #include "render.h"
 
 #endif

@@ -12,6 +12,7 @@
 #include "pixel.h"
 #include "resource.h"
 #include "scene.h"
+#include "geometry.h"
 
 typedef struct kiln_root kiln_root;
 typedef struct kiln_render_target kiln_render_target;
@@ -119,5 +120,34 @@ KILN_API int32_t kiln_viewport_get_actual_left(const kiln_viewport *self);
 KILN_API int32_t kiln_viewport_get_actual_top(const kiln_viewport *self);
 KILN_API int32_t kiln_viewport_get_actual_width(const kiln_viewport *self);
 KILN_API int32_t kiln_viewport_get_actual_height(const kiln_viewport *self);
+
+typedef enum kiln_frame_buffer_type {
+    KILN_FBT_COLOUR = 1,
+    KILN_FBT_DEPTH = 2,
+    KILN_FBT_STENCIL = 4
+} kiln_frame_buffer_type;
+
+/* The Root's mesh manager (borrowed). */
+KILN_API kiln_mesh_manager *kiln_root_get_mesh_manager(kiln_root *self);
+
+/* Copies the depth buffer's values (window depth in [0, 1], 1 where nothing was
+ * drawn) of src into dst, which must have a one-channel float or depth format
+ * (PF_FLOAT32_R, PF_DEPTH32F, PF_DEPTH16, PF_FLOAT16_R). */
+KILN_API kiln_result kiln_render_target_copy_depth_to_memory(kiln_render_target *self,
+                                                             const kiln_box *src,
+                                                             kiln_pixelbox *dst);
+
+/* Which buffers the viewport clears at the start of each frame (a combination of
+ * kiln_frame_buffer_type; default colour and depth). */
+KILN_API uint32_t kiln_viewport_get_clear_buffers(const kiln_viewport *self);
+KILN_API kiln_result kiln_viewport_set_clear_buffers(kiln_viewport *self, uint32_t buffers);
+
+/* Copies, for the pixels of src inside this viewport (target coordinates), the
+ * distance from the camera plane to what was drawn along the camera's view axis
+ * (positive, in world units; +inf where nothing was drawn), as float32, into dst
+ * (PF_FLOAT32_R). Computed from the depth buffer and this viewport's camera. */
+KILN_API kiln_result kiln_viewport_copy_view_distance_to_memory(kiln_viewport *self,
+                                                                const kiln_box *src,
+                                                                kiln_pixelbox *dst);
 
 #endif

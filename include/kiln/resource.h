@@ -162,4 +162,118 @@ kiln_texture_unit_state_get_texture_addressing_mode(const kiln_texture_unit_stat
 KILN_API kiln_result kiln_texture_unit_state_set_texture_addressing_mode(
     kiln_texture_unit_state *self, kiln_texture_addressing_mode mode);
 
+typedef enum kiln_track_vertex_colour {
+    KILN_TVC_NONE = 0,
+    KILN_TVC_AMBIENT = 1,
+    KILN_TVC_DIFFUSE = 2,
+    KILN_TVC_SPECULAR = 4,
+    KILN_TVC_EMISSIVE = 8
+} kiln_track_vertex_colour;
+
+typedef enum kiln_scene_blend_type {
+    KILN_SBT_TRANSPARENT_ALPHA = 0,  /* source alpha, one minus source alpha */
+    KILN_SBT_TRANSPARENT_COLOUR = 1, /* source colour, one minus source colour */
+    KILN_SBT_ADD = 2,                /* one, one */
+    KILN_SBT_MODULATE = 3,           /* destination colour, zero */
+    KILN_SBT_REPLACE = 4             /* one, zero: the default */
+} kiln_scene_blend_type;
+
+typedef enum kiln_scene_blend_factor {
+    KILN_SBF_ONE = 0,
+    KILN_SBF_ZERO = 1,
+    KILN_SBF_DEST_COLOUR = 2,
+    KILN_SBF_SOURCE_COLOUR = 3,
+    KILN_SBF_ONE_MINUS_DEST_COLOUR = 4,
+    KILN_SBF_ONE_MINUS_SOURCE_COLOUR = 5,
+    KILN_SBF_DEST_ALPHA = 6,
+    KILN_SBF_SOURCE_ALPHA = 7,
+    KILN_SBF_ONE_MINUS_DEST_ALPHA = 8,
+    KILN_SBF_ONE_MINUS_SOURCE_ALPHA = 9
+} kiln_scene_blend_factor;
+
+/* How a texture unit combines its texel with the colour so far. */
+typedef enum kiln_layer_blend_operation {
+    KILN_LBO_REPLACE = 0,
+    KILN_LBO_ADD = 1,
+    KILN_LBO_MODULATE = 2, /* the default */
+    KILN_LBO_ALPHA_BLEND = 3
+} kiln_layer_blend_operation;
+
+typedef enum kiln_shade_options {
+    KILN_SO_FLAT = 0,
+    KILN_SO_GOURAUD = 1, /* lighting per vertex: the default */
+    KILN_SO_PHONG = 2    /* lighting per pixel */
+} kiln_shade_options;
+
+/* -- pass -- */
+
+/* Which material colours follow the vertex colour: a combination of
+ * kiln_track_vertex_colour (default KILN_TVC_NONE). */
+KILN_API uint32_t kiln_pass_get_vertex_colour_tracking(const kiln_pass *self);
+KILN_API kiln_result kiln_pass_set_vertex_colour_tracking(kiln_pass *self, uint32_t tracking);
+
+/* Blending of the pass's output with the target: a named type, or factors
+ * (result = source * src_factor + destination * dest_factor). */
+KILN_API kiln_result kiln_pass_set_scene_blending(kiln_pass *self, kiln_scene_blend_type type);
+KILN_API kiln_result kiln_pass_set_scene_blending_factors(kiln_pass *self,
+                                                          kiln_scene_blend_factor source_factor,
+                                                          kiln_scene_blend_factor dest_factor);
+KILN_API kiln_scene_blend_factor kiln_pass_get_source_blend_factor(const kiln_pass *self);
+KILN_API kiln_scene_blend_factor kiln_pass_get_dest_blend_factor(const kiln_pass *self);
+
+/* Pixels whose alpha (0-255) fails `function` against `value` are discarded
+ * (default KILN_CMPF_ALWAYS_PASS, 0). */
+KILN_API kiln_result kiln_pass_set_alpha_rejection(kiln_pass *self, kiln_compare_function function,
+                                                   uint32_t value);
+KILN_API kiln_compare_function kiln_pass_get_alpha_rejection_function(const kiln_pass *self);
+KILN_API uint32_t kiln_pass_get_alpha_rejection_value(const kiln_pass *self);
+
+/* Depth bias added to window depth: constant_bias in units of the depth buffer's
+ * resolution plus slope_scale_bias times the triangle's depth slope.
+ * Default: slope_scale_bias = 0.0 */
+KILN_API void kiln_pass_set_depth_bias(kiln_pass *self, float constant_bias,
+                                       float slope_scale_bias);
+KILN_API float kiln_pass_get_depth_bias_constant(const kiln_pass *self);
+KILN_API float kiln_pass_get_depth_bias_slope_scale(const kiln_pass *self);
+
+/* Per-vertex (KILN_SO_GOURAUD, the default) or per-pixel (KILN_SO_PHONG) lighting;
+ * KILN_SO_FLAT lights each triangle with its first vertex. */
+KILN_API kiln_shade_options kiln_pass_get_shading_mode(const kiln_pass *self);
+KILN_API kiln_result kiln_pass_set_shading_mode(kiln_pass *self, kiln_shade_options mode);
+
+/* At most this many lights (nearest first) light an object (1 to 8; default 8). */
+KILN_API uint32_t kiln_pass_get_max_simultaneous_lights(const kiln_pass *self);
+KILN_API kiln_result kiln_pass_set_max_simultaneous_lights(kiln_pass *self, uint32_t count);
+
+/* Size of points in pixels (default 1). */
+KILN_API float kiln_pass_get_point_size(const kiln_pass *self);
+KILN_API kiln_result kiln_pass_set_point_size(kiln_pass *self, float size);
+
+/* -- texture unit -- */
+
+KILN_API kiln_layer_blend_operation
+kiln_texture_unit_state_get_colour_operation(const kiln_texture_unit_state *self);
+KILN_API kiln_result kiln_texture_unit_state_set_colour_operation(
+    kiln_texture_unit_state *self, kiln_layer_blend_operation operation);
+
+/* Which texture coordinate set of the vertices the unit reads (0 to 3). */
+KILN_API uint32_t
+kiln_texture_unit_state_get_texture_coord_set(const kiln_texture_unit_state *self);
+KILN_API kiln_result kiln_texture_unit_state_set_texture_coord_set(kiln_texture_unit_state *self,
+                                                                   uint32_t set);
+
+/* Texture coordinate transform, as the original engine applies it: scale about the
+ * centre (0.5, 0.5), rotate (radians, anticlockwise) about it, then scroll. */
+KILN_API void kiln_texture_unit_state_set_texture_scroll(kiln_texture_unit_state *self, float u,
+                                                         float v);
+KILN_API void kiln_texture_unit_state_set_texture_scale(kiln_texture_unit_state *self, float u,
+                                                        float v);
+KILN_API void kiln_texture_unit_state_set_texture_rotate(kiln_texture_unit_state *self,
+                                                         float angle);
+KILN_API kiln_vector2
+kiln_texture_unit_state_get_texture_scroll(const kiln_texture_unit_state *self);
+KILN_API kiln_vector2
+kiln_texture_unit_state_get_texture_scale(const kiln_texture_unit_state *self);
+KILN_API float kiln_texture_unit_state_get_texture_rotate(const kiln_texture_unit_state *self);
+
 #endif

@@ -155,4 +155,116 @@ KILN_API kiln_result kiln_rectangle2d_get_material(const kiln_rectangle2d *self,
                                                    kiln_material **out);
 KILN_API void kiln_rectangle2d_set_material(kiln_rectangle2d *self, kiln_material *material);
 
+typedef struct kiln_light kiln_light;
+
+typedef enum kiln_transform_space {
+    KILN_TS_LOCAL = 0,  /* the node's own axes */
+    KILN_TS_PARENT = 1, /* the parent's axes */
+    KILN_TS_WORLD = 2   /* the world's axes */
+} kiln_transform_space;
+
+typedef enum kiln_light_type {
+    KILN_LT_POINT = 0,
+    KILN_LT_DIRECTIONAL = 1,
+    KILN_LT_SPOTLIGHT = 2
+} kiln_light_type;
+
+/* -- scene nodes -- */
+
+/* Moves the node by offset, expressed in relative_to's axes.
+ * Default: relative_to = KILN_TS_PARENT */
+KILN_API void kiln_scene_node_translate(kiln_scene_node *self, const kiln_vector3 *offset,
+                                        kiln_transform_space relative_to);
+
+/* Rotates the node by q, about axes of relative_to.
+ * Default: relative_to = KILN_TS_LOCAL */
+KILN_API void kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternion *q,
+                                     kiln_transform_space relative_to);
+
+/* Rotations about the Y (yaw), X (pitch) and Z (roll) axes, angles in radians.
+ * Default: relative_to = KILN_TS_LOCAL */
+KILN_API void kiln_scene_node_yaw(kiln_scene_node *self, float angle,
+                                  kiln_transform_space relative_to);
+/* Default: relative_to = KILN_TS_LOCAL */
+KILN_API void kiln_scene_node_pitch(kiln_scene_node *self, float angle,
+                                    kiln_transform_space relative_to);
+/* Default: relative_to = KILN_TS_LOCAL */
+KILN_API void kiln_scene_node_roll(kiln_scene_node *self, float angle,
+                                   kiln_transform_space relative_to);
+
+/* Turns the node so that its -Z axis points at target (a point in relative_to's
+ * space), keeping its Y axis as close to the world's (or parent's) up as it can,
+ * as the original engine does. Fails if target is the node's own position.
+ * Default: relative_to = KILN_TS_PARENT */
+KILN_API kiln_result kiln_scene_node_look_at(kiln_scene_node *self, const kiln_vector3 *target,
+                                             kiln_transform_space relative_to);
+
+/* The node's position, orientation and scale in world space. */
+KILN_API kiln_vector3 kiln_scene_node_get_derived_position(const kiln_scene_node *self);
+KILN_API kiln_quaternion kiln_scene_node_get_derived_orientation(const kiln_scene_node *self);
+KILN_API kiln_vector3 kiln_scene_node_get_derived_scale(const kiln_scene_node *self);
+
+/* -- cameras -- */
+
+/* Width of the orthographic view volume; setting it sets the height from the
+ * aspect ratio. */
+KILN_API float kiln_camera_get_ortho_window_width(const kiln_camera *self);
+KILN_API kiln_result kiln_camera_set_ortho_window_width(kiln_camera *self, float width);
+KILN_API kiln_result kiln_camera_set_ortho_window(kiln_camera *self, float width, float height);
+
+/* The camera's position and orientation in world space (from its node). */
+KILN_API kiln_vector3 kiln_camera_get_derived_position(const kiln_camera *self);
+KILN_API kiln_quaternion kiln_camera_get_derived_orientation(const kiln_camera *self);
+
+/* -- lights -- */
+
+/* A light named `name` (unique among the scene's lights): a white point light at its
+ * node's origin, shining down its node's -Z when directional or a spotlight. The
+ * caller owns the reference in *out. A light lights the scene once attached to a
+ * node of it. */
+KILN_API kiln_result kiln_scene_manager_create_light(kiln_scene_manager *self, const char *name,
+                                                     kiln_light **out);
+KILN_API kiln_result kiln_scene_manager_get_light(kiln_scene_manager *self, const char *name,
+                                                  kiln_light **out);
+
+KILN_API kiln_movable_object *kiln_light_as_movable_object(kiln_light *self);
+KILN_API void kiln_light_retain(kiln_light *self);
+KILN_API void kiln_light_release(kiln_light *self);
+KILN_API kiln_light_type kiln_light_get_type(const kiln_light *self);
+KILN_API kiln_result kiln_light_set_type(kiln_light *self, kiln_light_type type);
+KILN_API kiln_colour kiln_light_get_diffuse_colour(const kiln_light *self);
+KILN_API void kiln_light_set_diffuse_colour(kiln_light *self, const kiln_colour *colour);
+KILN_API kiln_colour kiln_light_get_specular_colour(const kiln_light *self);
+KILN_API void kiln_light_set_specular_colour(kiln_light *self, const kiln_colour *colour);
+
+/* Position and direction relative to the light's node (defaults (0, 0, 0) and
+ * (0, 0, -1)); the node's transform applies on top, as in the original engine. */
+KILN_API kiln_vector3 kiln_light_get_position(const kiln_light *self);
+KILN_API void kiln_light_set_position(kiln_light *self, const kiln_vector3 *position);
+KILN_API kiln_vector3 kiln_light_get_direction(const kiln_light *self);
+KILN_API kiln_result kiln_light_set_direction(kiln_light *self, const kiln_vector3 *direction);
+
+/* Point and spot attenuation: no light beyond range; within it the light is divided
+ * by constant + linear * d + quadratic * d^2 (defaults 100000, 1, 0, 0). */
+KILN_API kiln_result kiln_light_set_attenuation(kiln_light *self, float range, float constant,
+                                                float linear, float quadratic);
+KILN_API float kiln_light_get_attenuation_range(const kiln_light *self);
+KILN_API float kiln_light_get_attenuation_constant(const kiln_light *self);
+KILN_API float kiln_light_get_attenuation_linear(const kiln_light *self);
+KILN_API float kiln_light_get_attenuation_quadratic(const kiln_light *self);
+
+/* Spotlight cone: full light inside inner_angle, none outside outer_angle (both the
+ * full cone angle in radians; defaults 30 and 40 degrees), falloff the exponent of
+ * the transition (default 1).
+ * Default: falloff = 1.0 */
+KILN_API kiln_result kiln_light_set_spotlight_range(kiln_light *self, float inner_angle,
+                                                    float outer_angle, float falloff);
+KILN_API float kiln_light_get_spotlight_inner_angle(const kiln_light *self);
+KILN_API float kiln_light_get_spotlight_outer_angle(const kiln_light *self);
+KILN_API float kiln_light_get_spotlight_falloff(const kiln_light *self);
+
+/* Lights brighter than 1 are allowed; power scales diffuse and specular (default 1). */
+KILN_API float kiln_light_get_power_scale(const kiln_light *self);
+KILN_API void kiln_light_set_power_scale(kiln_light *self, float power);
+
 #endif

@@ -17,13 +17,14 @@ from ._binding import (
     OutOfRangeError,
     UnsupportedError,
 )
-from ._math import Box, ColourValue, Matrix3, Matrix4, Quaternion, Vector2, Vector3, Vector4
+from ._math import AxisAlignedBox, Box, ColourValue, Matrix3, Matrix4, Quaternion, Vector2, Vector3, Vector4
 
 __version__ = ffi.string(lib.kiln_version_string()).decode()
 
 # The few calls whose Python form the naming rules cannot derive.
 _STREAM_READ = _binding.Function("kiln_stream_read")
 _STREAM_WRITE = _binding.Function("kiln_stream_write")
+_MESH_CREATE = _binding.Function("kiln_mesh_manager_create_from_data")
 
 
 class DataStream(Handle):
@@ -107,6 +108,78 @@ class TextureUnitState(Handle):
     _ctype = "kiln_texture_unit_state"
 
 
+class Mesh(Handle):
+    _ctype = "kiln_mesh"
+
+
+class MeshManager(Handle):
+    _ctype = "kiln_mesh_manager"
+
+    def create_from_arrays(self, name, group, positions, normals=None, colours=None, texture_coords=(),
+                           indices=None, operation=lib.KILN_OT_TRIANGLE_LIST, material_name=None):
+        """A mesh from NumPy arrays (copied): positions float32 (n, 3); optional normals
+        (n, 3), colours (n, 3) or (n, 4), up to 4 texture-coordinate sets (n, 2) (one
+        array or a sequence of them), indices uint16 or uint32 (any shape, flattened)."""
+        import numpy as np
+
+        def vertex_array(value, what, widths):
+            arr = np.ascontiguousarray(value, dtype=np.float32)
+            if arr.ndim != 2 or arr.shape[1] not in widths:
+                raise ValueError(f"create_from_arrays: {what} must have shape (n, {' or '.join(map(str, widths))}), "
+                                 f"not {arr.shape}")
+            return arr
+
+        pos = vertex_array(positions, "positions", (3,))
+        n = pos.shape[0]
+        keep = [pos]
+        data = ffi.new("kiln_mesh_data *")
+        data.operation = operation
+        data.vertex_count = n
+        data.positions = ffi.cast("const float *", ffi.from_buffer(pos))
+        if normals is not None:
+            arr = vertex_array(normals, "normals", (3,))
+            if arr.shape[0] != n:
+                raise ValueError(f"create_from_arrays: {arr.shape[0]} normals for {n} positions")
+            keep.append(arr)
+            data.normals = ffi.cast("const float *", ffi.from_buffer(arr))
+        if colours is not None:
+            arr = vertex_array(colours, "colours", (3, 4))
+            if arr.shape[0] != n:
+                raise ValueError(f"create_from_arrays: {arr.shape[0]} colours for {n} positions")
+            if arr.shape[1] == 3:
+                arr = np.ascontiguousarray(np.concatenate([arr, np.ones((n, 1), np.float32)], axis=1))
+            keep.append(arr)
+            data.colours = ffi.cast("const float *", ffi.from_buffer(arr))
+        if isinstance(texture_coords, np.ndarray) and texture_coords.ndim == 2:
+            texture_coords = [texture_coords]
+        texture_coords = list(texture_coords or ())
+        if len(texture_coords) > 4:
+            raise ValueError(f"create_from_arrays: at most 4 texture coordinate sets, not {len(texture_coords)}")
+        for i, uv in enumerate(texture_coords):
+            arr = vertex_array(uv, f"texture_coords[{i}]", (2,))
+            if arr.shape[0] != n:
+                raise ValueError(f"create_from_arrays: {arr.shape[0]} texture coordinates in set {i} "
+                                 f"for {n} positions")
+            keep.append(arr)
+            data.texture_coords[i] = ffi.cast("const float *", ffi.from_buffer(arr))
+        if indices is not None:
+            idx = np.asarray(indices)
+            if idx.dtype not in (np.uint16, np.uint32):
+                if idx.dtype.kind not in "iu":
+                    raise TypeError(f"create_from_arrays: indices must be integers, not {idx.dtype}")
+                if idx.size and (idx.min() < 0 or idx.max() > 0xFFFFFFFF):
+                    raise ValueError("create_from_arrays: indices must lie in [0, 2**32)")
+                idx = idx.astype(np.uint32)
+            idx = np.ascontiguousarray(idx.ravel())
+            keep.append(idx)
+            data.indices = ffi.cast("const void *", ffi.from_buffer(idx))
+            data.index_count = idx.size
+            data.index_type = lib.KILN_IT_16BIT if idx.dtype == np.uint16 else lib.KILN_IT_32BIT
+        name_c = ffi.new("char[]", material_name.encode()) if material_name else ffi.NULL
+        data.material_name = name_c
+        return _MESH_CREATE.call((self, name, group, data), {}, self, "MeshManager.create_from_arrays")
+
+
 class SceneManager(Handle):
     _ctype = "kiln_scene_manager"
 
@@ -121,6 +194,18 @@ class MovableObject(Handle):
 
 class Camera(MovableObject):
     _ctype = "kiln_camera"
+
+
+class Light(MovableObject):
+    _ctype = "kiln_light"
+
+
+class ManualObject(MovableObject):
+    _ctype = "kiln_manual_object"
+
+
+class Entity(MovableObject):
+    _ctype = "kiln_entity"
 
 
 class Rectangle2D(MovableObject):

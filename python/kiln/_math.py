@@ -255,3 +255,55 @@ class Box(Value):
 
     def __repr__(self):
         return f"Box({', '.join(str(v) for v in self)})"
+
+
+class AxisAlignedBox(Value):
+    """An axis-aligned box given by its minimum and maximum corners; empty when any
+    minimum exceeds its maximum."""
+
+    _ctype = "kiln_aabb"
+    _fields = ("minimum", "maximum")
+    __slots__ = ()
+
+    def __init__(self, minimum=(1.0, 1.0, 1.0), maximum=(-1.0, -1.0, -1.0)):
+        self._cdata = ffi.new("kiln_aabb *", self._plain((minimum, maximum)))
+
+    @classmethod
+    def _plain(cls, value):
+        if isinstance(value, cls):
+            return value._cdata[0]
+        minimum, maximum = value
+        return {"minimum": Vector3._plain(minimum), "maximum": Vector3._plain(maximum)}
+
+    @property
+    def minimum(self):
+        return Vector3._from_c(self._cdata.minimum)
+
+    @property
+    def maximum(self):
+        return Vector3._from_c(self._cdata.maximum)
+
+    @property
+    def is_empty(self):
+        lo, hi = self._cdata.minimum, self._cdata.maximum
+        return lo.x > hi.x or lo.y > hi.y or lo.z > hi.z
+
+    @property
+    def size(self):
+        return self.maximum - self.minimum
+
+    @property
+    def centre(self):
+        return (self.minimum + self.maximum) * 0.5
+
+    def __iter__(self):
+        return iter((self.minimum, self.maximum))
+
+    def __len__(self):
+        return 2
+
+    def __getattr__(self, name):
+        raise AttributeError(f"AxisAlignedBox has no attribute {name!r}")
+
+    def __repr__(self):
+        return f"AxisAlignedBox({tuple(self.minimum)}, {tuple(self.maximum)})"

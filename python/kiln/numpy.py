@@ -10,7 +10,7 @@ from ._kiln_cffi import ffi, lib
 from . import _binding
 from ._math import Value
 
-__all__ = ["as_data_stream", "view", "wrap", "dtype_of"]
+__all__ = ["as_data_stream", "view", "wrap", "dtype_of", "read_pixels", "read_depth", "read_view_distance"]
 
 _COMPONENT_DTYPES = {
     lib.KILN_PCT_BYTE: np.dtype(np.uint8),
@@ -146,7 +146,12 @@ def view(obj):
     if isinstance(obj, Value):
         cdata = obj._cdata
         size = ffi.sizeof(cdata[0])
-        shape = (len(obj), len(obj)) if obj._ctype.startswith("kiln_matrix") else (len(obj),)
+        if obj._ctype.startswith("kiln_matrix"):
+            shape = (len(obj), len(obj))
+        elif obj._ctype == "kiln_aabb":
+            shape = (2, 3)
+        else:
+            shape = (len(obj),)
         dtype = np.dtype(np.uint32 if obj._ctype == "kiln_box" else np.float32)
         if size != dtype.itemsize * int(np.prod(shape)):
             raise TypeError(f"view: {type(obj).__name__} has an unexpected layout")
@@ -190,3 +195,50 @@ def wrap(arr):
         _wrapped.pop(key, None)
         raise
     return kiln.MemoryDataStream._wrap(out[0], owned=True)
+
+
+def _box_of(target, box):
+    import kiln
+
+    if box is None:
+        return kiln.Box(0, 0, target.width, target.height)
+    return box if isinstance(box, kiln.Box) else kiln.Box(box)
+
+
+def read_pixels(target, format=None, box=None):
+    """The pixels of a render target (all of it, or box) as a new array in engine memory:
+    copy_contents_to_memory into a fresh PixelBox of `format` (PF_BYTE_RGB by default),
+    viewed without a further copy."""
+    import kiln
+
+    box = _box_of(target, box)
+    pb = kiln.PixelBox(box.width, box.height, 1, kiln.PF_BYTE_RGB if format is None else format)
+    target.copy_contents_to_memory(box, pb)
+    return view(pb)
+
+
+def read_depth(target, box=None):
+    """The raw depth buffer of a render target (window depth in [0, 1], 1 where nothing
+    was drawn) as a float32 (h, w) array."""
+    import kiln
+
+    box = _box_of(target, box)
+    pb = kiln.PixelBox(box.width, box.height, 1, kiln.PF_FLOAT32_R)
+    target.copy_depth_to_memory(box, pb)
+    return view(pb)
+
+
+def read_view_distance(viewport, box=None):
+    """For each pixel of a viewport (or of box, in target coordinates, inside it), the
+    distance from its camera's plane to what was drawn along the view axis, in world
+    units (+inf where nothing was drawn), as a float32 (h, w) array."""
+    import kiln
+
+    if box is None:
+        box = kiln.Box(viewport.actual_left, viewport.actual_top, viewport.actual_left + viewport.actual_width,
+                       viewport.actual_top + viewport.actual_height)
+    else:
+        box = box if isinstance(box, kiln.Box) else kiln.Box(box)
+    pb = kiln.PixelBox(box.width, box.height, 1, kiln.PF_FLOAT32_R)
+    viewport.copy_view_distance_to_memory(box, pb)
+    return view(pb)

@@ -3,7 +3,7 @@
 #define KILN_RENDER_INTERNAL_H
 
 #include "render_system.h"
-#include "scene/scene_internal.h"
+#include "scene/geometry_internal.h"
 
 #include "core/threads.h"
 
@@ -17,6 +17,7 @@ struct kiln_viewport {
     float left, top, width, height; /* fractions of the target */
     kiln_colour background;
     bool clear_every_frame;
+    uint32_t clear_buffers; /* kiln_frame_buffer_type bits cleared every frame */
 };
 
 struct kiln_render_target {
@@ -36,6 +37,7 @@ struct kiln_root {
     kiln__render_system *render_system;
     kiln_texture_manager *textures;
     kiln_material_manager *materials;
+    kiln_mesh_manager *meshes;
     kiln_scene_manager **scenes;
     uint32_t num_scenes;
     kiln_render_target **targets;
@@ -50,6 +52,16 @@ kiln__rect kiln__viewport_get_rect(const kiln_viewport *self);
 /* Fails unless camera looks at a live scene of target's root. */
 kiln_result kiln__check_camera(const kiln_render_target *target, const kiln_camera *camera,
                                const char *function);
+
+/* The window depth of box (inside the target, checked by the caller) as float32
+ * rows without gaps, in a new array the caller frees with kiln__free. */
+kiln_result kiln__render_target_read_depth(kiln_render_target *self, const kiln_box *box,
+                                           float **out);
+
+/* Converts width x height float32 values (rows without gaps) into the top-left
+ * corner of dst, which is at least that large. */
+kiln_result kiln__write_float_rows(const float *values, uint32_t width, uint32_t height,
+                                   kiln_pixelbox *dst);
 
 /* Draws what the viewport's camera sees of its scene (after the viewport began). */
 kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport);

@@ -1,7 +1,155 @@
 #include "render_internal.h"
 
-/* Fills the part of a draw call that comes from a pass. */
+#include <math.h>
+#include <string.h>
+
+/* The lights that may light a viewport's objects: every visible light attached to a
+ * node of the scene, in world space, ordered by name as the original engine keeps
+ * them (that order decides between lights at the same distance). */
+typedef struct scene_lights {
+    kiln__light_state *items;
+    const char **names;
+    uint32_t count, capacity;
+} scene_lights;
+
+static void scene_lights_free(scene_lights *lights) {
+    kiln__free(lights->items);
+    kiln__free(lights->names);
+    *lights = (scene_lights){0};
+}
+
+static kiln__light_state light_state(const kiln_light *light) {
+    kiln_vector3 position, direction;
+    kiln__light_get_world(light, &position, &direction);
+    kiln__light_state l = {0};
+    l.type = light->type;
+    l.position[0] = position.x;
+    l.position[1] = position.y;
+    l.position[2] = position.z;
+    l.direction[0] = direction.x;
+    l.direction[1] = direction.y;
+    l.direction[2] = direction.z;
+    const float d[3] = {light->diffuse.r, light->diffuse.g, light->diffuse.b};
+    const float s[3] = {light->specular.r, light->specular.g, light->specular.b};
+    for (int k = 0; k < 3; k++) {
+        l.diffuse[k] = d[k] * light->power;
+        l.specular[k] = s[k] * light->power;
+    }
+    l.range = light->range;
+    l.constant = light->constant;
+    l.linear = light->linear;
+    l.quadratic = light->quadratic;
+    l.spot_cos_inner = cosf(0.5f * light->spot_inner);
+    l.spot_cos_outer = cosf(0.5f * light->spot_outer);
+    l.spot_falloff = light->spot_falloff;
+    return l;
+}
+
+static kiln_result gather_lights(const kiln_scene_node *node, scene_lights *lights) {
+    for (uint32_t i = 0; i < node->num_objects; i++) {
+        const kiln_movable_object *object = node->objects[i];
+        if (object->type != KILN__MOVABLE_LIGHT || !object->visible)
+            continue;
+        if (lights->count == lights->capacity) {
+            uint32_t capacity = lights->capacity ? lights->capacity * 2 : 8;
+            kiln__light_state *items = kiln__realloc_array(lights->items, capacity, sizeof *items);
+            if (items)
+                lights->items = items;
+            const char **names = kiln__realloc_array(lights->names, capacity, sizeof *names);
+            if (names)
+                lights->names = names;
+            if (!items || !names)
+                return kiln__fail_oom("the scene's light list", capacity * sizeof *items);
+            lights->capacity = capacity;
+        }
+        const char *name = object->name ? object->name : "";
+        uint32_t at = lights->count;
+        while (at > 0 && strcmp(lights->names[at - 1], name) > 0) {
+            lights->items[at] = lights->items[at - 1];
+            lights->names[at] = lights->names[at - 1];
+            at--;
+        }
+        lights->items[at] = light_state((const kiln_light *)object);
+        lights->names[at] = name;
+        lights->count++;
+    }
+    for (uint32_t i = 0; i < node->num_children; i++)
+        KILN__CHECK(gather_lights(node->children[i], lights));
+    return KILN_OK;
+}
+
+/* An object's place for choosing its lights: its origin in the world and the radius
+ * around it that holds its bounds. */
+typedef struct light_target {
+    float centre[3];
+    float radius;
+} light_target;
+
+/* Up to `max` lights for an object, as the original engine picks them: directional
+ * lights first, then the others by distance from the object's origin, leaving out
+ * those whose range does not reach its bounds; ties keep the name order. */
+static void choose_lights(const scene_lights *lights, const light_target *target, uint32_t max,
+                          kiln__pass_state *out) {
+    out->num_lights = 0;
+    if (!lights || !target || lights->count == 0)
+        return;
+    float distance2[KILN__MAX_LIGHTS];
+    for (uint32_t i = 0; i < lights->count; i++) {
+        const kiln__light_state *l = &lights->items[i];
+        float d2 = 0.0f;
+        if (l->type != KILN_LT_DIRECTIONAL) {
+            float dx = l->position[0] - target->centre[0];
+            float dy = l->position[1] - target->centre[1];
+            float dz = l->position[2] - target->centre[2];
+            d2 = dx * dx + dy * dy + dz * dz;
+            float reach = l->range + target->radius;
+            if (d2 > reach * reach)
+                continue;
+        }
+        /* Insertion into the sorted few, stable for equal distances. */
+        uint32_t n = out->num_lights;
+        uint32_t at = n;
+        while (at > 0 && distance2[at - 1] > d2)
+            at--;
+        if (at >= max)
+            continue;
+        uint32_t last = n < max ? n : max - 1;
+        for (uint32_t j = last; j > at; j--) {
+            out->lights[j] = out->lights[j - 1];
+            distance2[j] = distance2[j - 1];
+        }
+        out->lights[at] = *l;
+        distance2[at] = d2;
+        if (n < max)
+            out->num_lights++;
+    }
+}
+
+/* The texture coordinate transform of a unit as the original engine builds it:
+ * scale about the centre, then scroll, then rotate about the centre. */
+static void unit_transform(const kiln_texture_unit_state *unit, kiln__unit_state *out) {
+    out->has_transform = unit->scroll_u != 0.0f || unit->scroll_v != 0.0f ||
+                         unit->scale_u != 1.0f || unit->scale_v != 1.0f || unit->rotate != 0.0f;
+    if (!out->has_transform)
+        return;
+    float su = unit->scale_u != 0.0f ? 1.0f / unit->scale_u : 0.0f;
+    float sv = unit->scale_v != 0.0f ? 1.0f / unit->scale_v : 0.0f;
+    /* scale, then scroll: u' = su u + (0.5 - 0.5 su) + scroll_u */
+    float a[2][3] = {{su, 0.0f, 0.5f - 0.5f * su + unit->scroll_u},
+                     {0.0f, sv, 0.5f - 0.5f * sv + unit->scroll_v}};
+    float c = cosf(unit->rotate), s = sinf(unit->rotate);
+    float r[2][3] = {{c, -s, 0.5f - 0.5f * c + 0.5f * s}, {s, c, 0.5f - 0.5f * s - 0.5f * c}};
+    for (int i = 0; i < 2; i++) {
+        out->transform[i][0] = r[i][0] * a[0][0] + r[i][1] * a[1][0];
+        out->transform[i][1] = r[i][0] * a[0][1] + r[i][1] * a[1][1];
+        out->transform[i][2] = r[i][0] * a[0][2] + r[i][1] * a[1][2] + r[i][2];
+    }
+}
+
+/* Fills the part of a draw call that comes from a pass; lights and target may be
+ * NULL (no lights). */
 static void pass_state(const kiln_pass *pass, const kiln_scene_manager *scene,
+                       const scene_lights *lights, const light_target *target,
                        kiln__pass_state *out) {
     *out = (kiln__pass_state){0};
     out->depth_check = pass->depth_check;
@@ -20,10 +168,30 @@ static void pass_state(const kiln_pass *pass, const kiln_scene_manager *scene,
         const kiln_texture_unit_state *unit = pass->units[i];
         if (!unit->texture)
             continue; /* a unit without a texture leaves the colour as it is */
-        out->units[n++] = (kiln__sampler_state){unit->texture->levels, unit->texture->num_levels,
-                                                unit->filtering, unit->addressing};
+        out->units[n] = (kiln__sampler_state){unit->texture->levels, unit->texture->num_levels,
+                                              unit->filtering, unit->addressing};
+        out->unit_ops[n].colour_operation = unit->colour_operation;
+        out->unit_ops[n].coord_set = unit->coord_set;
+        unit_transform(unit, &out->unit_ops[n]);
+        n++;
     }
     out->num_units = n;
+    out->vertex_colour_tracking = pass->vertex_colour_tracking;
+    out->source_blend = pass->source_blend;
+    out->dest_blend = pass->dest_blend;
+    out->blending = !(pass->source_blend == KILN_SBF_ONE && pass->dest_blend == KILN_SBF_ZERO);
+    out->alpha_function = pass->alpha_function;
+    out->alpha_value = pass->alpha_value;
+    out->alpha_rejection = pass->alpha_function != KILN_CMPF_ALWAYS_PASS;
+    out->depth_bias_constant = pass->depth_bias_constant;
+    out->depth_bias_slope_scale = pass->depth_bias_slope_scale;
+    out->flat_shading = pass->shading == KILN_SO_FLAT;
+    out->per_pixel_lighting = pass->shading == KILN_SO_PHONG;
+    out->point_size = pass->point_size;
+    if (pass->lighting)
+        choose_lights(lights, target, pass->max_lights < KILN__MAX_LIGHTS ? pass->max_lights
+                                                                          : KILN__MAX_LIGHTS,
+                      out);
 }
 
 static kiln_result draw_rectangle2d(kiln__render_system *rs, const kiln_rectangle2d *rect,
@@ -47,29 +215,186 @@ static kiln_result draw_rectangle2d(kiln__render_system *rs, const kiln_rectangl
     call.identity_transform = true;
     const kiln_technique *technique = rect->material->techniques[0];
     for (uint32_t p = 0; p < technique->num_passes; p++) {
-        pass_state(technique->passes[p], scene, &call.state);
+        pass_state(technique->passes[p], scene, NULL, NULL, &call.state);
         KILN__CHECK(rs->ops->draw(rs, &call));
     }
     return KILN_OK;
 }
 
-static kiln_result draw_node(kiln__render_system *rs, const kiln_scene_node *node,
-                             const kiln_scene_manager *scene) {
+/* What the drawing of every object of one viewport shares. */
+typedef struct scene_walk {
+    kiln__render_system *rs;
+    const kiln_scene_manager *scene;
+    kiln_matrix4 view;
+    kiln_matrix4 projection;
+    float planes[6][4]; /* a x + b y + c z + d >= 0 inside, in world space */
+    uint32_t num_planes;
+    scene_lights lights;
+} scene_walk;
+
+/* The frustum's planes from projection * view: each is the sum or difference of the
+ * w row and one of the x, y, z rows of clip space. An infinite far plane has none. */
+static void frustum_planes(scene_walk *walk, bool infinite_far) {
+    kiln_matrix4 m = kiln_matrix4_multiply(walk->projection, walk->view);
+    static const int rows[6] = {0, 0, 1, 1, 2, 2};
+    static const float signs[6] = {1, -1, 1, -1, 1, -1};
+    walk->num_planes = 0;
+    for (int p = 0; p < 6; p++) {
+        if (p == 5 && infinite_far)
+            continue;
+        float *plane = walk->planes[walk->num_planes++];
+        for (int j = 0; j < 4; j++)
+            plane[j] = m.m[3][j] + signs[p] * m.m[rows[p]][j];
+    }
+}
+
+/* True when box (world space) lies entirely outside one of the frustum's planes. */
+static bool outside_frustum(const scene_walk *walk, const kiln_aabb *box) {
+    if (kiln__aabb_is_empty(box))
+        return true;
+    for (uint32_t p = 0; p < walk->num_planes; p++) {
+        const float *n = walk->planes[p];
+        /* The corner furthest along the plane's normal. */
+        float x = n[0] >= 0.0f ? box->maximum.x : box->minimum.x;
+        float y = n[1] >= 0.0f ? box->maximum.y : box->minimum.y;
+        float z = n[2] >= 0.0f ? box->maximum.z : box->minimum.z;
+        if (n[0] * x + n[1] * y + n[2] * z + n[3] < 0.0f)
+            return true;
+    }
+    return false;
+}
+
+static kiln__primitive_type primitive_of(kiln_operation_type operation) {
+    switch (operation) {
+    case KILN_OT_POINT_LIST:
+        return KILN__PRIMITIVE_POINT_LIST;
+    case KILN_OT_LINE_LIST:
+        return KILN__PRIMITIVE_LINE_LIST;
+    case KILN_OT_LINE_STRIP:
+        return KILN__PRIMITIVE_LINE_STRIP;
+    case KILN_OT_TRIANGLE_STRIP:
+        return KILN__PRIMITIVE_TRIANGLE_STRIP;
+    case KILN_OT_TRIANGLE_FAN:
+        return KILN__PRIMITIVE_TRIANGLE_FAN;
+    case KILN_OT_TRIANGLE_LIST:
+        break;
+    }
+    return KILN__PRIMITIVE_TRIANGLE_LIST;
+}
+
+/* One draw call per pass of the material's first technique. */
+static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arrays *a,
+                                 kiln_operation_type operation, const kiln_material *material,
+                                 const kiln_matrix4 *world, const kiln_aabb *box) {
+    if (!material || material->num_techniques == 0 || a->vertex_count == 0)
+        return KILN_OK;
+    kiln__draw_call call = {0};
+    call.primitive = primitive_of(operation);
+    call.vertex_count = a->vertex_count;
+    call.positions = a->positions;
+    call.position_components = 3;
+    call.position_stride = 3 * sizeof(float);
+    call.normals = a->normals;
+    call.normal_stride = 3 * sizeof(float);
+    call.colours = a->colours;
+    call.colour_stride = 4 * sizeof(float);
+    for (int k = 0; k < KILN__GEOMETRY_UV_SETS && k < KILN__MAX_TEXTURE_COORD_SETS; k++) {
+        call.uvs[k] = a->uvs[k];
+        call.uv_strides[k] = 2 * sizeof(float);
+    }
+    call.indices = a->indices;
+    call.index_count = a->index_count;
+    call.world = *world;
+    call.view = walk->view;
+    call.projection = walk->projection;
+    /* Lights are chosen, as the original engine does, by their distance from the
+     * object's origin (its node's position), and reach it when they reach the
+     * sphere around that origin that holds its world bounds. */
+    light_target target = {{world->m[0][3], world->m[1][3], world->m[2][3]}, 0.0f};
+    float ex = fmaxf(fabsf(box->minimum.x - target.centre[0]),
+                     fabsf(box->maximum.x - target.centre[0]));
+    float ey = fmaxf(fabsf(box->minimum.y - target.centre[1]),
+                     fabsf(box->maximum.y - target.centre[1]));
+    float ez = fmaxf(fabsf(box->minimum.z - target.centre[2]),
+                     fabsf(box->maximum.z - target.centre[2]));
+    target.radius = sqrtf(ex * ex + ey * ey + ez * ez);
+    const kiln_technique *technique = material->techniques[0];
+    for (uint32_t p = 0; p < technique->num_passes; p++) {
+        pass_state(technique->passes[p], walk->scene, &walk->lights, &target, &call.state);
+        KILN__CHECK(walk->rs->ops->draw(walk->rs, &call));
+    }
+    return KILN_OK;
+}
+
+static kiln_result draw_manual_object(const scene_walk *walk, const kiln_manual_object *object,
+                                      const kiln_matrix4 *world) {
+    kiln_aabb box = kiln__aabb_transform(&object->bounds, world);
+    if (outside_frustum(walk, &box))
+        return KILN_OK;
+    for (uint32_t i = 0; i < object->num_sections; i++) {
+        const kiln__manual_section *section = &object->sections[i];
+        KILN__CHECK(draw_geometry(walk, &section->arrays, section->operation, section->material,
+                                  world, &box));
+    }
+    return KILN_OK;
+}
+
+static kiln_result draw_entity(const scene_walk *walk, const kiln_entity *entity,
+                               const kiln_matrix4 *world) {
+    const kiln_mesh *mesh = entity->mesh;
+    kiln_aabb box = kiln__aabb_transform(&mesh->bounds, world);
+    if (outside_frustum(walk, &box))
+        return KILN_OK;
+    for (uint32_t i = 0; i < mesh->num_sub_meshes; i++) {
+        const kiln__sub_mesh *sub = &mesh->sub_meshes[i];
+        const kiln_material *material =
+            entity->material ? entity->material : entity->sub_materials[i];
+        KILN__CHECK(draw_geometry(walk, &sub->arrays, sub->operation, material, world, &box));
+    }
+    return KILN_OK;
+}
+
+static kiln_result draw_node(const scene_walk *walk, const kiln_scene_node *node) {
+    bool have_world = false;
+    kiln_matrix4 world;
     for (uint32_t i = 0; i < node->num_objects; i++) {
         const kiln_movable_object *object = node->objects[i];
         if (!object->visible)
             continue;
-        if (object->type == KILN__MOVABLE_RECTANGLE2D)
-            KILN__CHECK(draw_rectangle2d(rs, (const kiln_rectangle2d *)object, scene));
+        if (object->type == KILN__MOVABLE_RECTANGLE2D) {
+            KILN__CHECK(draw_rectangle2d(walk->rs, (const kiln_rectangle2d *)object, walk->scene));
+            continue;
+        }
+        if (object->type != KILN__MOVABLE_MANUAL_OBJECT && object->type != KILN__MOVABLE_ENTITY)
+            continue;
+        if (!have_world) {
+            world = kiln_scene_node_get_full_transform(node);
+            have_world = true;
+        }
+        if (object->type == KILN__MOVABLE_MANUAL_OBJECT)
+            KILN__CHECK(draw_manual_object(walk, (const kiln_manual_object *)object, &world));
+        else
+            KILN__CHECK(draw_entity(walk, (const kiln_entity *)object, &world));
     }
     for (uint32_t i = 0; i < node->num_children; i++)
-        KILN__CHECK(draw_node(rs, node->children[i], scene));
+        KILN__CHECK(draw_node(walk, node->children[i]));
     return KILN_OK;
 }
 
 kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport) {
-    const kiln_scene_manager *scene = viewport->camera->scene;
+    const kiln_camera *camera = viewport->camera;
+    const kiln_scene_manager *scene = camera->scene;
     if (!scene)
         return KILN_OK;
-    return draw_node(rs, scene->root_node, scene);
+    scene_walk walk = {0};
+    walk.rs = rs;
+    walk.scene = scene;
+    walk.view = kiln_camera_get_view_matrix(camera);
+    walk.projection = kiln_camera_get_projection_matrix(camera);
+    frustum_planes(&walk, camera->far_distance == 0.0f);
+    kiln_result r = gather_lights(scene->root_node, &walk.lights);
+    if (r == KILN_OK)
+        r = draw_node(&walk, scene->root_node);
+    scene_lights_free(&walk.lights);
+    return r;
 }

@@ -41,7 +41,34 @@ typedef struct kiln__sampler_state {
     kiln_texture_addressing_mode addressing;
 } kiln__sampler_state;
 
-/* The fixed-function state of a pass, flattened for the backend. */
+#define KILN__MAX_LIGHTS 8
+
+/* How one texture unit's texel joins the colour so far, and which coordinates it
+ * reads. A zeroed value replaces the colour with the texel from set 0. */
+typedef struct kiln__unit_state {
+    kiln_layer_blend_operation colour_operation; /* the alpha is always modulated */
+    uint32_t coord_set;
+    bool has_transform; /* otherwise the coordinates are read as they are */
+    /* u' = t[0][0] u + t[0][1] v + t[0][2], v' = t[1][0] u + t[1][1] v + t[1][2] */
+    float transform[2][3];
+} kiln__unit_state;
+
+/* One light in world space, its colours already scaled by its power. */
+typedef struct kiln__light_state {
+    kiln_light_type type;
+    float position[3];
+    float direction[3]; /* unit length: where the light shines */
+    float diffuse[3];
+    float specular[3];
+    float range, constant, linear, quadratic;
+    float spot_cos_inner; /* cosines of half the cone angles */
+    float spot_cos_outer;
+    float spot_falloff;
+} kiln__light_state;
+
+/* The fixed-function state of a pass, flattened for the backend. A zeroed field
+ * is the state that does nothing: no blending, no alpha rejection, no bias,
+ * smooth shading with lighting per vertex. */
 typedef struct kiln__pass_state {
     bool depth_check;
     bool depth_write;
@@ -56,6 +83,21 @@ typedef struct kiln__pass_state {
     kiln_colour scene_ambient;
     uint32_t num_units;
     kiln__sampler_state units[KILN__MAX_TEXTURE_UNITS];
+    kiln__unit_state unit_ops[KILN__MAX_TEXTURE_UNITS]; /* beside units, index for index */
+    uint32_t vertex_colour_tracking; /* kiln_track_vertex_colour bits */
+    bool blending;                   /* otherwise the colour replaces the target's */
+    kiln_scene_blend_factor source_blend;
+    kiln_scene_blend_factor dest_blend;
+    bool alpha_rejection; /* discard where alpha_function(alpha * 255, value) fails */
+    kiln_compare_function alpha_function;
+    uint32_t alpha_value;
+    float depth_bias_constant; /* in units of the depth buffer's resolution */
+    float depth_bias_slope_scale;
+    bool flat_shading;       /* every triangle takes its first vertex's colour */
+    bool per_pixel_lighting; /* lighting at every pixel instead of every vertex */
+    float point_size;        /* pixels; 0 means 1 */
+    uint32_t num_lights;
+    kiln__light_state lights[KILN__MAX_LIGHTS];
 } kiln__pass_state;
 
 /* One draw: vertex arrays (with byte strides), optional indices, the matrices and
@@ -103,6 +145,10 @@ typedef struct kiln__render_system_ops {
     /* Copies src (inside the surface) into dst, converting to dst's format. */
     kiln_result (*read_pixels)(kiln__render_system *self, kiln__surface *surface,
                                const kiln_box *src, kiln_pixelbox *dst);
+    /* Copies the window depth ([0, 1], 1 where nothing was drawn) of src (inside the
+     * surface) into dst as float32, rows dst_row_pitch bytes apart. */
+    kiln_result (*read_depth)(kiln__render_system *self, kiln__surface *surface,
+                              const kiln_box *src, float *dst, size_t dst_row_pitch);
 } kiln__render_system_ops;
 
 /* Every backend embeds this first. */

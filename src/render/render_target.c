@@ -73,6 +73,7 @@ KILN_API kiln_result kiln_render_target_add_viewport(kiln_render_target *self, k
     vp->height = height;
     vp->background = (kiln_colour){0, 0, 0, 1};
     vp->clear_every_frame = true;
+    vp->clear_buffers = KILN_FBT_COLOUR | KILN_FBT_DEPTH;
     kiln_camera_retain(camera);
     vp->camera = camera;
     /* The viewport keeps the camera's aspect ratio in step with its own shape. */
@@ -111,8 +112,22 @@ KILN_API kiln_result kiln_render_target_get_viewport(const kiln_render_target *s
     return KILN_OK;
 }
 
+/* Cameras accept near and far in either order, as the original engine does, so a
+ * pair that makes no projection is caught when it would be used. */
+static kiln_result check_clip_distances(const kiln_camera *camera) {
+    if (camera->far_distance != 0.0f && !(camera->far_distance > camera->near_distance))
+        return kiln__fail(KILN_ERROR_INVALID_STATE,
+                          "kiln_render_target_update: camera '%s' has its near clip distance %g "
+                          "at or beyond its far clip distance %g",
+                          camera->base.name ? camera->base.name : "",
+                          (double)camera->near_distance, (double)camera->far_distance);
+    return KILN_OK;
+}
+
 KILN_API kiln_result kiln_render_target_update(kiln_render_target *self) {
     KILN__REQUIRE_NOT_NULL(self);
+    for (uint32_t i = 0; i < self->num_viewports; i++)
+        KILN__CHECK(check_clip_distances(self->viewports[i]->camera));
     kiln__render_system *rs = self->root->render_system;
     KILN__CHECK(rs->ops->begin_frame(rs, self->surface));
     kiln_result r = KILN_OK;
@@ -121,8 +136,10 @@ KILN_API kiln_result kiln_render_target_update(kiln_render_target *self) {
         kiln__rect rect = kiln__viewport_get_rect(vp);
         if (vp->camera->auto_aspect && rect.width > 0 && rect.height > 0)
             vp->camera->aspect = (float)rect.width / (float)rect.height;
-        r = rs->ops->begin_viewport(rs, &rect, vp->clear_every_frame, &vp->background,
-                                    vp->clear_every_frame, 1.0f);
+        bool clear = vp->clear_every_frame;
+        r = rs->ops->begin_viewport(rs, &rect, clear && (vp->clear_buffers & KILN_FBT_COLOUR),
+                                    &vp->background, clear && (vp->clear_buffers & KILN_FBT_DEPTH),
+                                    1.0f);
         if (r == KILN_OK)
             r = kiln__render_scene(rs, vp);
     }
@@ -136,36 +153,117 @@ KILN_API kiln_result kiln_render_target_update(kiln_render_target *self) {
     return KILN_OK;
 }
 
-KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_target *self,
-                                                                const kiln_box *src,
-                                                                kiln_pixelbox *dst) {
-    KILN__REQUIRE_NOT_NULL(self);
-    KILN__REQUIRE_NOT_NULL(dst);
+/* The source box of a read back (the whole target when src is NULL); fails unless
+ * it is a non-empty box inside the target. */
+static kiln_result source_box(const kiln_render_target *self, const kiln_box *src,
+                              const char *function, kiln_box *out) {
     kiln_box whole = {0, 0, 0, self->width, self->height, 1};
     kiln_box box = src ? *src : whole;
     if (box.left >= box.right || box.top >= box.bottom || box.front >= box.back ||
         box.right > self->width || box.bottom > self->height || box.front != 0 || box.back != 1)
         return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
-                          "kiln_render_target_copy_contents_to_memory: the source box "
-                          "[%u, %u) x [%u, %u) x [%u, %u) is empty or leaves render target '%s' "
-                          "of %ux%u pixels",
-                          box.left, box.right, box.top, box.bottom, box.front, box.back, self->name,
-                          self->width, self->height);
+                          "%s: the source box [%u, %u) x [%u, %u) x [%u, %u) is empty or leaves "
+                          "render target '%s' of %ux%u pixels",
+                          function, box.left, box.right, box.top, box.bottom, box.front, box.back,
+                          self->name, self->width, self->height);
+    *out = box;
+    return KILN_OK;
+}
+
+/* Fails unless dst can take the pixels of box. */
+static kiln_result check_destination_extent(const kiln_box *box, const kiln_pixelbox *dst,
+                                            const char *function) {
+    uint32_t w = box->right - box->left, h = box->bottom - box->top;
+    uint32_t dw = kiln_pixelbox_get_width(dst), dh = kiln_pixelbox_get_height(dst);
+    if (dw < w || dh < h || kiln_pixelbox_get_depth(dst) < 1)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "%s: the destination is %ux%ux%u pixels but the source box is %ux%ux1",
+                          function, dw, dh, kiln_pixelbox_get_depth(dst), w, h);
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_target *self,
+                                                                const kiln_box *src,
+                                                                kiln_pixelbox *dst) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(dst);
+    kiln_box box;
+    KILN__CHECK(source_box(self, src, __func__, &box));
     kiln_pixel_format dst_format = kiln_pixelbox_get_format(dst);
     if (kiln_pixel_format_get_flags(dst_format) & KILN_PFF_DEPTH)
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
                           "kiln_render_target_copy_contents_to_memory: the destination has the "
                           "depth format %s; colour cannot be copied into it",
                           kiln_pixel_format_get_name(dst_format));
-    uint32_t w = box.right - box.left, h = box.bottom - box.top;
-    uint32_t dw = kiln_pixelbox_get_width(dst), dh = kiln_pixelbox_get_height(dst);
-    if (dw < w || dh < h || kiln_pixelbox_get_depth(dst) < 1)
-        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
-                          "kiln_render_target_copy_contents_to_memory: the destination is %ux%ux%u "
-                          "pixels but the source box is %ux%ux1",
-                          dw, dh, kiln_pixelbox_get_depth(dst), w, h);
+    KILN__CHECK(check_destination_extent(&box, dst, __func__));
     kiln__render_system *rs = self->root->render_system;
     return rs->ops->read_pixels(rs, self->surface, &box, dst);
+}
+
+kiln_result kiln__render_target_read_depth(kiln_render_target *self, const kiln_box *box,
+                                           float **out) {
+    *out = NULL;
+    kiln__render_system *rs = self->root->render_system;
+    if (!rs->ops->read_depth)
+        return kiln__fail(KILN_ERROR_UNSUPPORTED,
+                          "the render system '%s' cannot read back its depth buffer",
+                          rs->ops->name);
+    size_t w = box->right - box->left, h = box->bottom - box->top;
+    float *depth = kiln__malloc_array(w * h, sizeof *depth);
+    if (!depth)
+        return kiln__fail_oom("a copy of the depth buffer", w * h * sizeof *depth);
+    kiln_result r = rs->ops->read_depth(rs, self->surface, box, depth, w * sizeof *depth);
+    if (r != KILN_OK) {
+        kiln__free(depth);
+        return r;
+    }
+    *out = depth;
+    return KILN_OK;
+}
+
+kiln_result kiln__write_float_rows(const float *values, uint32_t width, uint32_t height,
+                                   kiln_pixelbox *dst) {
+    /* The values seen as a PF_FLOAT32_R box, converted into the top-left of dst. */
+    size_t bytes = (size_t)width * height * sizeof *values;
+    kiln_stream *stream = NULL;
+    kiln_pixelbox *from = NULL, *dst_part = NULL;
+    kiln_result r = kiln_stream_wrap_memory((void *)values, bytes, true, NULL, NULL, &stream);
+    if (r == KILN_OK)
+        r = kiln_pixelbox_create(width, height, 1, KILN_PF_FLOAT32_R, stream, &from);
+    if (r == KILN_OK) {
+        kiln_box e = kiln_pixelbox_get_extent(dst);
+        kiln_box part = {e.left, e.top, e.front, e.left + width, e.top + height, e.front + 1};
+        r = kiln_pixelbox_get_sub_volume(dst, &part, &dst_part);
+    }
+    if (r == KILN_OK)
+        r = kiln_pixelbox_convert_to(from, dst_part);
+    kiln_pixelbox_release(dst_part);
+    kiln_pixelbox_release(from);
+    kiln_stream_release(stream);
+    return r;
+}
+
+KILN_API kiln_result kiln_render_target_copy_depth_to_memory(kiln_render_target *self,
+                                                             const kiln_box *src,
+                                                             kiln_pixelbox *dst) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(dst);
+    kiln_box box;
+    KILN__CHECK(source_box(self, src, __func__, &box));
+    kiln_pixel_format dst_format = kiln_pixelbox_get_format(dst);
+    if (dst_format != KILN_PF_FLOAT32_R && dst_format != KILN_PF_DEPTH32F &&
+        dst_format != KILN_PF_DEPTH16 && dst_format != KILN_PF_FLOAT16_R)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_render_target_copy_depth_to_memory: the destination has the "
+                          "format %s; depth is copied into PF_FLOAT32_R, PF_DEPTH32F, PF_DEPTH16 "
+                          "or PF_FLOAT16_R",
+                          kiln_pixel_format_get_name(dst_format));
+    KILN__CHECK(check_destination_extent(&box, dst, __func__));
+    float *depth = NULL;
+    KILN__CHECK(kiln__render_target_read_depth(self, &box, &depth));
+    kiln_result r = kiln__write_float_rows(depth, box.right - box.left, box.bottom - box.top, dst);
+    kiln__free(depth);
+    return r;
 }
 
 KILN_API kiln_result kiln_render_target_write_contents_to_file(kiln_render_target *self,

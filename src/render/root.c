@@ -21,6 +21,8 @@ KILN_API kiln_result kiln_root_create(const kiln_root_desc *desc, kiln_root **ou
         r = kiln__texture_manager_create(&self->textures);
     if (r == KILN_OK)
         r = kiln__material_manager_create(self->textures, &self->materials);
+    if (r == KILN_OK)
+        r = kiln__mesh_manager_create(self->materials, &self->meshes);
     if (r != KILN_OK) {
         kiln_root_destroy(self);
         return r;
@@ -39,6 +41,7 @@ KILN_API void kiln_root_destroy(kiln_root *self) {
     for (uint32_t i = 0; i < self->num_scenes; i++)
         kiln__scene_manager_destroy(self->scenes[i]);
     kiln__free(self->scenes);
+    kiln__mesh_manager_destroy(self->meshes);
     kiln__material_manager_destroy(self->materials);
     kiln__texture_manager_shutdown(self->textures);
     if (self->render_system)
@@ -63,6 +66,8 @@ KILN_API kiln_material_manager *kiln_root_get_material_manager(kiln_root *self) 
     return self->materials;
 }
 
+KILN_API kiln_mesh_manager *kiln_root_get_mesh_manager(kiln_root *self) { return self->meshes; }
+
 KILN_API kiln_result kiln_root_create_scene_manager(kiln_root *self, kiln_scene_manager **out) {
     KILN__REQUIRE_NOT_NULL(self);
     KILN__REQUIRE_NOT_NULL(out);
@@ -73,6 +78,7 @@ KILN_API kiln_result kiln_root_create_scene_manager(kiln_root *self, kiln_scene_
         return kiln__fail_oom("the scene manager list", (self->num_scenes + 1) * sizeof *scenes);
     self->scenes = scenes;
     KILN__CHECK(kiln__scene_manager_create(self, &self->scenes[self->num_scenes]));
+    self->scenes[self->num_scenes]->materials = self->materials;
     *out = self->scenes[self->num_scenes++];
     return KILN_OK;
 }

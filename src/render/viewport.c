@@ -1,5 +1,7 @@
 #include "render_internal.h"
 
+#include <math.h>
+
 kiln__rect kiln__viewport_get_rect(const kiln_viewport *self) {
     /* Truncated like the original engine does. */
     const kiln_render_target *t = self->target;
@@ -70,4 +72,86 @@ KILN_API int32_t kiln_viewport_get_actual_width(const kiln_viewport *self) {
 }
 KILN_API int32_t kiln_viewport_get_actual_height(const kiln_viewport *self) {
     return kiln__viewport_get_rect(self).height;
+}
+
+KILN_API uint32_t kiln_viewport_get_clear_buffers(const kiln_viewport *self) {
+    return self->clear_buffers;
+}
+KILN_API kiln_result kiln_viewport_set_clear_buffers(kiln_viewport *self, uint32_t buffers) {
+    KILN__REQUIRE_NOT_NULL(self);
+    const uint32_t all = KILN_FBT_COLOUR | KILN_FBT_DEPTH | KILN_FBT_STENCIL;
+    KILN__REQUIRE((buffers & ~all) == 0,
+                  "kiln_viewport_set_clear_buffers: 0x%x is not a combination of KILN_FBT_COLOUR "
+                  "(1), KILN_FBT_DEPTH (2) and KILN_FBT_STENCIL (4)",
+                  buffers);
+    /* There is no stencil buffer yet, so clearing it is allowed and does nothing. */
+    self->clear_buffers = buffers;
+    return KILN_OK;
+}
+
+/* The distance along the view axis of what lies at window depth d, for a camera
+ * whose projection follows kiln_camera_get_projection_matrix. */
+static float view_distance(const kiln_camera *camera, float d) {
+    if (!(d < 1.0f))
+        return INFINITY; /* the cleared depth: nothing was drawn */
+    double n = camera->near_distance, f = camera->far_distance;
+    double ndc = 2.0 * (double)d - 1.0;
+    double adjust = KILN__INFINITE_FAR_PLANE_ADJUST;
+    if (camera->projection == KILN_PT_PERSPECTIVE) {
+        /* Inverting ndc = (m22 z + m23) / -z for the distance -z. */
+        if (f == 0.0)
+            return (float)(n * (adjust - 2.0) / (ndc + adjust - 1.0));
+        return (float)(2.0 * n * f / ((f + n) - ndc * (f - n)));
+    }
+    /* Orthographic depth is linear in the distance. */
+    if (f == 0.0)
+        return (float)(n * (1.0 + adjust + ndc) / adjust);
+    return (float)(0.5 * ((f + n) + ndc * (f - n)));
+}
+
+KILN_API kiln_result kiln_viewport_copy_view_distance_to_memory(kiln_viewport *self,
+                                                                const kiln_box *src,
+                                                                kiln_pixelbox *dst) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(dst);
+    kiln__rect rect = kiln__viewport_get_rect(self);
+    kiln_box whole = {(uint32_t)rect.x,
+                      (uint32_t)rect.y,
+                      0,
+                      (uint32_t)rect.x + (uint32_t)rect.width,
+                      (uint32_t)rect.y + (uint32_t)rect.height,
+                      1};
+    kiln_box box = src ? *src : whole;
+    if (box.left >= box.right || box.top >= box.bottom || box.front != 0 || box.back != 1 ||
+        box.left < whole.left || box.top < whole.top || box.right > whole.right ||
+        box.bottom > whole.bottom || box.right > self->target->width ||
+        box.bottom > self->target->height)
+        return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                          "kiln_viewport_copy_view_distance_to_memory: the source box "
+                          "[%u, %u) x [%u, %u) x [%u, %u) is empty or leaves the viewport "
+                          "[%u, %u) x [%u, %u) of render target '%s'",
+                          box.left, box.right, box.top, box.bottom, box.front, box.back, whole.left,
+                          whole.right, whole.top, whole.bottom, self->target->name);
+    kiln_pixel_format dst_format = kiln_pixelbox_get_format(dst);
+    if (dst_format != KILN_PF_FLOAT32_R)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_viewport_copy_view_distance_to_memory: the destination has the "
+                          "format %s; distances are copied into PF_FLOAT32_R",
+                          kiln_pixel_format_get_name(dst_format));
+    uint32_t w = box.right - box.left, h = box.bottom - box.top;
+    uint32_t dw = kiln_pixelbox_get_width(dst), dh = kiln_pixelbox_get_height(dst);
+    if (dw < w || dh < h || kiln_pixelbox_get_depth(dst) < 1)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_viewport_copy_view_distance_to_memory: the destination is "
+                          "%ux%ux%u pixels but the source box is %ux%ux1",
+                          dw, dh, kiln_pixelbox_get_depth(dst), w, h);
+    float *values = NULL;
+    KILN__CHECK(kiln__render_target_read_depth(self->target, &box, &values));
+    /* Linearised with the camera as it is now: the caller keeps it as it was drawn. */
+    size_t count = (size_t)w * h;
+    for (size_t i = 0; i < count; i++)
+        values[i] = view_distance(self->camera, values[i]);
+    kiln_result r = kiln__write_float_rows(values, w, h, dst);
+    kiln__free(values);
+    return r;
 }

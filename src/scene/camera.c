@@ -2,10 +2,6 @@
 
 #include <math.h>
 
-/* How far the projection of an infinite far plane stays inside the clip volume, as
- * in the original engine, so that points at infinity are not clipped. */
-#define INFINITE_FAR_PLANE_ADJUST 0.00001f
-
 static void camera_destroy(kiln_movable_object *self) { kiln__free(self); }
 
 kiln_result kiln__camera_create(kiln_scene_manager *scene, const char *name, kiln_camera **out) {
@@ -115,13 +111,62 @@ KILN_API kiln_result kiln_camera_set_ortho_window_height(kiln_camera *self, floa
     return KILN_OK;
 }
 
-KILN_API kiln_matrix4 kiln_camera_get_view_matrix(const kiln_camera *self) {
-    kiln_vector3 position = {0, 0, 0}, scale;
-    kiln_quaternion orientation = {1, 0, 0, 0};
-    /* A camera sees from its node's position and orientation; the node's scale does
-     * not stretch the view. */
+KILN_API float kiln_camera_get_ortho_window_width(const kiln_camera *self) {
+    return self->ortho_height * self->aspect;
+}
+KILN_API kiln_result kiln_camera_set_ortho_window_width(kiln_camera *self, float width) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(width > 0.0f && isfinite(width),
+                  "kiln_camera_set_ortho_window_width: %g must be positive and finite",
+                  (double)width);
+    float height = width / self->aspect;
+    KILN__REQUIRE(height > 0.0f && isfinite(height),
+                  "kiln_camera_set_ortho_window_width: width %g over the aspect ratio %g gives "
+                  "the unusable height %g",
+                  (double)width, (double)self->aspect, (double)height);
+    self->ortho_height = height;
+    return KILN_OK;
+}
+KILN_API kiln_result kiln_camera_set_ortho_window(kiln_camera *self, float width, float height) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(width > 0.0f && isfinite(width) && height > 0.0f && isfinite(height),
+                  "kiln_camera_set_ortho_window: %g x %g must be positive and finite",
+                  (double)width, (double)height);
+    /* As in the original engine, the window's shape becomes the aspect ratio (a
+     * viewport with auto aspect ratio overrides it again when it renders). */
+    self->ortho_height = height;
+    self->aspect = width / height;
+    return KILN_OK;
+}
+
+/* A camera sees from its node's position and orientation (the node's scale does
+ * not stretch the view); a detached camera sits at the origin looking down -Z. */
+static void camera_pose(const kiln_camera *self, kiln_vector3 *position,
+                        kiln_quaternion *orientation) {
+    kiln_vector3 scale;
+    *position = (kiln_vector3){0, 0, 0};
+    *orientation = (kiln_quaternion){1, 0, 0, 0};
     if (self->base.parent)
-        kiln__scene_node_get_derived(self->base.parent, &position, &orientation, &scale);
+        kiln__scene_node_get_derived(self->base.parent, position, orientation, &scale);
+}
+
+KILN_API kiln_vector3 kiln_camera_get_derived_position(const kiln_camera *self) {
+    kiln_vector3 position;
+    kiln_quaternion orientation;
+    camera_pose(self, &position, &orientation);
+    return position;
+}
+KILN_API kiln_quaternion kiln_camera_get_derived_orientation(const kiln_camera *self) {
+    kiln_vector3 position;
+    kiln_quaternion orientation;
+    camera_pose(self, &position, &orientation);
+    return orientation;
+}
+
+KILN_API kiln_matrix4 kiln_camera_get_view_matrix(const kiln_camera *self) {
+    kiln_vector3 position;
+    kiln_quaternion orientation;
+    camera_pose(self, &position, &orientation);
     kiln_matrix3 rot = kiln_quaternion_to_rotation_matrix(orientation);
     kiln_matrix4 view = kiln_matrix4_identity();
     float p[3] = {position.x, position.y, position.z};
@@ -145,8 +190,8 @@ KILN_API kiln_matrix4 kiln_camera_get_projection_matrix(const kiln_camera *self)
         m.m[0][0] = n / half_w;
         m.m[1][1] = n / half_h;
         if (f == 0.0f) {
-            m.m[2][2] = INFINITE_FAR_PLANE_ADJUST - 1.0f;
-            m.m[2][3] = n * (INFINITE_FAR_PLANE_ADJUST - 2.0f);
+            m.m[2][2] = KILN__INFINITE_FAR_PLANE_ADJUST - 1.0f;
+            m.m[2][3] = n * (KILN__INFINITE_FAR_PLANE_ADJUST - 2.0f);
         } else {
             m.m[2][2] = -(f + n) / (f - n);
             m.m[2][3] = -2.0f * f * n / (f - n);
@@ -157,8 +202,8 @@ KILN_API kiln_matrix4 kiln_camera_get_projection_matrix(const kiln_camera *self)
         m.m[0][0] = 1.0f / half_w;
         m.m[1][1] = 1.0f / half_h;
         if (f == 0.0f) {
-            m.m[2][2] = -INFINITE_FAR_PLANE_ADJUST / n;
-            m.m[2][3] = -INFINITE_FAR_PLANE_ADJUST - 1.0f;
+            m.m[2][2] = -KILN__INFINITE_FAR_PLANE_ADJUST / n;
+            m.m[2][3] = -KILN__INFINITE_FAR_PLANE_ADJUST - 1.0f;
         } else {
             m.m[2][2] = -2.0f / (f - n);
             m.m[2][3] = -(f + n) / (f - n);

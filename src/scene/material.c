@@ -62,6 +62,9 @@ KILN_API kiln_result kiln_pass_create_texture_unit_state(kiln_pass *self, const 
     unit->texture_name = name_copy;
     unit->filtering = KILN_TFO_BILINEAR;
     unit->addressing = KILN_TAM_WRAP;
+    unit->colour_operation = KILN_LBO_MODULATE;
+    unit->scale_u = 1.0f;
+    unit->scale_v = 1.0f;
     self->units[self->num_units++] = unit;
     if (out)
         *out = unit;
@@ -210,6 +213,186 @@ KILN_API kiln_result kiln_pass_set_culling_mode(kiln_pass *self, kiln_culling_mo
     return KILN_OK;
 }
 
+/* ---- pass and texture unit properties of the fixed-function pipeline ---- */
+
+KILN_API uint32_t kiln_pass_get_vertex_colour_tracking(const kiln_pass *self) {
+    return self->vertex_colour_tracking;
+}
+KILN_API kiln_result kiln_pass_set_vertex_colour_tracking(kiln_pass *self, uint32_t tracking) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE((tracking & ~15u) == 0,
+                  "kiln_pass_set_vertex_colour_tracking: %u is not a combination of "
+                  "kiln_track_vertex_colour bits (0 to 15)",
+                  tracking);
+    self->vertex_colour_tracking = tracking;
+    return KILN_OK;
+}
+
+static bool valid_blend_factor(kiln_scene_blend_factor factor) {
+    return factor >= KILN_SBF_ONE && factor <= KILN_SBF_ONE_MINUS_SOURCE_ALPHA;
+}
+
+KILN_API kiln_result kiln_pass_set_scene_blending(kiln_pass *self, kiln_scene_blend_type type) {
+    KILN__REQUIRE_NOT_NULL(self);
+    /* The factors each named type stands for, as in the original engine. */
+    static const kiln_scene_blend_factor factors[5][2] = {
+        {KILN_SBF_SOURCE_ALPHA, KILN_SBF_ONE_MINUS_SOURCE_ALPHA},
+        {KILN_SBF_SOURCE_COLOUR, KILN_SBF_ONE_MINUS_SOURCE_COLOUR},
+        {KILN_SBF_ONE, KILN_SBF_ONE},
+        {KILN_SBF_DEST_COLOUR, KILN_SBF_ZERO},
+        {KILN_SBF_ONE, KILN_SBF_ZERO},
+    };
+    KILN__REQUIRE(type >= KILN_SBT_TRANSPARENT_ALPHA && type <= KILN_SBT_REPLACE,
+                  "kiln_pass_set_scene_blending: %d is not a kiln_scene_blend_type value (0 to "
+                  "4)",
+                  (int)type);
+    self->source_blend = factors[type][0];
+    self->dest_blend = factors[type][1];
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_pass_set_scene_blending_factors(kiln_pass *self,
+                                                          kiln_scene_blend_factor source_factor,
+                                                          kiln_scene_blend_factor dest_factor) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(valid_blend_factor(source_factor),
+                  "kiln_pass_set_scene_blending_factors: source factor %d is not a "
+                  "kiln_scene_blend_factor value (0 to 9)",
+                  (int)source_factor);
+    KILN__REQUIRE(valid_blend_factor(dest_factor),
+                  "kiln_pass_set_scene_blending_factors: destination factor %d is not a "
+                  "kiln_scene_blend_factor value (0 to 9)",
+                  (int)dest_factor);
+    self->source_blend = source_factor;
+    self->dest_blend = dest_factor;
+    return KILN_OK;
+}
+
+KILN_API kiln_scene_blend_factor kiln_pass_get_source_blend_factor(const kiln_pass *self) {
+    return self->source_blend;
+}
+KILN_API kiln_scene_blend_factor kiln_pass_get_dest_blend_factor(const kiln_pass *self) {
+    return self->dest_blend;
+}
+
+KILN_API kiln_result kiln_pass_set_alpha_rejection(kiln_pass *self, kiln_compare_function function,
+                                                   uint32_t value) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(function >= KILN_CMPF_ALWAYS_FAIL && function <= KILN_CMPF_GREATER,
+                  "kiln_pass_set_alpha_rejection: %d is not a kiln_compare_function value (0 to "
+                  "7)",
+                  (int)function);
+    KILN__REQUIRE(value <= 255, "kiln_pass_set_alpha_rejection: value %u is outside 0 to 255",
+                  value);
+    self->alpha_function = function;
+    self->alpha_value = value;
+    return KILN_OK;
+}
+KILN_API kiln_compare_function kiln_pass_get_alpha_rejection_function(const kiln_pass *self) {
+    return self->alpha_function;
+}
+KILN_API uint32_t kiln_pass_get_alpha_rejection_value(const kiln_pass *self) {
+    return self->alpha_value;
+}
+
+KILN_API void kiln_pass_set_depth_bias(kiln_pass *self, float constant_bias,
+                                       float slope_scale_bias) {
+    self->depth_bias_constant = constant_bias;
+    self->depth_bias_slope_scale = slope_scale_bias;
+}
+KILN_API float kiln_pass_get_depth_bias_constant(const kiln_pass *self) {
+    return self->depth_bias_constant;
+}
+KILN_API float kiln_pass_get_depth_bias_slope_scale(const kiln_pass *self) {
+    return self->depth_bias_slope_scale;
+}
+
+KILN_API kiln_shade_options kiln_pass_get_shading_mode(const kiln_pass *self) {
+    return self->shading;
+}
+KILN_API kiln_result kiln_pass_set_shading_mode(kiln_pass *self, kiln_shade_options mode) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(mode >= KILN_SO_FLAT && mode <= KILN_SO_PHONG,
+                  "kiln_pass_set_shading_mode: %d is not a kiln_shade_options value (0 to 2)",
+                  (int)mode);
+    self->shading = mode;
+    return KILN_OK;
+}
+
+KILN_API uint32_t kiln_pass_get_max_simultaneous_lights(const kiln_pass *self) {
+    return self->max_lights;
+}
+KILN_API kiln_result kiln_pass_set_max_simultaneous_lights(kiln_pass *self, uint32_t count) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(count >= 1 && count <= 8,
+                  "kiln_pass_set_max_simultaneous_lights: %u is outside 1 to 8", count);
+    self->max_lights = count;
+    return KILN_OK;
+}
+
+KILN_API float kiln_pass_get_point_size(const kiln_pass *self) { return self->point_size; }
+KILN_API kiln_result kiln_pass_set_point_size(kiln_pass *self, float size) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(size > 0.0f && size <= 1024.0f,
+                  "kiln_pass_set_point_size: %g pixels is outside (0, 1024]", (double)size);
+    self->point_size = size;
+    return KILN_OK;
+}
+
+KILN_API kiln_layer_blend_operation
+kiln_texture_unit_state_get_colour_operation(const kiln_texture_unit_state *self) {
+    return self->colour_operation;
+}
+KILN_API kiln_result kiln_texture_unit_state_set_colour_operation(
+    kiln_texture_unit_state *self, kiln_layer_blend_operation operation) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(operation >= KILN_LBO_REPLACE && operation <= KILN_LBO_ALPHA_BLEND,
+                  "kiln_texture_unit_state_set_colour_operation: %d is not a "
+                  "kiln_layer_blend_operation value (0 to 3)",
+                  (int)operation);
+    self->colour_operation = operation;
+    return KILN_OK;
+}
+
+KILN_API uint32_t
+kiln_texture_unit_state_get_texture_coord_set(const kiln_texture_unit_state *self) {
+    return self->coord_set;
+}
+KILN_API kiln_result kiln_texture_unit_state_set_texture_coord_set(kiln_texture_unit_state *self,
+                                                                   uint32_t set) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(set <= 3,
+                  "kiln_texture_unit_state_set_texture_coord_set: set %u is outside 0 to 3", set);
+    self->coord_set = set;
+    return KILN_OK;
+}
+
+KILN_API void kiln_texture_unit_state_set_texture_scroll(kiln_texture_unit_state *self, float u,
+                                                         float v) {
+    self->scroll_u = u;
+    self->scroll_v = v;
+}
+KILN_API void kiln_texture_unit_state_set_texture_scale(kiln_texture_unit_state *self, float u,
+                                                        float v) {
+    self->scale_u = u;
+    self->scale_v = v;
+}
+KILN_API void kiln_texture_unit_state_set_texture_rotate(kiln_texture_unit_state *self,
+                                                         float angle) {
+    self->rotate = angle;
+}
+KILN_API kiln_vector2
+kiln_texture_unit_state_get_texture_scroll(const kiln_texture_unit_state *self) {
+    return (kiln_vector2){self->scroll_u, self->scroll_v};
+}
+KILN_API kiln_vector2
+kiln_texture_unit_state_get_texture_scale(const kiln_texture_unit_state *self) {
+    return (kiln_vector2){self->scale_u, self->scale_v};
+}
+KILN_API float kiln_texture_unit_state_get_texture_rotate(const kiln_texture_unit_state *self) {
+    return self->rotate;
+}
+
 /* ---- techniques ---- */
 
 static void technique_free(kiln_technique *self) {
@@ -262,6 +445,14 @@ KILN_API kiln_result kiln_technique_create_pass(kiln_technique *self, kiln_pass 
     pass->depth_write = true;
     pass->depth_function = KILN_CMPF_LESS_EQUAL;
     pass->culling = KILN_CULL_CLOCKWISE;
+    pass->vertex_colour_tracking = KILN_TVC_NONE;
+    pass->source_blend = KILN_SBF_ONE;
+    pass->dest_blend = KILN_SBF_ZERO;
+    pass->alpha_function = KILN_CMPF_ALWAYS_PASS;
+    pass->alpha_value = 0;
+    pass->shading = KILN_SO_GOURAUD;
+    pass->max_lights = 8;
+    pass->point_size = 1.0f;
     self->passes[self->num_passes++] = pass;
     if (out)
         *out = pass;
@@ -339,6 +530,13 @@ kiln_result kiln__material_manager_create(kiln_texture_manager *textures,
         return kiln__fail_oom("a material manager", sizeof *self);
     kiln__texture_manager_retain(textures);
     self->textures = textures;
+    /* The original engine's default material, which geometry without a material of
+     * its own shows: one pass, lit, white. */
+    kiln_result r = kiln_material_manager_create(self, "BaseWhite", KILN__DEFAULT_GROUP, NULL);
+    if (r != KILN_OK) {
+        kiln__material_manager_destroy(self);
+        return r;
+    }
     *out = self;
     return KILN_OK;
 }

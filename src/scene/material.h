@@ -10,6 +10,11 @@ struct kiln_texture_unit_state {
     kiln_texture *texture; /* a reference; NULL for none */
     kiln_texture_filter_options filtering;
     kiln_texture_addressing_mode addressing;
+    kiln_layer_blend_operation colour_operation;
+    uint32_t coord_set;
+    float scroll_u, scroll_v;
+    float scale_u, scale_v;
+    float rotate; /* radians */
 };
 
 struct kiln_pass {
@@ -24,6 +29,16 @@ struct kiln_pass {
     bool depth_write;
     kiln_compare_function depth_function;
     kiln_culling_mode culling;
+    uint32_t vertex_colour_tracking; /* kiln_track_vertex_colour bits */
+    kiln_scene_blend_factor source_blend;
+    kiln_scene_blend_factor dest_blend;
+    kiln_compare_function alpha_function;
+    uint32_t alpha_value; /* 0-255 */
+    float depth_bias_constant;
+    float depth_bias_slope_scale;
+    kiln_shade_options shading;
+    uint32_t max_lights;
+    float point_size;
     kiln_texture_unit_state **units;
     uint32_t num_units;
 };

@@ -30,6 +30,12 @@ KILN_API const char *kiln_movable_object_get_movable_type(const kiln_movable_obj
         return "Camera";
     case KILN__MOVABLE_RECTANGLE2D:
         return "Rectangle2D";
+    case KILN__MOVABLE_MANUAL_OBJECT:
+        return "ManualObject";
+    case KILN__MOVABLE_ENTITY:
+        return "Entity";
+    case KILN__MOVABLE_LIGHT:
+        return "Light";
     }
     return "";
 }

@@ -7,7 +7,10 @@
 
 typedef enum kiln__movable_type {
     KILN__MOVABLE_CAMERA = 0,
-    KILN__MOVABLE_RECTANGLE2D = 1
+    KILN__MOVABLE_RECTANGLE2D = 1,
+    KILN__MOVABLE_MANUAL_OBJECT = 2,
+    KILN__MOVABLE_ENTITY = 3,
+    KILN__MOVABLE_LIGHT = 4
 } kiln__movable_type;
 
 /* The common head of every movable object; the concrete object embeds it first. */
@@ -19,6 +22,10 @@ struct kiln_movable_object {
     kiln_scene_node *parent; /* NULL when detached */
     void (*destroy)(kiln_movable_object *self);
 };
+
+/* How far the projection of an infinite far plane stays inside the clip volume, as
+ * in the original engine, so that points at infinity are not clipped. */
+#define KILN__INFINITE_FAR_PLANE_ADJUST 0.00001f
 
 struct kiln_camera {
     kiln_movable_object base;
@@ -57,12 +64,40 @@ struct kiln_scene_manager {
     kiln_camera **cameras; /* references */
     uint32_t num_cameras;
     kiln_colour ambient;
+    kiln_material_manager *materials; /* the Root's, borrowed; NULL without one */
+    kiln__registry manual_objects;    /* references, by name */
+    kiln__registry entities;          /* references, by name */
+    kiln__registry lights;            /* references, by name */
 };
+
+/* A light: colours and shape in the original engine's terms; position and
+ * direction are relative to its node. */
+struct kiln_light {
+    kiln_movable_object base;
+    kiln_light_type type;
+    kiln_colour diffuse;
+    kiln_colour specular;
+    kiln_vector3 position;
+    kiln_vector3 direction; /* unit length */
+    float range, constant, linear, quadratic;
+    float spot_inner, spot_outer, spot_falloff; /* full cone angles in radians */
+    float power;
+};
+
+/* The light's position and direction in world space, from its node (or as given
+ * when detached). */
+void kiln__light_get_world(const kiln_light *self, kiln_vector3 *position, kiln_vector3 *direction);
+
+/* Drops the scene's lights (they may outlive it). */
+void kiln__scene_manager_drop_lights(kiln_scene_manager *self);
 
 kiln_result kiln__scene_manager_create(void *owner, kiln_scene_manager **out);
 
 /* Destroys the nodes (releasing their objects) and drops the cameras. */
 void kiln__scene_manager_destroy(kiln_scene_manager *self);
+
+/* Drops the scene's manual objects and entities (they may outlive it). */
+void kiln__scene_manager_drop_geometry(kiln_scene_manager *self);
 
 /* The root node of a scene, and the destruction of a subtree (its objects are
  * detached and released). */

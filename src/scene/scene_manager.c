@@ -21,6 +21,8 @@ void kiln__scene_manager_destroy(kiln_scene_manager *self) {
     if (!self)
         return;
     kiln__scene_node_destroy(self->root_node);
+    kiln__scene_manager_drop_geometry(self);
+    kiln__scene_manager_drop_lights(self);
     for (uint32_t i = 0; i < self->num_cameras; i++) {
         self->cameras[i]->scene = NULL;
         kiln_camera_release(self->cameras[i]);

@@ -1,5 +1,7 @@
 #include "scene_internal.h"
 
+#include <math.h>
+
 static kiln_result node_create(kiln_scene_manager *scene, kiln_scene_node *parent,
                                kiln_scene_node **out) {
     kiln_scene_node *node = kiln__calloc(1, sizeof *node);
@@ -187,4 +189,205 @@ KILN_API kiln_matrix4 kiln_scene_node_get_full_transform(const kiln_scene_node *
     kiln_quaternion orientation;
     kiln__scene_node_get_derived(self, &position, &orientation, &scale);
     return kiln_matrix4_make_transform(position, scale, orientation);
+}
+
+/* ---- moving and turning ---- */
+
+static kiln_quaternion quaternion_conjugate(kiln_quaternion q) {
+    /* The inverse of a unit quaternion. */
+    return (kiln_quaternion){q.w, -q.x, -q.y, -q.z};
+}
+
+static kiln_quaternion derived_orientation(const kiln_scene_node *node) {
+    kiln_vector3 position, scale;
+    kiln_quaternion orientation;
+    kiln__scene_node_get_derived(node, &position, &orientation, &scale);
+    return orientation;
+}
+
+KILN_API void kiln_scene_node_translate(kiln_scene_node *self, const kiln_vector3 *offset,
+                                        kiln_transform_space relative_to) {
+    if (!self || !offset)
+        return;
+    kiln_vector3 d = *offset;
+    switch (relative_to) {
+    case KILN_TS_LOCAL:
+        /* Along the node's own axes; its scale does not stretch the step. */
+        d = kiln_quaternion_rotate(self->orientation, d);
+        break;
+    case KILN_TS_WORLD:
+        /* The position lives in the parent's space: undo the parent's rotation and
+         * scale, as the original engine does. */
+        if (self->parent) {
+            kiln_vector3 pp, ps;
+            kiln_quaternion po;
+            kiln__scene_node_get_derived(self->parent, &pp, &po, &ps);
+            d = kiln_quaternion_rotate(quaternion_conjugate(po), d);
+            /* An axis the parent squashes flat cannot be reached: it stays put. */
+            d.x = ps.x != 0.0f ? d.x / ps.x : 0.0f;
+            d.y = ps.y != 0.0f ? d.y / ps.y : 0.0f;
+            d.z = ps.z != 0.0f ? d.z / ps.z : 0.0f;
+        }
+        break;
+    case KILN_TS_PARENT:
+    default:
+        break;
+    }
+    self->position.x += d.x;
+    self->position.y += d.y;
+    self->position.z += d.z;
+}
+
+KILN_API void kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternion *q,
+                                     kiln_transform_space relative_to) {
+    if (!self || !q)
+        return;
+    kiln_quaternion r = kiln_quaternion_normalise(*q);
+    switch (relative_to) {
+    case KILN_TS_PARENT:
+        self->orientation = kiln_quaternion_multiply(r, self->orientation);
+        break;
+    case KILN_TS_WORLD: {
+        /* A world rotation seen in the node's local frame: D^-1 r D, applied after
+         * the node's own orientation. */
+        kiln_quaternion derived = derived_orientation(self);
+        kiln_quaternion local = kiln_quaternion_multiply(
+            kiln_quaternion_multiply(quaternion_conjugate(derived), r), derived);
+        self->orientation = kiln_quaternion_multiply(self->orientation, local);
+        break;
+    }
+    case KILN_TS_LOCAL:
+    default:
+        self->orientation = kiln_quaternion_multiply(self->orientation, r);
+        break;
+    }
+    /* Renormalised so that repeated turns do not drift away from a rotation. */
+    self->orientation = kiln_quaternion_normalise(self->orientation);
+}
+
+static void rotate_about(kiln_scene_node *self, float angle, kiln_vector3 axis,
+                         kiln_transform_space relative_to) {
+    kiln_quaternion q = kiln_quaternion_from_angle_axis(angle, axis);
+    kiln_scene_node_rotate(self, &q, relative_to);
+}
+
+KILN_API void kiln_scene_node_yaw(kiln_scene_node *self, float angle,
+                                  kiln_transform_space relative_to) {
+    rotate_about(self, angle, (kiln_vector3){0, 1, 0}, relative_to);
+}
+KILN_API void kiln_scene_node_pitch(kiln_scene_node *self, float angle,
+                                    kiln_transform_space relative_to) {
+    rotate_about(self, angle, (kiln_vector3){1, 0, 0}, relative_to);
+}
+KILN_API void kiln_scene_node_roll(kiln_scene_node *self, float angle,
+                                   kiln_transform_space relative_to) {
+    rotate_about(self, angle, (kiln_vector3){0, 0, 1}, relative_to);
+}
+
+static kiln_vector3 cross(kiln_vector3 a, kiln_vector3 b) {
+    return (kiln_vector3){a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+
+static float length(kiln_vector3 v) { return sqrtf(v.x * v.x + v.y * v.y + v.z * v.z); }
+
+static kiln_vector3 scaled(kiln_vector3 v, float s) {
+    return (kiln_vector3){v.x * s, v.y * s, v.z * s};
+}
+
+/* The unit quaternion of the rotation whose matrix has columns x, y, z (an
+ * orthonormal right-handed basis). */
+static kiln_quaternion quaternion_from_axes(kiln_vector3 x, kiln_vector3 y, kiln_vector3 z) {
+    float m[3][3] = {{x.x, y.x, z.x}, {x.y, y.y, z.y}, {x.z, y.z, z.z}};
+    float trace = m[0][0] + m[1][1] + m[2][2];
+    kiln_quaternion q;
+    /* Taken from the largest of w, x, y, z, for accuracy near half turns. */
+    if (trace > 0.0f) {
+        float s = sqrtf(trace + 1.0f) * 2.0f;
+        q = (kiln_quaternion){0.25f * s, (m[2][1] - m[1][2]) / s, (m[0][2] - m[2][0]) / s,
+                              (m[1][0] - m[0][1]) / s};
+    } else if (m[0][0] > m[1][1] && m[0][0] > m[2][2]) {
+        float s = sqrtf(1.0f + m[0][0] - m[1][1] - m[2][2]) * 2.0f;
+        q = (kiln_quaternion){(m[2][1] - m[1][2]) / s, 0.25f * s, (m[0][1] + m[1][0]) / s,
+                              (m[0][2] + m[2][0]) / s};
+    } else if (m[1][1] > m[2][2]) {
+        float s = sqrtf(1.0f + m[1][1] - m[0][0] - m[2][2]) * 2.0f;
+        q = (kiln_quaternion){(m[0][2] - m[2][0]) / s, (m[0][1] + m[1][0]) / s, 0.25f * s,
+                              (m[1][2] + m[2][1]) / s};
+    } else {
+        float s = sqrtf(1.0f + m[2][2] - m[0][0] - m[1][1]) * 2.0f;
+        q = (kiln_quaternion){(m[1][0] - m[0][1]) / s, (m[0][2] + m[2][0]) / s,
+                              (m[1][2] + m[2][1]) / s, 0.25f * s};
+    }
+    return kiln_quaternion_normalise(q);
+}
+
+KILN_API kiln_result kiln_scene_node_look_at(kiln_scene_node *self, const kiln_vector3 *target,
+                                             kiln_transform_space relative_to) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(target);
+    KILN__REQUIRE(relative_to == KILN_TS_LOCAL || relative_to == KILN_TS_PARENT ||
+                      relative_to == KILN_TS_WORLD,
+                  "kiln_scene_node_look_at: %d is not a kiln_transform_space value (0, 1 or 2)",
+                  (int)relative_to);
+    /* The direction to the target, first in relative_to's axes. */
+    kiln_vector3 origin = {0, 0, 0};
+    kiln_quaternion parent_derived =
+        self->parent ? derived_orientation(self->parent) : (kiln_quaternion){1, 0, 0, 0};
+    if (relative_to == KILN_TS_WORLD)
+        origin = kiln_scene_node_get_derived_position(self);
+    else if (relative_to == KILN_TS_PARENT)
+        origin = self->position;
+    kiln_vector3 d = {target->x - origin.x, target->y - origin.y, target->z - origin.z};
+    float len = length(d);
+    if (!(len > 0.0f) || !isfinite(len))
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_scene_node_look_at: the target (%g, %g, %g) is the node's own "
+                          "position (or not finite), so it gives no direction to look in",
+                          (double)target->x, (double)target->y, (double)target->z);
+    d = scaled(d, 1.0f / len);
+    /* The direction in the parent's axes, where the orientation is stored. */
+    if (relative_to == KILN_TS_WORLD)
+        d = kiln_quaternion_rotate(quaternion_conjugate(parent_derived), d);
+    else if (relative_to == KILN_TS_LOCAL)
+        d = kiln_quaternion_rotate(self->orientation, d);
+
+    /* -Z towards the target and X perpendicular to the parent's +Y (the world's
+     * for a child of the root), as the original engine turns a node with a fixed
+     * yaw axis. Looking straight along that axis leaves X undefined by the rule:
+     * the node's current X axis, made perpendicular to the direction, takes its
+     * place. */
+    kiln_vector3 z = scaled(d, -1.0f);
+    kiln_vector3 x = cross((kiln_vector3){0, 1, 0}, z);
+    float x_len = length(x);
+    if (x_len < 1e-6f) {
+        kiln_vector3 current_x = kiln_quaternion_rotate(self->orientation, (kiln_vector3){1, 0, 0});
+        x = cross(cross(z, current_x), z);
+        x_len = length(x);
+        if (x_len < 1e-6f) {
+            x = (kiln_vector3){1, 0, 0};
+            x_len = 1.0f;
+        }
+    }
+    x = scaled(x, 1.0f / x_len);
+    kiln_vector3 y = cross(z, x);
+    self->orientation = quaternion_from_axes(x, y, z);
+    return KILN_OK;
+}
+
+/* ---- world space ---- */
+
+KILN_API kiln_vector3 kiln_scene_node_get_derived_position(const kiln_scene_node *self) {
+    kiln_vector3 position, scale;
+    kiln_quaternion orientation;
+    kiln__scene_node_get_derived(self, &position, &orientation, &scale);
+    return position;
+}
+KILN_API kiln_quaternion kiln_scene_node_get_derived_orientation(const kiln_scene_node *self) {
+    return derived_orientation(self);
+}
+KILN_API kiln_vector3 kiln_scene_node_get_derived_scale(const kiln_scene_node *self) {
+    kiln_vector3 position, scale;
+    kiln_quaternion orientation;
+    kiln__scene_node_get_derived(self, &position, &orientation, &scale);
+    return scale;
 }

@@ -7,14 +7,17 @@ depend on the NumPy version (no ``numpy.random``), because the goldens are made
 with Debian's NumPy and tested with the project's.
 
 Every generator returns a C-contiguous ``(height, width, 3)`` uint8 array,
-row 0 at the top, in RGB order.
+row 0 at the top, in RGB order, except the RGBA kinds (RGBA_KINDS), which return
+``(height, width, 4)`` in RGBA order.
 """
 
 import hashlib
 
 import numpy as np
 
-KINDS = ("gradient", "checker", "noise", "rgb")
+KINDS = ("gradient", "checker", "noise", "rgb", "rings")
+# Kinds with an alpha channel: upload them as PF_BYTE_RGBA.
+RGBA_KINDS = ("rings",)
 
 
 def gradient(width, height):
@@ -71,6 +74,29 @@ def rgb(width, height):
     return arr
 
 
+def rings(width, height):
+    """The checker's colours under concentric rings of alpha, opaque and clear in turn.
+
+    Alpha is 255 where the distance of the texel centre from the texture's centre,
+    in eighths of the width, has an even integer part, and 0 where it is odd:
+    hard edges, so alpha rejection and blending draw sharp rings. The middle disc
+    is opaque and the corners, beyond four eighths, alternate too.
+    """
+    arr = np.empty((height, width, 4), dtype=np.uint8)
+    arr[:, :, :3] = checker(width, height)
+    # Integer arithmetic only: squared distances in units of 1/2 texel, compared with
+    # squared ring radii, so the pattern cannot depend on floating-point rounding.
+    x = 2 * np.arange(width, dtype=np.int64) + 1 - width
+    y = 2 * np.arange(height, dtype=np.int64) + 1 - height
+    d2 = x[np.newaxis, :] ** 2 + y[:, np.newaxis] ** 2
+    ring = np.zeros(d2.shape, dtype=np.int64)
+    for k in range(1, 16):
+        # radius k eighths of the width = k * width / 8 texels = k * width / 4 half texels
+        ring += (16 * d2 >= (k * width) ** 2).astype(np.int64)
+    arr[:, :, 3] = np.where(ring % 2 == 0, 255, 0).astype(np.uint8)
+    return arr
+
+
 def make_texture(spec):
     """Build the texels described by a scene's ``texture`` entry.
 
@@ -90,6 +116,8 @@ def make_texture(spec):
         arr = noise(width, height, int(spec.get("seed", 0)))
     elif kind == "rgb":
         arr = rgb(width, height)
+    elif kind == "rings":
+        arr = rings(width, height)
     else:
         raise ValueError(f"unknown texture kind {kind!r}; expected one of {KINDS}")
     return np.ascontiguousarray(arr)

@@ -86,3 +86,33 @@ uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_
             out[i] = src[i];
     return count >= 3 ? count : 0;
 }
+
+bool kiln__soft_clip_line(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                          kiln__soft_vertex out[2]) {
+    /* Parametric clipping: the part of [0, 1] inside every plane. */
+    float t0 = 0.0f, t1 = 1.0f;
+    for (int plane = 0; plane < 6; plane++) {
+        float d0 = plane_distance(v0, plane), d1 = plane_distance(v1, plane);
+        bool in0 = d0 >= 0.0f, in1 = d1 >= 0.0f;
+        if (!in0 && !in1)
+            return false;
+        if (in0 && in1)
+            continue;
+        float t = d0 / (d0 - d1);
+        if (in0)
+            t1 = t < t1 ? t : t1;
+        else
+            t0 = t > t0 ? t : t0;
+    }
+    if (!(t0 <= t1))
+        return false;
+    if (t0 > 0.0f)
+        lerp_vertex(v0, v1, t0, &out[0]);
+    else
+        out[0] = *v0;
+    if (t1 < 1.0f)
+        lerp_vertex(v0, v1, t1, &out[1]);
+    else
+        out[1] = *v1;
+    return true;
+}

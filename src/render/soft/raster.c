@@ -57,6 +57,139 @@ static inline bool depth_passes(kiln_compare_function f, float z, float stored) 
     return true;
 }
 
+/* a * b / 255 rounded, as an 8-bit blender multiplies. */
+static inline uint32_t mul255(uint32_t a, uint32_t b) {
+    uint32_t p = a * b + 128;
+    return (p + (p >> 8)) >> 8;
+}
+
+static inline uint32_t factor8(kiln_scene_blend_factor f, const uint8_t src[4],
+                               const uint8_t dst[4], int k) {
+    switch (f) {
+    case KILN_SBF_ONE:
+        return 255;
+    case KILN_SBF_ZERO:
+        return 0;
+    case KILN_SBF_DEST_COLOUR:
+        return dst[k];
+    case KILN_SBF_SOURCE_COLOUR:
+        return src[k];
+    case KILN_SBF_ONE_MINUS_DEST_COLOUR:
+        return 255u - dst[k];
+    case KILN_SBF_ONE_MINUS_SOURCE_COLOUR:
+        return 255u - src[k];
+    case KILN_SBF_DEST_ALPHA:
+        return dst[3];
+    case KILN_SBF_SOURCE_ALPHA:
+        return src[3];
+    case KILN_SBF_ONE_MINUS_DEST_ALPHA:
+        return 255u - dst[3];
+    case KILN_SBF_ONE_MINUS_SOURCE_ALPHA:
+        return 255u - src[3];
+    }
+    return 0;
+}
+
+static inline float factorf(kiln_scene_blend_factor f, const float src[4], const float dst[4],
+                            int k) {
+    switch (f) {
+    case KILN_SBF_ONE:
+        return 1.0f;
+    case KILN_SBF_ZERO:
+        return 0.0f;
+    case KILN_SBF_DEST_COLOUR:
+        return dst[k];
+    case KILN_SBF_SOURCE_COLOUR:
+        return src[k];
+    case KILN_SBF_ONE_MINUS_DEST_COLOUR:
+        return 1.0f - dst[k];
+    case KILN_SBF_ONE_MINUS_SOURCE_COLOUR:
+        return 1.0f - src[k];
+    case KILN_SBF_DEST_ALPHA:
+        return dst[3];
+    case KILN_SBF_SOURCE_ALPHA:
+        return src[3];
+    case KILN_SBF_ONE_MINUS_DEST_ALPHA:
+        return 1.0f - dst[3];
+    case KILN_SBF_ONE_MINUS_SOURCE_ALPHA:
+        return 1.0f - src[3];
+    }
+    return 0.0f;
+}
+
+/* Everything after coverage for a pixel whose state needs more than the simple
+ * path: depth test, shading, alpha rejection, depth write, then blending with the
+ * target (an 8-bit target blends the 8-bit colour in 8-bit arithmetic, as the
+ * reference rasterizer does; a float target blends in float). */
+static void fragment(const kiln__surface *surface, const kiln__soft_triangle *t,
+                     const kiln__soft_state *s, int32_t x, int32_t y) {
+    const kiln__pass_state *p = &s->pass;
+    size_t i = (size_t)y * surface->width + (size_t)x;
+    float xc = (float)x + 0.5f, yc = (float)y + 0.5f;
+    float z = 0.0f;
+    if (p->depth_check) {
+        z = t->depth.c + t->depth.dx * xc + t->depth.dy * yc;
+        z = z < 0.0f ? 0.0f : (z > 1.0f ? 1.0f : z);
+        if (!depth_passes(p->depth_function, z, surface->depth[i]))
+            return;
+    }
+    float colour[4];
+    kiln__soft_shadef(t, s, xc, yc, colour);
+    if (p->alpha_rejection &&
+        !depth_passes(p->alpha_function, colour[3], (float)p->alpha_value / 255.0f))
+        return;
+    if (p->depth_check && p->depth_write)
+        surface->depth[i] = z;
+    const bool dst_alpha = (kiln_pixel_format_get_flags(surface->format) & KILN_PFF_HASALPHA) != 0;
+    if (surface->is_float) {
+        float *d = surface->colourf + i * 4;
+        if (!p->blending) {
+            for (int k = 0; k < 4; k++)
+                d[k] = colour[k];
+            return;
+        }
+        float dst[4] = {d[0], d[1], d[2], dst_alpha ? d[3] : 1.0f};
+        for (int k = 0; k < 4; k++)
+            d[k] = colour[k] * factorf(p->source_blend, colour, dst, k) +
+                   dst[k] * factorf(p->dest_blend, colour, dst, k);
+        return;
+    }
+    uint8_t *d = surface->colour8 + i * 4;
+    uint8_t src[4];
+    for (int k = 0; k < 4; k++)
+        src[k] = kiln__soft_unorm8(colour[k]);
+    if (!p->blending) {
+        for (int k = 0; k < 4; k++)
+            d[k] = src[k];
+        return;
+    }
+    uint8_t dst[4] = {d[0], d[1], d[2], dst_alpha ? d[3] : 255};
+    for (int k = 0; k < 4; k++) {
+        uint32_t v = mul255(src[k], factor8(p->source_blend, src, dst, k)) +
+                     mul255(dst[k], factor8(p->dest_blend, src, dst, k));
+        d[k] = (uint8_t)(v > 255u ? 255u : v);
+    }
+}
+
+/* The simple path: no alpha rejection and no blending. */
+static inline void simple_fragment(const kiln__surface *surface, const kiln__soft_triangle *t,
+                                   const kiln__soft_state *s, int32_t x, int32_t y) {
+    size_t i = (size_t)y * surface->width + (size_t)x;
+    float xc = (float)x + 0.5f, yc = (float)y + 0.5f;
+    if (s->pass.depth_check) {
+        float z = t->depth.c + t->depth.dx * xc + t->depth.dy * yc;
+        z = z < 0.0f ? 0.0f : (z > 1.0f ? 1.0f : z);
+        if (!depth_passes(s->pass.depth_function, z, surface->depth[i]))
+            return;
+        if (s->pass.depth_write)
+            surface->depth[i] = z;
+    }
+    if (surface->is_float)
+        kiln__soft_shadef(t, s, xc, yc, surface->colourf + i * 4);
+    else
+        kiln__soft_shade8(t, s, xc, yc, surface->colour8 + i * 4);
+}
+
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                                 const kiln__rect *tile) {
     const kiln__surface *surface = frame->surface;
@@ -69,6 +202,7 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
         return;
     const bool depth_check = s->pass.depth_check;
     const bool depth_write = s->pass.depth_write;
+    const bool simple = s->simple_write;
     const kiln_compare_function depth_function = s->pass.depth_function;
     const int64_t half = KILN__SUBPIXEL_ONE / 2;
     int64_t step[3];
@@ -85,6 +219,10 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
         for (int32_t x = x0; x < x1; x++, e0 += step[0], e1 += step[1], e2 += step[2]) {
             if ((e0 | e1 | e2) < 0)
                 continue;
+            if (!simple) {
+                fragment(surface, t, s, x, y);
+                continue;
+            }
             float xc = (float)x + 0.5f;
             if (depth_check) {
                 /* Window depth is clamped to the depth range; as in OpenGL, with the
@@ -103,4 +241,43 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
                 kiln__soft_shade8(t, s, xc, yc, surface->colour8 + (row + (size_t)x) * 4);
         }
     }
+}
+
+void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
+                            const kiln__rect *tile) {
+    const kiln__soft_state *s = &frame->states[t->state];
+    int32_t x0 = t->min_x > tile->x ? t->min_x : tile->x;
+    int32_t y0 = t->min_y > tile->y ? t->min_y : tile->y;
+    int32_t x1 = t->max_x < tile->x + tile->width ? t->max_x : tile->x + tile->width;
+    int32_t y1 = t->max_y < tile->y + tile->height ? t->max_y : tile->y + tile->height;
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    int32_t first = t->x_major ? x0 : y0, last = t->x_major ? x1 : y1;
+    int32_t lo = t->x_major ? y0 : x0, hi = t->x_major ? y1 : x1;
+    for (int32_t major = first; major < last; major++) {
+        int32_t minor = kiln__soft_line_minor(t, major);
+        if (minor < lo || minor >= hi)
+            continue;
+        int32_t x = t->x_major ? major : minor, y = t->x_major ? minor : major;
+        if (s->simple_write)
+            simple_fragment(frame->surface, t, s, x, y);
+        else
+            fragment(frame->surface, t, s, x, y);
+    }
+}
+
+void kiln__soft_raster_point(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
+                             const kiln__rect *tile) {
+    const kiln__soft_state *s = &frame->states[t->state];
+    int32_t x0 = t->min_x > tile->x ? t->min_x : tile->x;
+    int32_t y0 = t->min_y > tile->y ? t->min_y : tile->y;
+    int32_t x1 = t->max_x < tile->x + tile->width ? t->max_x : tile->x + tile->width;
+    int32_t y1 = t->max_y < tile->y + tile->height ? t->max_y : tile->y + tile->height;
+    for (int32_t y = y0; y < y1; y++)
+        for (int32_t x = x0; x < x1; x++) {
+            if (s->simple_write)
+                simple_fragment(frame->surface, t, s, x, y);
+            else
+                fragment(frame->surface, t, s, x, y);
+        }
 }

@@ -40,6 +40,56 @@ static kiln_result push_triangle(kiln__soft_frame *frame, kiln__soft_triangle **
     return KILN_OK;
 }
 
+/* The level of detail of each unit where it is the same at every pixel (no
+ * perspective), from the derivatives of the unit's coordinates after its
+ * transform. */
+static void constant_lods(const kiln__soft_state *state, kiln__soft_triangle *t) {
+    for (uint32_t u = 0; u < state->pass.num_units; u++) {
+        const kiln__sampler_state *sampler = &state->pass.units[u];
+        if (t->perspective || !sampler->levels) {
+            t->lod[u] = (kiln__soft_lod){0.0f, 0.0f};
+            continue;
+        }
+        const kiln__unit_state *op = &state->pass.unit_ops[u];
+        const kiln__soft_plane *pu = &t->varyings[KILN__VARYING_UV(op->coord_set)];
+        const kiln__soft_plane *pv = pu + 1;
+        float dudx = pu->dx, dvdx = pv->dx, dudy = pu->dy, dvdy = pv->dy;
+        if (op->has_transform) {
+            const float(*m)[3] = op->transform;
+            float a = m[0][0] * dudx + m[0][1] * dvdx, b = m[1][0] * dudx + m[1][1] * dvdx;
+            float c = m[0][0] * dudy + m[0][1] * dvdy, d = m[1][0] * dudy + m[1][1] * dvdy;
+            dudx = a;
+            dvdx = b;
+            dudy = c;
+            dvdy = d;
+        }
+        t->lod[u] = kiln__soft_sample_lod(sampler, dudx, dvdx, dudy, dvdy);
+    }
+}
+
+/* The depth bias of the pass for a primitive whose window depth has the given
+ * largest value and slope: constant units of the float depth buffer's resolution
+ * at that depth, plus the scaled slope, toward the camera as the original engine
+ * sets it. */
+static float depth_bias(const kiln__soft_state *state, float max_z, float slope) {
+    const kiln__pass_state *p = &state->pass;
+    if (p->depth_bias_constant == 0.0f && p->depth_bias_slope_scale == 0.0f)
+        return 0.0f;
+    int e = 0;
+    float resolution = 0.0f;
+    if (max_z > 0.0f) {
+        frexpf(max_z, &e); /* max_z = m * 2^e, m in [0.5, 1) */
+        resolution = ldexpf(1.0f, e - 1 - 23);
+    }
+    return -(p->depth_bias_constant * resolution + p->depth_bias_slope_scale * slope);
+}
+
+static kiln_result bin_bounds(kiln__soft_frame *frame, const kiln__soft_triangle *t,
+                              uint32_t index) {
+    kiln__rect r = {t->min_x, t->min_y, t->max_x - t->min_x, t->max_y - t->min_y};
+    return kiln__soft_bin_rect(frame, &r, (kiln__soft_command){KILN__SOFT_COMMAND_TRIANGLE, index});
+}
+
 /* True when no pixel centre of the tile can be inside the edge: the edge function
  * at the tile's most favourable corner is negative. */
 static inline bool tile_outside_edge(const kiln__soft_triangle *t, int e, int64_t x0, int64_t y0,
@@ -112,6 +162,7 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
     uint32_t index = 0;
     KILN__CHECK(push_triangle(frame, &t, &index));
     t->state = state_index;
+    t->kind = KILN__SOFT_TRIANGLE;
     t->min_x = (int32_t)min_x;
     t->min_y = (int32_t)min_y;
     t->max_x = (int32_t)max_x;
@@ -125,22 +176,22 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
         t->edge_c[e] = dy * a->fx - dx * a->fy - (top_left ? 0 : 1);
     }
     t->depth = make_plane(s, s[0].z, s[1].z, s[2].z, inv_det);
+    if (state->pass.depth_bias_constant != 0.0f || state->pass.depth_bias_slope_scale != 0.0f) {
+        double max_z = s[0].z > s[1].z ? s[0].z : s[1].z;
+        max_z = s[2].z > max_z ? s[2].z : max_z;
+        float slope = fmaxf(fabsf(t->depth.dx), fabsf(t->depth.dy));
+        t->depth.c += depth_bias(state, (float)max_z, slope);
+    }
     t->perspective = !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
     t->inv_w = make_plane(s, s[0].inv_w, s[1].inv_w, s[2].inv_w, inv_det);
-    for (int k = 0; k < KILN__NUM_VARYINGS; k++) {
+    for (uint32_t k = 0; k < state->num_varyings; k++) {
         double a[3];
         for (int i = 0; i < 3; i++)
             a[i] = (double)s[i].v->varyings[k] * (t->perspective ? s[i].inv_w : 1.0);
         t->varyings[k] = make_plane(s, a[0], a[1], a[2], inv_det);
     }
     /* Without perspective the texel footprint is the same at every pixel. */
-    for (uint32_t u = 0; u < state->pass.num_units; u++)
-        t->lod[u] = t->perspective || !state->pass.units[u].levels
-                        ? (kiln__soft_lod){0.0f, 0.0f}
-                        : kiln__soft_sample_lod(
-                              &state->pass.units[u], t->varyings[KILN__VARYING_U].dx,
-                              t->varyings[KILN__VARYING_V].dx, t->varyings[KILN__VARYING_U].dy,
-                              t->varyings[KILN__VARYING_V].dy);
+    constant_lods(state, t);
 
     /* Bin into every tile that the triangle may touch. */
     kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, index};
@@ -163,4 +214,151 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
         }
     }
     return KILN_OK;
+}
+
+/* A vertex in window space (pixel units, depth in [0, 1]). */
+static void to_window(const kiln__soft_state *state, const kiln__soft_vertex *v, double *x,
+                      double *y, double *z, double *inv_w) {
+    const kiln__rect *vp = &state->viewport;
+    *inv_w = 1.0 / (double)v->clip[3];
+    *x = vp->x + ((double)v->clip[0] * *inv_w * 0.5 + 0.5) * vp->width;
+    *y = vp->y + (0.5 - (double)v->clip[1] * *inv_w * 0.5) * vp->height;
+    *z = (double)v->clip[2] * *inv_w * 0.5 + 0.5;
+}
+
+kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
+                                  const kiln__soft_vertex *v0, const kiln__soft_vertex *v1) {
+    const kiln__soft_state *state = &frame->states[state_index];
+    double x0, y0, z0, w0, x1, y1, z1, w1;
+    to_window(state, v0, &x0, &y0, &z0, &w0);
+    to_window(state, v1, &x1, &y1, &z1, &w1);
+    double dx = x1 - x0, dy = y1 - y0;
+    if (dx == 0.0 && dy == 0.0)
+        return KILN_OK;
+    bool x_major = fabs(dx) >= fabs(dy);
+    /* The pixels whose centre along the major axis lies in [start, end) in the
+     * direction of travel, so that joined segments share no pixel. */
+    double a0 = x_major ? x0 : y0, a1 = x_major ? x1 : y1;
+    double first, last;
+    if (a1 > a0) {
+        first = ceil(a0 - 0.5);
+        last = ceil(a1 - 0.5) - 1.0;
+    } else {
+        first = floor(a1 - 0.5) + 1.0;
+        last = floor(a0 - 0.5);
+    }
+    /* The diamond-exit rule at the ends: a pixel whose diamond (|dx| + |dy| < 1/2
+     * around its centre) holds the start is drawn, one that holds the end is not. */
+    double b0 = x_major ? y0 : x0, b1 = x_major ? y1 : x1;
+    double start_major = floor(a0), end_major = floor(a1);
+    if (fabs(a0 - (start_major + 0.5)) + fabs(b0 - (floor(b0) + 0.5)) < 0.5) {
+        if (a1 > a0 && start_major < first)
+            first = start_major;
+        if (a1 < a0 && start_major > last)
+            last = start_major;
+    }
+    if (fabs(a1 - (end_major + 0.5)) + fabs(b1 - (floor(b1) + 0.5)) < 0.5) {
+        if (a1 > a0 && end_major == last)
+            last -= 1.0;
+        if (a1 < a0 && end_major == first)
+            first += 1.0;
+    }
+    const kiln__rect *sc = &state->scissor;
+    double lo = x_major ? sc->x : sc->y,
+           hi = (x_major ? sc->x + sc->width : sc->y + sc->height) - 1;
+    first = first < lo ? lo : first;
+    last = last > hi ? hi : last;
+    if (first > last)
+        return KILN_OK;
+    kiln__soft_triangle *t = NULL;
+    uint32_t index = 0;
+    KILN__CHECK(push_triangle(frame, &t, &index));
+    t->state = state_index;
+    t->kind = KILN__SOFT_LINE;
+    t->x_major = x_major;
+    t->line_x0 = (float)x0;
+    t->line_y0 = (float)y0;
+    t->line_x1 = (float)x1;
+    t->line_y1 = (float)y1;
+    /* The minor coordinate at both ends of the pixel range bounds the rest. */
+    double m0 = kiln__soft_line_minor(t, (int32_t)first),
+           m1 = kiln__soft_line_minor(t, (int32_t)last);
+    double mlo = m0 < m1 ? m0 : m1, mhi = m0 < m1 ? m1 : m0;
+    double slo = x_major ? sc->y : sc->x, shi = (x_major ? sc->y + sc->height : sc->x + sc->width);
+    mlo = mlo < slo ? slo : mlo;
+    mhi = mhi + 1 > shi ? shi : mhi + 1;
+    if (mlo >= mhi) {
+        frame->num_triangles--;
+        return KILN_OK;
+    }
+    if (x_major) {
+        t->min_x = (int32_t)first;
+        t->max_x = (int32_t)last + 1;
+        t->min_y = (int32_t)mlo;
+        t->max_y = (int32_t)mhi;
+    } else {
+        t->min_y = (int32_t)first;
+        t->max_y = (int32_t)last + 1;
+        t->min_x = (int32_t)mlo;
+        t->max_x = (int32_t)mhi;
+    }
+    /* Attributes vary along the major axis only. */
+    double inv_len = 1.0 / (a1 - a0);
+    t->perspective = v0->clip[3] != v1->clip[3];
+#define LINE_PLANE(A0, A1)                                                                         \
+    (x_major ? (kiln__soft_plane){(float)((A0) - ((A1) - (A0)) * inv_len * a0),                    \
+                                  (float)(((A1) - (A0)) * inv_len), 0.0f}                          \
+             : (kiln__soft_plane){(float)((A0) - ((A1) - (A0)) * inv_len * a0), 0.0f,              \
+                                  (float)(((A1) - (A0)) * inv_len)})
+    t->depth = LINE_PLANE(z0, z1);
+    t->depth.c += depth_bias(state, (float)(z0 > z1 ? z0 : z1), 0.0f);
+    t->inv_w = LINE_PLANE(w0, w1);
+    for (uint32_t k = 0; k < state->num_varyings; k++) {
+        double p0 = v0->varyings[k] * (t->perspective ? w0 : 1.0);
+        double p1 = v1->varyings[k] * (t->perspective ? w1 : 1.0);
+        t->varyings[k] = LINE_PLANE(p0, p1);
+    }
+#undef LINE_PLANE
+    constant_lods(state, t);
+    return bin_bounds(frame, t, index);
+}
+
+kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index,
+                                   const kiln__soft_vertex *v) {
+    const kiln__soft_state *state = &frame->states[state_index];
+    const float *c = v->clip;
+    /* A point is drawn whole or not at all: its centre must be inside the view
+     * volume. */
+    if (!(c[3] > 0.0f) || !(c[0] >= -c[3] && c[0] <= c[3]) || !(c[1] >= -c[3] && c[1] <= c[3]) ||
+        !(c[2] >= -c[3] && c[2] <= c[3]))
+        return KILN_OK;
+    double x, y, z, inv_w;
+    to_window(state, v, &x, &y, &z, &inv_w);
+    double size = state->pass.point_size > 0.0f ? state->pass.point_size : 1.0;
+    /* Pixels whose centre lies in the size x size square around the point. */
+    double x0 = ceil(x - 0.5 * size - 0.5), x1 = ceil(x + 0.5 * size - 0.5);
+    double y0 = ceil(y - 0.5 * size - 0.5), y1 = ceil(y + 0.5 * size - 0.5);
+    const kiln__rect *sc = &state->scissor;
+    x0 = x0 < sc->x ? sc->x : x0;
+    y0 = y0 < sc->y ? sc->y : y0;
+    x1 = x1 > sc->x + sc->width ? sc->x + sc->width : x1;
+    y1 = y1 > sc->y + sc->height ? sc->y + sc->height : y1;
+    if (x0 >= x1 || y0 >= y1)
+        return KILN_OK;
+    kiln__soft_triangle *t = NULL;
+    uint32_t index = 0;
+    KILN__CHECK(push_triangle(frame, &t, &index));
+    t->state = state_index;
+    t->kind = KILN__SOFT_POINT;
+    t->min_x = (int32_t)x0;
+    t->min_y = (int32_t)y0;
+    t->max_x = (int32_t)x1;
+    t->max_y = (int32_t)y1;
+    t->perspective = false;
+    t->depth = (kiln__soft_plane){(float)z + depth_bias(state, (float)z, 0.0f), 0.0f, 0.0f};
+    t->inv_w = (kiln__soft_plane){(float)inv_w, 0.0f, 0.0f};
+    for (uint32_t k = 0; k < state->num_varyings; k++)
+        t->varyings[k] = (kiln__soft_plane){v->varyings[k], 0.0f, 0.0f};
+    constant_lods(state, t);
+    return bin_bounds(frame, t, index);
 }

@@ -6,52 +6,113 @@ static inline float eval(const kiln__soft_plane *p, float x, float y) {
     return p->c + p->dx * x + p->dy * y;
 }
 
-/* The pixel's colour before conversion: the interpolated (or constant) colour
- * modulated by every texture unit, in [0, 1]. */
+/* Combines a texel with the colour so far as the unit's operation says; the alpha
+ * is always modulated, as the original engine leaves a unit's alpha operation. */
+static inline void combine(kiln_layer_blend_operation op, const uint8_t texel[4], float out[4]) {
+    const float scale = 1.0f / 255.0f;
+    switch (op) {
+    case KILN_LBO_MODULATE:
+        for (int k = 0; k < 4; k++)
+            out[k] *= (float)texel[k] * scale;
+        return;
+    case KILN_LBO_REPLACE:
+        for (int k = 0; k < 3; k++)
+            out[k] = (float)texel[k] * scale;
+        break;
+    case KILN_LBO_ADD:
+        for (int k = 0; k < 3; k++)
+            out[k] += (float)texel[k] * scale;
+        break;
+    case KILN_LBO_ALPHA_BLEND: {
+        float a = (float)texel[3] * scale;
+        for (int k = 0; k < 3; k++)
+            out[k] = (float)texel[k] * scale * a + out[k] * (1.0f - a);
+        break;
+    }
+    }
+    out[3] *= (float)texel[3] * scale;
+}
+
+/* The pixel's colour before conversion: the interpolated, constant or per-pixel lit
+ * colour, combined with every texture unit, plus the specular light. */
 static void shade_float(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,
                         float out[4]) {
     float q = 1.0f;
     if (t->perspective)
         q = 1.0f / eval(&t->inv_w, x, y);
-    if (s->colour_varies) {
+    float specular[3] = {0.0f, 0.0f, 0.0f};
+    bool add_specular = false;
+    if (s->lit_per_pixel) {
+        float position[3], normal[3], vertex_colour[4];
+        for (int k = 0; k < 3; k++) {
+            position[k] = eval(&t->varyings[KILN__VARYING_POSITION + k], x, y) * q;
+            normal[k] = eval(&t->varyings[KILN__VARYING_NORMAL + k], x, y) * q;
+        }
+        if (s->tracks_colour)
+            for (int k = 0; k < 4; k++)
+                vertex_colour[k] = eval(&t->varyings[KILN__VARYING_R + k], x, y) * q;
+        kiln__soft_lighting(s, position, normal, s->tracks_colour ? vertex_colour : NULL, out,
+                            specular);
+        add_specular = s->specular_enabled;
+    } else if (s->colour_varies) {
         for (int k = 0; k < 4; k++)
             out[k] = eval(&t->varyings[KILN__VARYING_R + k], x, y) * q;
+        if (s->has_specular) {
+            for (int k = 0; k < 3; k++)
+                specular[k] = eval(&t->varyings[KILN__VARYING_SPECULAR + k], x, y) * q;
+            add_specular = true;
+        }
     } else {
         for (int k = 0; k < 4; k++)
             out[k] = s->colour[k];
-    }
-    if (s->pass.num_units == 0)
-        return;
-    float u = eval(&t->varyings[KILN__VARYING_U], x, y) * q;
-    float v = eval(&t->varyings[KILN__VARYING_V], x, y) * q;
-    float dudx = 0, dvdx = 0, dudy = 0, dvdy = 0;
-    if (t->perspective) {
-        /* d(U/Q) = (dU - u dQ) / Q with U = u/w and Q = 1/w both affine. */
-        const kiln__soft_plane *pu = &t->varyings[KILN__VARYING_U];
-        const kiln__soft_plane *pv = &t->varyings[KILN__VARYING_V];
-        dudx = (pu->dx - u * t->inv_w.dx) * q;
-        dvdx = (pv->dx - v * t->inv_w.dx) * q;
-        dudy = (pu->dy - u * t->inv_w.dy) * q;
-        dvdy = (pv->dy - v * t->inv_w.dy) * q;
     }
     for (uint32_t i = 0; i < s->pass.num_units; i++) {
         const kiln__sampler_state *unit = &s->pass.units[i];
         if (!unit->levels)
             continue;
-        kiln__soft_lod lod =
-            t->perspective ? kiln__soft_sample_lod(unit, dudx, dvdx, dudy, dvdy) : t->lod[i];
+        const kiln__unit_state *op = &s->pass.unit_ops[i];
+        const kiln__soft_plane *pu = &t->varyings[KILN__VARYING_UV(op->coord_set)];
+        const kiln__soft_plane *pv = pu + 1;
+        float u = eval(pu, x, y) * q;
+        float v = eval(pv, x, y) * q;
+        kiln__soft_lod lod = t->lod[i];
+        if (t->perspective) {
+            /* d(U/Q) = (dU - u dQ) / Q with U = u/w and Q = 1/w both affine. */
+            float dudx = (pu->dx - u * t->inv_w.dx) * q;
+            float dvdx = (pv->dx - v * t->inv_w.dx) * q;
+            float dudy = (pu->dy - u * t->inv_w.dy) * q;
+            float dvdy = (pv->dy - v * t->inv_w.dy) * q;
+            if (op->has_transform) {
+                const float(*m)[3] = op->transform;
+                float a = m[0][0] * dudx + m[0][1] * dvdx, b = m[1][0] * dudx + m[1][1] * dvdx;
+                float c = m[0][0] * dudy + m[0][1] * dvdy, d = m[1][0] * dudy + m[1][1] * dvdy;
+                dudx = a;
+                dvdx = b;
+                dudy = c;
+                dvdy = d;
+            }
+            lod = kiln__soft_sample_lod(unit, dudx, dvdx, dudy, dvdy);
+        }
+        if (op->has_transform) {
+            const float(*m)[3] = op->transform;
+            float tu = m[0][0] * u + m[0][1] * v + m[0][2];
+            float tv = m[1][0] * u + m[1][1] * v + m[1][2];
+            u = tu;
+            v = tv;
+        }
         uint8_t texel[4];
         kiln__soft_sample(unit, u, v, lod, texel);
-        for (int k = 0; k < 4; k++)
-            out[k] *= (float)texel[k] * (1.0f / 255.0f);
+        combine(op->colour_operation, texel, out);
     }
+    if (add_specular)
+        for (int k = 0; k < 3; k++)
+            out[k] += specular[k];
 }
 
 void kiln__soft_shade8(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,
                        uint8_t out[4]) {
     /* The common unlit textured case passes texels through untouched. */
-    if (s->colour_is_white && s->pass.num_units == 1 && s->pass.units[0].levels &&
-        !t->perspective) {
+    if (s->fast_texture && s->pass.units[0].levels && !t->perspective) {
         float u = eval(&t->varyings[KILN__VARYING_U], x, y);
         float v = eval(&t->varyings[KILN__VARYING_V], x, y);
         kiln__soft_sample(&s->pass.units[0], u, v, t->lod[0], out);

@@ -4,7 +4,8 @@
 
 #include "soft.h"
 
-/* The colour of the pixel whose centre is (x, y), as RGBA8 or as float RGBA. */
+/* The colour of the pixel whose centre is (x, y), as RGBA8 or as float RGBA. The
+ * float colour is not clamped: an 8-bit target clamps it when it converts. */
 void kiln__soft_shade8(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,
                        uint8_t out[4]);
 void kiln__soft_shadef(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,

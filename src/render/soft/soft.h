@@ -7,22 +7,30 @@
 
 #include "render/render_system.h"
 
+#include <math.h>
+
 #define KILN__TILE_SHIFT 6
 #define KILN__TILE_SIZE (1 << KILN__TILE_SHIFT)
 #define KILN__SUBPIXEL_BITS 8
 #define KILN__SUBPIXEL_ONE (1 << KILN__SUBPIXEL_BITS)
 
-/* Varyings carried from the vertex stage to the pixels: colour (r, g, b, a) and one
- * texture coordinate set (u, v). */
+/* Varyings carried from the vertex stage to the pixels: colour (r, g, b, a), the
+ * texture coordinate sets (u, v each), the specular light added after texturing,
+ * and for lighting per pixel the world position and normal. A draw interpolates
+ * only the prefix it uses (kiln__soft_state.num_varyings). */
 enum {
     KILN__VARYING_R = 0,
     KILN__VARYING_G,
     KILN__VARYING_B,
     KILN__VARYING_A,
-    KILN__VARYING_U,
+    KILN__VARYING_U, /* set 0; set k is at KILN__VARYING_UV(k) */
     KILN__VARYING_V,
-    KILN__NUM_VARYINGS
+    KILN__VARYING_SPECULAR = KILN__VARYING_U + 2 * KILN__MAX_TEXTURE_COORD_SETS, /* r, g, b */
+    KILN__VARYING_POSITION = KILN__VARYING_SPECULAR + 3,                         /* x, y, z */
+    KILN__VARYING_NORMAL = KILN__VARYING_POSITION + 3,                           /* x, y, z */
+    KILN__NUM_VARYINGS = KILN__VARYING_NORMAL + 3
 };
+#define KILN__VARYING_UV(set) (KILN__VARYING_U + 2 * (set))
 
 /* A vertex after the vertex stage: clip-space position and its varyings. */
 typedef struct kiln__soft_vertex {
@@ -50,6 +58,21 @@ typedef struct kiln__soft_state {
     bool colour_varies;  /* otherwise `colour` holds the colour of every pixel */
     bool colour_is_white;
     float colour[4];
+    uint32_t num_varyings; /* how many varyings (a prefix) the draw interpolates */
+    bool has_specular;     /* the specular varyings hold light to add after texturing */
+    bool lit_per_pixel;    /* lighting at each pixel from position and normal varyings */
+    bool tracks_colour;    /* lit per pixel, the colour varyings hold the vertex colour */
+    bool fast_texture;     /* the colour is unit 0's texel, read as it is */
+    bool simple_write;     /* no alpha rejection and no blending */
+    float eye[3];          /* the camera's world position */
+    /* Lighting terms that do not change within the draw (light.c). */
+    bool specular_enabled;
+    float lit_base[4];    /* ambient * scene ambient + emissive; diffuse alpha */
+    float lit_ambient[3]; /* ambient * scene ambient */
+    float lit_scene[4];   /* the scene's ambient light */
+    float lit_emissive[4];
+    float light_diffuse[KILN__MAX_LIGHTS][3]; /* light's times the pass's */
+    float light_specular[KILN__MAX_LIGHTS][3];
 } kiln__soft_state;
 
 /* The level of detail: log2 of the footprint of a pixel in texels of level 0
@@ -69,7 +92,17 @@ typedef struct kiln__soft_plane {
     float dy;
 } kiln__soft_plane;
 
+typedef enum kiln__soft_primitive_kind {
+    KILN__SOFT_TRIANGLE = 0,
+    KILN__SOFT_LINE = 1,
+    KILN__SOFT_POINT = 2
+} kiln__soft_primitive_kind;
+
+/* A primitive ready for the tiles. Lines and points use the same planes (constant
+ * across a point, varying along a line's major axis only) so that they shade as
+ * triangles do. */
 typedef struct kiln__soft_triangle {
+    uint32_t kind;                      /* kiln__soft_primitive_kind */
     int32_t min_x, min_y, max_x, max_y; /* pixels that may be covered; max excluded */
     /* Edge functions E = a * X + b * Y + c over fixed-point pixel centres, biased so
      * that E >= 0 means covered under the top-left rule. */
@@ -80,6 +113,9 @@ typedef struct kiln__soft_triangle {
     bool perspective;
     kiln__soft_lod lod[KILN__MAX_TEXTURE_UNITS]; /* per unit, when the same at every pixel */
     uint32_t state;
+    /* A line's window-space end points; x_major lines step along x. */
+    float line_x0, line_y0, line_x1, line_y1;
+    bool x_major;
 } kiln__soft_triangle;
 
 typedef enum kiln__soft_command_type {
@@ -135,10 +171,27 @@ void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state
 uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                   const kiln__soft_vertex *v2, kiln__soft_vertex *out);
 
+/* clip.c: clips a line against the near and far planes and the guard band; false
+ * when nothing is left. */
+bool kiln__soft_clip_line(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                          kiln__soft_vertex out[2]);
+
 /* setup.c: culls, snaps and sets up a clipped triangle and bins it. */
 kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state,
                                       const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                       const kiln__soft_vertex *v2);
+/* setup.c: a clipped line, one pixel wide, and a point `point_size` pixels square. */
+kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state,
+                                  const kiln__soft_vertex *v0, const kiln__soft_vertex *v1);
+kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state,
+                                   const kiln__soft_vertex *v);
+
+/* light.c: the draw-constant lighting terms of s, and the lit colour and specular
+ * light at a world position with a normal (any length; zero lights nothing).
+ * vertex_colour is NULL when the draw has no colours (nothing is tracked). */
+void kiln__soft_lighting_prepare(kiln__soft_state *s);
+void kiln__soft_lighting(const kiln__soft_state *s, const float position[3], const float normal[3],
+                         const float *vertex_colour, float colour[4], float specular[3]);
 
 /* bin.c: the per-tile command lists. */
 kiln_result kiln__soft_bins_begin(kiln__soft_frame *frame, uint32_t width, uint32_t height);
@@ -155,6 +208,20 @@ void kiln__soft_raster_clear(const kiln__soft_frame *frame, const kiln__soft_cle
                              const kiln__rect *tile);
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *tri,
                                 const kiln__rect *tile);
+/* raster.c: one tile's share of a line or a point. */
+void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_triangle *line,
+                            const kiln__rect *tile);
+void kiln__soft_raster_point(const kiln__soft_frame *frame, const kiln__soft_triangle *point,
+                             const kiln__rect *tile);
+
+/* The pixel row (x-major) or column of a line at pixel `major` along its major axis:
+ * where the line crosses that pixel's centre line. */
+static inline int32_t kiln__soft_line_minor(const kiln__soft_triangle *t, int32_t major) {
+    float a0 = t->x_major ? t->line_x0 : t->line_y0, a1 = t->x_major ? t->line_x1 : t->line_y1;
+    float b0 = t->x_major ? t->line_y0 : t->line_x0, b1 = t->x_major ? t->line_y1 : t->line_x1;
+    float m = b0 + ((float)major + 0.5f - a0) * ((b1 - b0) / (a1 - a0));
+    return (int32_t)floorf(m);
+}
 
 /* Float to unorm8 with round-half-to-even in float32, as the reference rasterizer
  * converts colours (0.3 becomes 76). */

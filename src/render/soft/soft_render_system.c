@@ -146,8 +146,32 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
         s->pass.num_units = KILN__MAX_TEXTURE_UNITS;
     s->viewport = self->viewport;
     s->scissor = intersect_surface(&self->viewport, frame->surface);
-    const kiln__pass_state *p = &call->state;
+    if (s->pass.num_lights > KILN__MAX_LIGHTS)
+        s->pass.num_lights = KILN__MAX_LIGHTS;
+    const kiln__pass_state *p = &s->pass;
+    const bool tracks = p->vertex_colour_tracking != 0 && call->colours != NULL;
     if (p->lighting) {
+        kiln__soft_lighting_prepare(s);
+        if (!call->identity_transform) {
+            /* The eye, for specular light: the origin of view space in the world. */
+            kiln_matrix4 inverse;
+            if (kiln_matrix4_inverse(call->view, &inverse) == KILN_OK)
+                for (int k = 0; k < 3; k++)
+                    s->eye[k] = inverse.m[k][3];
+        }
+    }
+    if (p->lighting && (p->num_lights > 0 || tracks)) {
+        /* Lit per pixel from interpolated positions and normals, or per vertex into
+         * the colour (and specular) varyings. */
+        if (p->per_pixel_lighting) {
+            s->lit_per_pixel = true;
+            s->tracks_colour = tracks;
+            s->colour_varies = tracks;
+        } else {
+            s->colour_varies = true;
+            s->has_specular = s->specular_enabled;
+        }
+    } else if (p->lighting) {
         /* Without lights, fixed-function lighting leaves the scene's ambient light
          * times the pass's ambient, plus the emissive colour; alpha comes from the
          * diffuse colour. */
@@ -165,15 +189,59 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
     } else {
         s->colour[0] = s->colour[1] = s->colour[2] = s->colour[3] = 1.0f;
     }
-    s->colour_is_white = !s->colour_varies && s->colour[0] == 1.0f && s->colour[1] == 1.0f &&
-                         s->colour[2] == 1.0f && s->colour[3] == 1.0f;
+    s->colour_is_white = !s->colour_varies && !s->lit_per_pixel && s->colour[0] == 1.0f &&
+                         s->colour[1] == 1.0f && s->colour[2] == 1.0f && s->colour[3] == 1.0f;
+    /* The varyings to interpolate: colour and set 0 always, then the highest
+     * coordinate set a unit reads, the specular light, the position and normal. */
+    uint32_t sets = 1;
+    for (uint32_t i = 0; i < p->num_units; i++) {
+        if (s->pass.unit_ops[i].coord_set >= KILN__MAX_TEXTURE_COORD_SETS)
+            s->pass.unit_ops[i].coord_set = 0;
+        if (p->unit_ops[i].coord_set + 1 > sets)
+            sets = p->unit_ops[i].coord_set + 1;
+    }
+    s->num_varyings = KILN__VARYING_UV(sets);
+    if (s->has_specular)
+        s->num_varyings = KILN__VARYING_SPECULAR + 3;
+    if (s->lit_per_pixel)
+        s->num_varyings = KILN__NUM_VARYINGS;
+    const kiln__unit_state *unit0 = &p->unit_ops[0];
+    s->fast_texture = s->colour_is_white && p->num_units == 1 && unit0->coord_set == 0 &&
+                      !unit0->has_transform &&
+                      (unit0->colour_operation == KILN_LBO_MODULATE ||
+                       unit0->colour_operation == KILN_LBO_REPLACE);
+    s->simple_write = !p->blending && !p->alpha_rejection;
     *out = frame->num_states++;
     return KILN_OK;
 }
 
+/* With flat shading every vertex of a primitive takes the colour and specular light
+ * of its first vertex (in submission order). */
+static bool flat_colours(const kiln__soft_state *s) {
+    return s->pass.flat_shading && s->colour_varies && !s->lit_per_pixel;
+}
+
+static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first) {
+    for (int k = 0; k < 4; k++)
+        v->varyings[KILN__VARYING_R + k] = first->varyings[KILN__VARYING_R + k];
+    for (int k = 0; k < 3; k++)
+        v->varyings[KILN__VARYING_SPECULAR + k] = first->varyings[KILN__VARYING_SPECULAR + k];
+}
+
 static kiln_result assemble_triangle(kiln__soft_render_system *self, uint32_t state,
                                      const kiln__soft_vertex *a, const kiln__soft_vertex *b,
-                                     const kiln__soft_vertex *c) {
+                                     const kiln__soft_vertex *c, const kiln__soft_vertex *first) {
+    kiln__soft_vertex flat[3];
+    if (flat_colours(&self->frame.states[state])) {
+        flat[0] = *a;
+        flat[1] = *b;
+        flat[2] = *c;
+        for (int i = 0; i < 3; i++)
+            take_colour(&flat[i], first);
+        a = &flat[0];
+        b = &flat[1];
+        c = &flat[2];
+    }
     kiln__soft_vertex polygon[KILN__MAX_CLIPPED_VERTICES];
     uint32_t n = kiln__soft_clip_triangle(a, b, c, polygon);
     /* The clipped polygon is convex and keeps the winding: a fan covers it. */
@@ -183,14 +251,21 @@ static kiln_result assemble_triangle(kiln__soft_render_system *self, uint32_t st
     return KILN_OK;
 }
 
+static kiln_result assemble_line(kiln__soft_render_system *self, uint32_t state,
+                                 const kiln__soft_vertex *a, const kiln__soft_vertex *b) {
+    kiln__soft_vertex ends[2] = {*a, *b};
+    if (flat_colours(&self->frame.states[state]))
+        take_colour(&ends[1], a);
+    kiln__soft_vertex clipped[2];
+    if (!kiln__soft_clip_line(&ends[0], &ends[1], clipped))
+        return KILN_OK;
+    return kiln__soft_setup_line(&self->frame, state, &clipped[0], &clipped[1]);
+}
+
 static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) {
     kiln__soft_render_system *self = soft(base);
     if (!self->in_frame)
         return kiln__fail(KILN_ERROR_INVALID_STATE, "draw called outside a frame");
-    if (call->primitive == KILN__PRIMITIVE_LINE_LIST ||
-        call->primitive == KILN__PRIMITIVE_POINT_LIST)
-        return kiln__fail(KILN_ERROR_UNSUPPORTED,
-                          "the software rasterizer does not draw lines or points yet");
     if (call->vertex_count == 0 || !call->positions)
         return KILN_OK;
     if (call->vertex_count > self->vertices_capacity) {
@@ -217,24 +292,36 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
     switch (call->primitive) {
     case KILN__PRIMITIVE_TRIANGLE_LIST:
         for (uint32_t i = 0; i + 2 < count; i += 3)
-            KILN__CHECK(assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2)));
+            KILN__CHECK(
+                assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2), VERTEX(i)));
         break;
     case KILN__PRIMITIVE_TRIANGLE_STRIP:
         /* Every other triangle swaps its first two vertices to keep the winding. */
         for (uint32_t i = 0; i + 2 < count; i++) {
             if (i & 1)
-                KILN__CHECK(
-                    assemble_triangle(self, state, VERTEX(i + 1), VERTEX(i), VERTEX(i + 2)));
+                KILN__CHECK(assemble_triangle(self, state, VERTEX(i + 1), VERTEX(i), VERTEX(i + 2),
+                                              VERTEX(i)));
             else
-                KILN__CHECK(
-                    assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2)));
+                KILN__CHECK(assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2),
+                                              VERTEX(i)));
         }
         break;
     case KILN__PRIMITIVE_TRIANGLE_FAN:
         for (uint32_t i = 1; i + 1 < count; i++)
-            KILN__CHECK(assemble_triangle(self, state, VERTEX(0), VERTEX(i), VERTEX(i + 1)));
+            KILN__CHECK(
+                assemble_triangle(self, state, VERTEX(0), VERTEX(i), VERTEX(i + 1), VERTEX(0)));
         break;
-    default:
+    case KILN__PRIMITIVE_LINE_LIST:
+        for (uint32_t i = 0; i + 1 < count; i += 2)
+            KILN__CHECK(assemble_line(self, state, VERTEX(i), VERTEX(i + 1)));
+        break;
+    case KILN__PRIMITIVE_LINE_STRIP:
+        for (uint32_t i = 0; i + 1 < count; i++)
+            KILN__CHECK(assemble_line(self, state, VERTEX(i), VERTEX(i + 1)));
+        break;
+    case KILN__PRIMITIVE_POINT_LIST:
+        for (uint32_t i = 0; i < count; i++)
+            KILN__CHECK(kiln__soft_setup_point(&self->frame, state, VERTEX(i)));
         break;
     }
 #undef VERTEX
@@ -256,10 +343,17 @@ static void run_tile(void *context, uint32_t index, uint32_t worker) {
         tile.height = (int32_t)frame->surface->height - tile.y;
     for (uint32_t i = 0; i < bin->count; i++) {
         kiln__soft_command c = bin->commands[i];
-        if (c.type == KILN__SOFT_COMMAND_CLEAR)
+        if (c.type == KILN__SOFT_COMMAND_CLEAR) {
             kiln__soft_raster_clear(frame, &frame->clears[c.index], &tile);
+            continue;
+        }
+        const kiln__soft_triangle *t = &frame->triangles[c.index];
+        if (t->kind == KILN__SOFT_TRIANGLE)
+            kiln__soft_raster_triangle(frame, t, &tile);
+        else if (t->kind == KILN__SOFT_LINE)
+            kiln__soft_raster_line(frame, t, &tile);
         else
-            kiln__soft_raster_triangle(frame, &frame->triangles[c.index], &tile);
+            kiln__soft_raster_point(frame, t, &tile);
     }
 }
 
@@ -307,6 +401,17 @@ static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface
     return r;
 }
 
+static kiln_result read_depth(kiln__render_system *self, kiln__surface *surface,
+                              const kiln_box *src, float *dst, size_t dst_row_pitch) {
+    (void)self;
+    size_t width = src->right - src->left;
+    for (uint32_t y = src->top; y < src->bottom; y++) {
+        const float *row = surface->depth + (size_t)y * surface->width + src->left;
+        memcpy((char *)dst + (y - src->top) * dst_row_pitch, row, width * sizeof *row);
+    }
+    return KILN_OK;
+}
+
 /* ---- the system ---- */
 
 static void destroy(kiln__render_system *base) {
@@ -331,6 +436,7 @@ static const kiln__render_system_ops soft_ops = {
     .draw = draw,
     .end_frame = end_frame,
     .read_pixels = read_pixels,
+    .read_depth = read_depth,
 };
 
 kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool,

@@ -10,31 +10,85 @@ void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state
     if (!call->identity_transform)
         mvp =
             kiln_matrix4_multiply(call->projection, kiln_matrix4_multiply(call->view, call->world));
+    const bool light_vertices =
+        state->pass.lighting && state->colour_varies && !state->lit_per_pixel;
+    const bool need_world = light_vertices || state->lit_per_pixel;
+    /* World positions, and normals through the inverse transpose of the world matrix
+     * so that they stay perpendicular under non-uniform scale. */
+    kiln_matrix4 world = call->identity_transform ? kiln_matrix4_identity() : call->world;
+    float normal_matrix[3][3];
+    if (need_world) {
+        kiln_matrix4 inverse;
+        bool invertible = kiln_matrix4_inverse(world, &inverse) == KILN_OK;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                normal_matrix[i][j] = invertible ? inverse.m[j][i] : world.m[i][j];
+    }
+    const uint32_t num_sets = state->num_varyings > KILN__VARYING_SPECULAR
+                                  ? KILN__MAX_TEXTURE_COORD_SETS
+                                  : (state->num_varyings - KILN__VARYING_U) / 2;
     for (uint32_t i = 0; i < call->vertex_count; i++) {
         const float *p = element(call->positions, call->position_stride, i);
-        kiln_vector4 position = {p[0], p[1], p[2], call->position_components > 3 ? p[3] : 1.0f};
+        kiln_vector4 object = {p[0], p[1], p[2], call->position_components > 3 ? p[3] : 1.0f};
+        kiln_vector4 position = object;
         if (!call->identity_transform)
-            position = kiln_matrix4_transform(mvp, position);
+            position = kiln_matrix4_transform(mvp, object);
         kiln__soft_vertex *v = &out[i];
         v->clip[0] = position.x;
         v->clip[1] = position.y;
         v->clip[2] = position.z;
         v->clip[3] = position.w;
-        if (state->colour_varies) {
-            const float *c = element(call->colours, call->colour_stride, i);
+        const float *c = call->colours ? element(call->colours, call->colour_stride, i) : NULL;
+        float world_position[3] = {0, 0, 0}, normal[3] = {0, 0, 0};
+        if (need_world) {
+            kiln_vector4 w = kiln_matrix4_transform(world, object);
+            float inv_w = w.w != 0.0f ? 1.0f / w.w : 1.0f;
+            world_position[0] = w.x * inv_w;
+            world_position[1] = w.y * inv_w;
+            world_position[2] = w.z * inv_w;
+            if (call->normals) {
+                const float *n = element(call->normals, call->normal_stride, i);
+                for (int k = 0; k < 3; k++)
+                    normal[k] = normal_matrix[k][0] * n[0] + normal_matrix[k][1] * n[1] +
+                                normal_matrix[k][2] * n[2];
+            }
+        }
+        if (light_vertices) {
+            float specular[3];
+            kiln__soft_lighting(state, world_position, normal, c, &v->varyings[KILN__VARYING_R],
+                                specular);
+            if (state->has_specular)
+                for (int k = 0; k < 3; k++)
+                    v->varyings[KILN__VARYING_SPECULAR + k] = specular[k];
+        } else if (state->colour_varies) {
             for (int k = 0; k < 4; k++)
                 v->varyings[KILN__VARYING_R + k] = c[k];
         } else {
             for (int k = 0; k < 4; k++)
                 v->varyings[KILN__VARYING_R + k] = state->colour[k];
         }
-        if (call->uvs[0]) {
-            const float *t = element(call->uvs[0], call->uv_strides[0], i);
-            v->varyings[KILN__VARYING_U] = t[0];
-            v->varyings[KILN__VARYING_V] = t[1];
-        } else {
-            v->varyings[KILN__VARYING_U] = 0.0f;
-            v->varyings[KILN__VARYING_V] = 0.0f;
+        for (uint32_t set = 0; set < num_sets; set++) {
+            float *uv = &v->varyings[KILN__VARYING_UV(set)];
+            if (call->uvs[set]) {
+                const float *t = element(call->uvs[set], call->uv_strides[set], i);
+                uv[0] = t[0];
+                uv[1] = t[1];
+            } else {
+                uv[0] = 0.0f;
+                uv[1] = 0.0f;
+            }
+        }
+        if (state->num_varyings > KILN__VARYING_SPECULAR && !state->has_specular)
+            for (int k = 0; k < 3; k++)
+                v->varyings[KILN__VARYING_SPECULAR + k] = 0.0f;
+        /* Varyings the draw does not use stay defined for clipping, which blends all. */
+        for (uint32_t k = state->num_varyings; k < KILN__NUM_VARYINGS; k++)
+            v->varyings[k] = 0.0f;
+        if (state->lit_per_pixel) {
+            for (int k = 0; k < 3; k++) {
+                v->varyings[KILN__VARYING_POSITION + k] = world_position[k];
+                v->varyings[KILN__VARYING_NORMAL + k] = normal[k];
+            }
         }
     }
 }

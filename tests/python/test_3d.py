@@ -1,0 +1,317 @@
+"""The 3D pipeline from Python: geometry, lights, node transforms, cameras, pass
+state, several viewports and depth readback."""
+
+import math
+import os
+
+import numpy as np
+import pytest
+
+import kiln
+import kiln.numpy
+
+MEDIA = os.path.join(os.path.dirname(__file__), "..", "..", "samples", "media")
+
+
+@pytest.fixture
+def root():
+    return kiln.Root()
+
+
+def unlit(root, name="flat", **pass_settings):
+    mat = root.material_manager.create(name, "General")
+    p = mat.techniques[0].passes[0]
+    p.lighting_enabled = False
+    for key, value in pass_settings.items():
+        setattr(p, key, value)
+    return mat, p
+
+
+def camera(scene, position=(0, 0, 5), target=(0, 0, 0), fov=45, size=None):
+    cam = scene.create_camera("cam")
+    cam.near_clip_distance = 0.1
+    cam.far_clip_distance = 100
+    cam.fov_y = math.radians(fov)
+    cam.auto_aspect_ratio = True
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(cam)
+    node.position = position
+    node.look_at(target, kiln.TS_WORLD)
+    return cam, node
+
+
+def quad(mo, material, z=0.0, size=1.0, colour=(1, 1, 1, 1)):
+    mo.begin(material, kiln.OT_TRIANGLE_LIST)
+    for x, y in ((-size, -size), (size, -size), (size, size), (-size, size)):
+        mo.position(x, y, z)
+        mo.normal(0, 0, 1)
+        mo.colour(*colour)
+    mo.quad(0, 1, 2, 3)
+    mo.end()
+
+
+# --- geometry -------------------------------------------------------------------------
+
+def test_manual_object_builds_sections(root):
+    scene = root.create_scene_manager()
+    unlit(root, "vc_mat")
+    mo = scene.create_manual_object("tris")
+    mo.begin("vc_mat")  # the operation defaults to a triangle list
+    mo.position(-1.5, -1, 0); mo.colour(1, 0, 0); mo.texture_coord(0, 0)
+    mo.position(1.5, -1, 0); mo.colour(0, 1, 0, 1); mo.texture_coord(1, 0)
+    mo.position(0, 1, 0); mo.colour(0, 0, 1, 1); mo.texture_coord(0.5, 1)
+    mo.end()
+    assert mo.num_sections == 1
+    box = mo.bounding_box
+    assert tuple(box.minimum) == (-1.5, -1, 0) and tuple(box.maximum) == (1.5, 1, 0)
+
+
+def test_manual_object_errors(root):
+    scene = root.create_scene_manager()
+    mo = scene.create_manual_object("m")
+    with pytest.raises(LookupError, match="no_such_material"):
+        mo.begin("no_such_material", kiln.OT_TRIANGLE_LIST)
+    with pytest.raises(RuntimeError):
+        mo.position(0, 0, 0)  # outside begin/end
+    unlit(root)
+    mo.begin("flat", kiln.OT_TRIANGLE_LIST)
+    mo.position(0, 0, 0)
+    mo.index(5)
+    with pytest.raises(IndexError, match="index 5"):
+        mo.end()
+    with pytest.raises(ValueError):
+        scene.create_manual_object("m")
+
+
+def test_mesh_from_arrays(root):
+    positions = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]], np.float32)
+    mesh = root.mesh_manager.create_from_arrays(
+        "quad", "General", positions, normals=np.tile([0, 0, 1], (4, 1)),
+        colours=np.ones((4, 3)), texture_coords=[positions[:, :2], positions[:, :2] * 2],
+        indices=np.array([[0, 1, 2], [2, 1, 3]], np.uint16))
+    assert (mesh.vertex_count, mesh.triangle_count) == (4, 2)
+    assert tuple(mesh.bounding_box.maximum) == (1, 1, 0)
+    assert root.mesh_manager.get_by_name("quad", "General").name == "quad"
+
+
+def test_mesh_from_arrays_errors(root):
+    mm = root.mesh_manager
+    with pytest.raises(ValueError, match=r"\(n, 3\)"):
+        mm.create_from_arrays("a", "General", np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="normals"):
+        mm.create_from_arrays("b", "General", np.zeros((3, 3)), normals=np.zeros((2, 3)))
+    with pytest.raises(IndexError, match="index 3"):
+        mm.create_from_arrays("c", "General", np.zeros((3, 3)), indices=np.array([0, 1, 3], np.uint32))
+    with pytest.raises(TypeError):
+        mm.create_from_arrays("d", "General", np.zeros((3, 3)), indices=np.array([0.5, 1, 2]))
+
+
+def test_mesh_from_file(root):
+    mesh = root.mesh_manager.load("knot", "General", os.path.join(MEDIA, "torus_knot.obj"))
+    assert mesh.triangle_count == 9600
+    box = mesh.bounding_box
+    assert box.minimum.x < -1.4 and box.maximum.x > 1.7 and box.maximum.z == pytest.approx(0.73, abs=1e-4)
+    with pytest.raises(OSError, match="missing.obj"):
+        root.mesh_manager.load("missing", "General", "/nonexistent/missing.obj")
+
+
+def test_entity_bounds_follow_the_node(root):
+    scene = root.create_scene_manager()
+    mesh = root.mesh_manager.create_from_arrays(
+        "tri", "General", np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0]], np.float32))
+    entity = scene.create_entity("e", mesh)
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(entity)
+    node.position = (10, 0, 0)
+    node.scale = (2, 2, 2)
+    world = entity.world_bounding_box
+    assert tuple(world.minimum) == (10, 0, 0) and tuple(world.maximum) == (12, 2, 0)
+
+
+# --- nodes and cameras ----------------------------------------------------------------
+
+def test_node_transforms(root):
+    scene = root.create_scene_manager()
+    parent = scene.root_scene_node.create_child_scene_node()
+    parent.position = (1, 0, 0)
+    parent.yaw(math.pi / 2)
+    child = parent.create_child_scene_node()
+    child.translate((0, 0, -1))  # in the parent's space
+    np.testing.assert_allclose(tuple(child.derived_position), (0, 0, 0), atol=1e-6)
+    child.translate((1, 0, 0), kiln.TS_WORLD)
+    np.testing.assert_allclose(tuple(child.derived_position), (1, 0, 0), atol=1e-6)
+
+
+def test_look_at_points_minus_z_at_the_target(root):
+    scene = root.create_scene_manager()
+    node = scene.root_scene_node.create_child_scene_node()
+    node.position = (0, 2, 4)
+    node.look_at((0, 0, -10), kiln.TS_WORLD)
+    forward = node.orientation * kiln.Vector3(0, 0, -1)
+    expected = np.array([0, -2, -14]) / np.linalg.norm([0, -2, -14])
+    np.testing.assert_allclose(tuple(forward), expected, atol=1e-5)
+    right = node.orientation * kiln.Vector3(1, 0, 0)
+    assert abs(right.y) < 1e-6  # the camera stays level
+    with pytest.raises(ValueError):
+        node.look_at((0, 2, 4), kiln.TS_WORLD)
+
+
+def test_camera_properties(root):
+    scene = root.create_scene_manager()
+    cam = scene.create_camera("c")
+    cam.fov_y = math.radians(60)
+    assert cam.fov_y == pytest.approx(math.radians(60))
+    cam.far_clip_distance = 0  # infinite
+    assert cam.far_clip_distance == 0
+    cam.projection_type = kiln.PT_ORTHOGRAPHIC
+    cam.ortho_window_height = 4
+    assert cam.ortho_window_height == 4
+    with pytest.raises(ValueError):
+        cam.fov_y = 4
+    with pytest.raises(ValueError):
+        cam.near_clip_distance = 0
+
+
+def test_clip_distances_may_be_set_in_any_order_but_must_make_sense_to_render(root):
+    scene = root.create_scene_manager()
+    cam = scene.create_camera("c")
+    cam.far_clip_distance = 50  # the default near distance is 100, as in the original engine
+    cam.near_clip_distance = 0.5
+    win = root.create_render_texture("w", 8, 8)
+    win.add_viewport(cam)
+    root.render_one_frame()
+    cam.near_clip_distance = 60
+    with pytest.raises(RuntimeError, match="camera 'c'.*60.*50"):
+        root.render_one_frame()
+
+
+# --- rendering ------------------------------------------------------------------------
+
+def test_depth_testing_hides_the_far_quad(root):
+    scene = root.create_scene_manager()
+    unlit(root)
+    near = scene.create_manual_object("near")
+    quad(near, "flat", z=0.5, size=0.5, colour=(1, 0, 0, 1))
+    far = scene.create_manual_object("far")
+    quad(far, "flat", z=-0.5, size=1.0, colour=(0, 0, 1, 1))
+    # The near quad goes first, so only the depth test can keep it in front.
+    scene.root_scene_node.create_child_scene_node().attach_object(near)
+    scene.root_scene_node.create_child_scene_node().attach_object(far)
+    cam, _ = camera(scene)
+    win = root.create_render_texture("w", 64, 64)
+    win.add_viewport(cam).background_colour = (0, 0, 0)
+    root.render_one_frame()
+    rgb = kiln.numpy.read_pixels(win)
+    assert tuple(rgb[32, 32]) == (255, 0, 0)
+    assert tuple(rgb[32, 20]) == (0, 0, 255) or tuple(rgb[32, 12]) == (0, 0, 255)
+    assert tuple(rgb[0, 0]) == (0, 0, 0)
+
+
+def test_depth_and_view_distance_readback(root):
+    scene = root.create_scene_manager()
+    unlit(root)
+    mo = scene.create_manual_object("wall")
+    quad(mo, "flat", z=0.0, size=10.0)
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    cam, node = camera(scene, position=(0, 0, 5))
+    win = root.create_render_texture("w", 32, 24)
+    vp = win.add_viewport(cam)
+    root.render_one_frame()
+    depth = kiln.numpy.read_depth(win)
+    assert depth.dtype == np.float32 and depth.shape == (24, 32)
+    assert 0 < depth.min() <= depth.max() < 1
+    distance = kiln.numpy.read_view_distance(vp)
+    np.testing.assert_allclose(distance, 5.0, rtol=1e-3)
+    node.position = (0, 0, -5)  # facing away now: nothing drawn
+    root.render_one_frame()
+    assert np.isinf(kiln.numpy.read_view_distance(vp)).all()
+    assert (kiln.numpy.read_depth(win) == 1.0).all()
+
+
+def test_picture_in_picture(root):
+    scene = root.create_scene_manager()
+    unlit(root)
+    mo = scene.create_manual_object("wall")
+    quad(mo, "flat", z=0.0, size=10.0, colour=(0, 1, 0, 1))
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    cam, _ = camera(scene)
+    back = scene.create_camera("back")
+    back_node = scene.root_scene_node.create_child_scene_node()
+    back_node.attach_object(back)
+    back_node.position = (0, 0, -5)  # looks away from the wall
+    win = root.create_render_texture("w", 100, 100)
+    win.add_viewport(cam).background_colour = (0, 0, 0)
+    small = win.add_viewport(back, z_order=1, left=0.5, top=0.5, width=0.5, height=0.5)
+    small.background_colour = (1, 0, 0)
+    root.render_one_frame()
+    rgb = kiln.numpy.read_pixels(win)
+    assert tuple(rgb[25, 25]) == (0, 255, 0)
+    assert tuple(rgb[75, 75]) == (255, 0, 0)
+    assert (small.actual_left, small.actual_top, small.actual_width) == (50, 50, 50)
+
+
+def test_lighting_a_quad_facing_a_directional_light(root):
+    scene = root.create_scene_manager()
+    scene.ambient_light = (0.2, 0.2, 0.2)
+    mat = root.material_manager.create("lit", "General")
+    p = mat.techniques[0].passes[0]
+    p.diffuse = (0.5, 0.5, 0.5)
+    p.ambient = (1, 1, 1)
+    mo = scene.create_manual_object("q")
+    quad(mo, "lit", size=10)
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    light = scene.create_light("sun")
+    light.type = kiln.LT_DIRECTIONAL
+    light.direction = (0, 0, -1)
+    scene.root_scene_node.create_child_scene_node().attach_object(light)
+    cam, _ = camera(scene)
+    win = root.create_render_texture("w", 16, 16)
+    win.add_viewport(cam)
+    root.render_one_frame()
+    value = kiln.numpy.read_pixels(win)[8, 8]
+    expected = round((0.2 + 0.5) * 255)  # ambient + diffuse * N.L with N.L = 1
+    assert all(abs(int(v) - expected) <= 1 for v in value)
+
+
+def test_pass_state_properties(root):
+    _, p = unlit(root)
+    p.vertex_colour_tracking = kiln.TVC_DIFFUSE | kiln.TVC_AMBIENT
+    assert p.vertex_colour_tracking == 3
+    p.culling_mode = kiln.CULL_NONE
+    p.set_scene_blending(kiln.SBT_TRANSPARENT_ALPHA)
+    assert (p.source_blend_factor, p.dest_blend_factor) == (kiln.SBF_SOURCE_ALPHA, kiln.SBF_ONE_MINUS_SOURCE_ALPHA)
+    p.set_scene_blending_factors(kiln.SBF_ONE, kiln.SBF_ONE)
+    assert (p.source_blend_factor, p.dest_blend_factor) == (kiln.SBF_ONE, kiln.SBF_ONE)
+    p.set_alpha_rejection(kiln.CMPF_GREATER_EQUAL, 128)
+    assert (p.alpha_rejection_function, p.alpha_rejection_value) == (kiln.CMPF_GREATER_EQUAL, 128)
+    p.set_depth_bias(1.5)
+    assert (p.depth_bias_constant, p.depth_bias_slope_scale) == (1.5, 0.0)
+    p.shading_mode = kiln.SO_PHONG
+    assert p.shading_mode == kiln.SO_PHONG
+    with pytest.raises(ValueError):
+        p.vertex_colour_tracking = 64
+    with pytest.raises(ValueError):
+        p.set_scene_blending(17)
+
+
+def test_frames_are_identical_for_any_thread_count():
+    renders = []
+    for threads in (1, 2, 3):
+        root = kiln.Root(num_threads=threads)
+        scene = root.create_scene_manager()
+        scene.ambient_light = (0.3, 0.3, 0.3)
+        root.material_manager.create("lit", "General").techniques[0].passes[0].shading_mode = kiln.SO_PHONG
+        mesh = root.mesh_manager.load("knot", "General", os.path.join(MEDIA, "torus_knot.obj"))
+        entity = scene.create_entity("knot", mesh)
+        entity.material = root.material_manager.get_by_name("lit", "General")
+        scene.root_scene_node.create_child_scene_node().attach_object(entity)
+        light = scene.create_light("l")
+        node = scene.root_scene_node.create_child_scene_node()
+        node.position = (2, 3, 4)
+        node.attach_object(light)
+        cam, _ = camera(scene, position=(0, 1, 6))
+        win = root.create_render_texture("w", 200, 150)
+        win.add_viewport(cam)
+        root.render_one_frame()
+        renders.append(kiln.numpy.read_pixels(win).tobytes())
+    assert renders[0] == renders[1] == renders[2]
