@@ -208,7 +208,9 @@ typedef enum kiln_shade_options {
 /* -- pass -- */
 
 /* Which material colours follow the vertex colour: a combination of
- * kiln_track_vertex_colour (default KILN_TVC_NONE). */
+ * kiln_track_vertex_colour (default KILN_TVC_NONE). With lighting off, a pass draws
+ * its vertex colours only when it tracks them (otherwise white), as the original
+ * engine does. */
 KILN_API uint32_t kiln_pass_get_vertex_colour_tracking(const kiln_pass *self);
 KILN_API kiln_result kiln_pass_set_vertex_colour_tracking(kiln_pass *self, uint32_t tracking);
 

@@ -189,8 +189,8 @@ static void pass_state(const kiln_pass *pass, const kiln_scene_manager *scene,
     out->per_pixel_lighting = pass->shading == KILN_SO_PHONG;
     out->point_size = pass->point_size;
     if (pass->lighting)
-        choose_lights(lights, target, pass->max_lights < KILN__MAX_LIGHTS ? pass->max_lights
-                                                                          : KILN__MAX_LIGHTS,
+        choose_lights(lights, target,
+                      pass->max_lights < KILN__MAX_LIGHTS ? pass->max_lights : KILN__MAX_LIGHTS,
                       out);
 }
 
@@ -311,12 +311,12 @@ static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arra
      * object's origin (its node's position), and reach it when they reach the
      * sphere around that origin that holds its world bounds. */
     light_target target = {{world->m[0][3], world->m[1][3], world->m[2][3]}, 0.0f};
-    float ex = fmaxf(fabsf(box->minimum.x - target.centre[0]),
-                     fabsf(box->maximum.x - target.centre[0]));
-    float ey = fmaxf(fabsf(box->minimum.y - target.centre[1]),
-                     fabsf(box->maximum.y - target.centre[1]));
-    float ez = fmaxf(fabsf(box->minimum.z - target.centre[2]),
-                     fabsf(box->maximum.z - target.centre[2]));
+    float ex =
+        fmaxf(fabsf(box->minimum.x - target.centre[0]), fabsf(box->maximum.x - target.centre[0]));
+    float ey =
+        fmaxf(fabsf(box->minimum.y - target.centre[1]), fabsf(box->maximum.y - target.centre[1]));
+    float ez =
+        fmaxf(fabsf(box->minimum.z - target.centre[2]), fabsf(box->maximum.z - target.centre[2]));
     target.radius = sqrtf(ex * ex + ey * ey + ez * ez);
     const kiln_technique *technique = material->techniques[0];
     for (uint32_t p = 0; p < technique->num_passes; p++) {

@@ -84,8 +84,8 @@ typedef struct kiln__pass_state {
     uint32_t num_units;
     kiln__sampler_state units[KILN__MAX_TEXTURE_UNITS];
     kiln__unit_state unit_ops[KILN__MAX_TEXTURE_UNITS]; /* beside units, index for index */
-    uint32_t vertex_colour_tracking; /* kiln_track_vertex_colour bits */
-    bool blending;                   /* otherwise the colour replaces the target's */
+    uint32_t vertex_colour_tracking;                    /* kiln_track_vertex_colour bits */
+    bool blending; /* otherwise the colour replaces the target's */
     kiln_scene_blend_factor source_blend;
     kiln_scene_blend_factor dest_blend;
     bool alpha_rejection; /* discard where alpha_function(alpha * 255, value) fails */

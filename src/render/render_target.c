@@ -119,8 +119,8 @@ static kiln_result check_clip_distances(const kiln_camera *camera) {
         return kiln__fail(KILN_ERROR_INVALID_STATE,
                           "kiln_render_target_update: camera '%s' has its near clip distance %g "
                           "at or beyond its far clip distance %g",
-                          camera->base.name ? camera->base.name : "",
-                          (double)camera->near_distance, (double)camera->far_distance);
+                          camera->base.name ? camera->base.name : "", (double)camera->near_distance,
+                          (double)camera->far_distance);
     return KILN_OK;
 }
 

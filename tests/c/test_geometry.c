@@ -50,6 +50,8 @@ static kiln_material *unlit_material(world *w, const char *name) {
     assert_int_equal(kiln_material_get_technique(material, 0, &technique), KILN_OK);
     assert_int_equal(kiln_technique_get_pass(technique, 0, &pass), KILN_OK);
     kiln_pass_set_lighting_enabled(pass, false);
+    /* Unlit, vertex colours show only when tracked, as in the original engine. */
+    assert_int_equal(kiln_pass_set_vertex_colour_tracking(pass, KILN_TVC_DIFFUSE), KILN_OK);
     return material;
 }
 

@@ -308,14 +308,20 @@ static void vertex_colours_replace_the_tracked_material_colours(void **state) {
         assert_channel(p[1], 0.9);
         assert_channel(p[2], 0.5);
     }
-    /* Lighting off: the vertex colour itself. */
+    /* Lighting off: the vertex colour itself when tracked, else white (as the original
+     * engine's shader generator draws it). */
     kiln__draw_call call = lit_quad();
     call.state.lighting = false;
     call.colours = &colours[0][0];
     call.colour_stride = sizeof colours[0];
+    call.state.vertex_colour_tracking = KILN_TVC_DIFFUSE;
     render(r, &call, 1);
     assert_channel(pixel(r, 4, 4)[1], 0.6);
     assert_channel(pixel(r, 4, 4)[3], 0.6);
+    call.state.vertex_colour_tracking = KILN_TVC_NONE;
+    render(r, &call, 1);
+    assert_channel(pixel(r, 4, 4)[1], 1.0);
+    assert_channel(pixel(r, 4, 4)[3], 1.0);
 }
 
 static void flat_shading_colours_a_triangle_with_its_first_vertex(void **state) {
@@ -326,6 +332,7 @@ static void flat_shading_colours_a_triangle_with_its_first_vertex(void **state) 
     call.state.lighting = false;
     call.colours = &colours[0][0];
     call.colour_stride = sizeof colours[0];
+    call.state.vertex_colour_tracking = KILN_TVC_DIFFUSE;
     call.state.flat_shading = true;
     render(r, &call, 1);
     /* The lower-right triangle starts with red, the upper-left one with blue. */

@@ -19,9 +19,12 @@ def root():
 
 
 def unlit(root, name="flat", **pass_settings):
+    """An unlit material drawing its vertex colours (which, as in the original engine,
+    it does only when it tracks them)."""
     mat = root.material_manager.create(name, "General")
     p = mat.techniques[0].passes[0]
     p.lighting_enabled = False
+    p.vertex_colour_tracking = kiln.TVC_DIFFUSE
     for key, value in pass_settings.items():
         setattr(p, key, value)
     return mat, p
@@ -271,6 +274,22 @@ def test_lighting_a_quad_facing_a_directional_light(root):
     value = kiln.numpy.read_pixels(win)[8, 8]
     expected = round((0.2 + 0.5) * 255)  # ambient + diffuse * N.L with N.L = 1
     assert all(abs(int(v) - expected) <= 1 for v in value)
+
+
+def test_unlit_vertex_colours_need_tracking(root):
+    scene = root.create_scene_manager()
+    _, p = unlit(root)
+    mo = scene.create_manual_object("q")
+    quad(mo, "flat", size=10, colour=(1, 0, 0, 1))
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    cam, _ = camera(scene)
+    win = root.create_render_texture("w", 8, 8)
+    win.add_viewport(cam)
+    root.render_one_frame()
+    assert tuple(kiln.numpy.read_pixels(win)[4, 4]) == (255, 0, 0)
+    p.vertex_colour_tracking = kiln.TVC_NONE
+    root.render_one_frame()
+    assert tuple(kiln.numpy.read_pixels(win)[4, 4]) == (255, 255, 255)
 
 
 def test_pass_state_properties(root):

@@ -184,7 +184,9 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
         }
         float a = p->diffuse.a;
         s->colour[3] = a < 0.0f ? 0.0f : (a > 1.0f ? 1.0f : a);
-    } else if (call->colours) {
+    } else if (tracks) {
+        /* Unlit, the original engine (its shader generator) draws vertex colours only
+         * when the pass tracks them; otherwise white. */
         s->colour_varies = true;
     } else {
         s->colour[0] = s->colour[1] = s->colour[2] = s->colour[3] = 1.0f;
