@@ -44,10 +44,12 @@ demo: build
 	mkdir -p $(DEMO_OUT)
 	cd $(DEMO_OUT) && PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) $(CURDIR)/samples/numpy_sample.py
 	$(BUILD)/samples/render_tutorial $(DEMO_OUT)/tutorial_c.png
-	@echo "Wrote $(DEMO_OUT)/numpy_arr.png, $(DEMO_OUT)/numpy_final.png, $(DEMO_OUT)/final.png and $(DEMO_OUT)/tutorial_c.png"
+	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) samples/mesh_sample.py $(DEMO_OUT)
+	@echo "Wrote $(DEMO_OUT)/numpy_arr.png, $(DEMO_OUT)/numpy_final.png, $(DEMO_OUT)/final.png, $(DEMO_OUT)/tutorial_c.png and $(DEMO_OUT)/mesh_colour_depth.png"
 
 bench: build
 	PYTHONPATH=$(BUILD)/python $(PYTHON) bench/bench_numpy.py
+	PYTHONPATH=$(BUILD)/python $(PYTHON) bench/bench_mesh.py
 
 format:
 	clang-format -i include/kiln/*.h src/*/*.c src/*/*.h src/render/soft/*.[ch] tests/c/*.c samples/*.c

@@ -334,3 +334,19 @@ def test_frames_are_identical_for_any_thread_count():
         root.render_one_frame()
         renders.append(kiln.numpy.read_pixels(win).tobytes())
     assert renders[0] == renders[1] == renders[2]
+
+
+def test_mesh_sample_renders_colour_and_depth(tmp_path):
+    import runpy
+
+    sample = os.path.join(os.path.dirname(__file__), "..", "..", "samples", "mesh_sample.py")
+    module = runpy.run_path(sample, run_name="sample")
+    colour, distance = module["render"](160, 120)
+    assert colour.shape == (120, 160, 3) and distance.shape == (120, 160)
+    drawn = np.isfinite(distance)
+    assert 0.1 < drawn.mean() < 0.6  # the knot, with background around it
+    # Lit and textured: the knot's pixels vary, the background does not.
+    assert colour[drawn].std() > 20 and (colour[~drawn] == colour[~drawn][0]).all()
+    assert 5 < distance[drawn].min() < distance[drawn].max() < 8
+    module["main"](str(tmp_path))
+    assert (tmp_path / "mesh_colour_depth.png").stat().st_size > 10_000
