@@ -313,26 +313,30 @@ def check_against_reference(scene, out):
     return None
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_arguments(argv, description, scenes, default_out):
+    """The command line both golden generators share: which scenes (all by default) and
+    the output folder. Returns (parser, scenes, out_dir); scenes is None after --list."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("names", nargs="*", help="scenes to render (default: all)")
     parser.add_argument("--list", action="store_true", help="print the scene names and exit")
-    parser.add_argument("--out", type=Path, default=GOLDEN_DIR, help="output folder (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=default_out, help="output folder (default: %(default)s)")
     args = parser.parse_args(argv)
-
     if args.list:
-        print("\n".join(s["name"] for s in SCENES))
-        return 0
-    known = {s["name"]: s for s in SCENES}
+        print("\n".join(s["name"] for s in scenes))
+        return parser, None, None
+    known = {s["name"]: s for s in scenes}
     unknown = [n for n in args.names if n not in known]
     if unknown:
         parser.error(f"unknown scene(s) {', '.join(unknown)}; --list shows the names")
-    scenes = [known[n] for n in args.names] if args.names else SCENES
-    out_dir = args.out.resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    return parser, ([known[n] for n in args.names] if args.names else scenes), args.out.resolve()
 
-    errors = []
-    with tempfile.TemporaryDirectory(prefix="kiln-golden-ogre-") as workdir:
+
+@contextlib.contextmanager
+def ogre_session(prefix, renderer_class, errors):
+    """A headless OGRE on Mesa llvmpipe: a temporary working folder with our
+    resources.cfg, its own Xvfb, and a renderer of renderer_class, closed on the way out.
+    Appends to errors when the device is not llvmpipe."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as workdir:
         (Path(workdir) / "resources.cfg").write_text(RESOURCES_CFG)
         # Debian's stock resources.cfg names media it does not ship; ours lists only what exists.
         os.environ["OGRE_CONFIG_DIR"] = workdir
@@ -344,28 +348,39 @@ def main(argv=None):
         os.chdir(workdir)
         try:
             with xvfb() as display:
-                renderer = Renderer(workdir)
+                renderer = renderer_class(workdir)
                 try:
                     print(f"OGRE on {renderer.device} (Xvfb {display})")
                     if "llvmpipe" not in renderer.device:
                         errors.append(f"render device is {renderer.device!r}, the goldens are defined by llvmpipe")
-                    for scene in scenes:
-                        out, texels = renderer.render(scene)
-                        record = {key: scene[key] for key in SCENE_KEYS}
-                        record["texture"] = dict(scene["texture"], sha256=textures.texels_sha256(texels))
-                        pngio.write_png(out_dir / (scene["name"] + ".png"), out)
-                        (out_dir / (scene["name"] + ".json")).write_text(to_json(record))
-                        note = ""
-                        if scene["name"].startswith("seed_"):
-                            problem = check_against_reference(scene, out)
-                            if problem:
-                                errors.append(problem)
-                            note = "  (matches the reference)" if problem is None else "  MISMATCH"
-                        print(f"{scene['name']:28s} {scene['size'][0]}x{scene['size'][1]}{note}", flush=True)
+                    yield renderer
                 finally:
                     renderer.close()
         finally:
             os.chdir(cwd)
+
+
+def main(argv=None):
+    _, scenes, out_dir = parse_arguments(argv, __doc__.split("\n\n")[0], SCENES, GOLDEN_DIR)
+    if scenes is None:
+        return 0
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    errors = []
+    with ogre_session("kiln-golden-ogre-", Renderer, errors) as renderer:
+        for scene in scenes:
+            out, texels = renderer.render(scene)
+            record = {key: scene[key] for key in SCENE_KEYS}
+            record["texture"] = dict(scene["texture"], sha256=textures.texels_sha256(texels))
+            pngio.write_png(out_dir / (scene["name"] + ".png"), out)
+            (out_dir / (scene["name"] + ".json")).write_text(to_json(record))
+            note = ""
+            if scene["name"].startswith("seed_"):
+                problem = check_against_reference(scene, out)
+                if problem:
+                    errors.append(problem)
+                note = "  (matches the reference)" if problem is None else "  MISMATCH"
+            print(f"{scene['name']:28s} {scene['size'][0]}x{scene['size'][1]}{note}", flush=True)
 
     for problem in errors:
         print("error: " + problem, file=sys.stderr)

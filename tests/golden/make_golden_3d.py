@@ -26,12 +26,9 @@ render is a single flat colour (a scene that drew nothing by accident) or when t
 device is not llvmpipe.
 """
 
-import argparse
 import json
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -1012,60 +1009,31 @@ def to_json(record):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", help="scenes to render (default: all)")
-    parser.add_argument("--list", action="store_true", help="print the scene names and exit")
-    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default: %(default)s)")
-    args = parser.parse_args(argv)
-
-    if args.list:
-        print("\n".join(s["name"] for s in SCENES))
+    parser, scenes, out_dir = make_golden.parse_arguments(argv, __doc__.split("\n\n")[0], SCENES, OUT_DIR)
+    if scenes is None:
         return 0
-    known = {s["name"]: s for s in SCENES}
-    unknown = [n for n in args.names if n not in known]
-    if unknown:
-        parser.error(f"unknown scene(s) {', '.join(unknown)}; --list shows the names")
-    scenes = [known[n] for n in args.names] if args.names else SCENES
     for s in scenes:
         if s["tolerance"] not in TOLERANCES:
             parser.error(f"{s['name']}: tolerance {s['tolerance']!r} is not one of {sorted(TOLERANCES)}")
         width, height = s["size"]
         if width > 320 or height > 240:
             parser.error(f"{s['name']}: {width}x{height} is larger than 320x240")
-    out_dir = args.out.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
 
     errors = []
-    with tempfile.TemporaryDirectory(prefix="kiln-golden3d-ogre-") as workdir:
-        (Path(workdir) / "resources.cfg").write_text(make_golden.RESOURCES_CFG)
-        os.environ["OGRE_CONFIG_DIR"] = workdir
-        os.environ["GALLIUM_DRIVER"] = "llvmpipe"
-        os.environ["MESA_SHADER_CACHE_DISABLE"] = "true"
-        cwd = os.getcwd()
-        os.chdir(workdir)
-        try:
-            with make_golden.xvfb() as display:
-                renderer = Renderer3D(workdir)
-                try:
-                    print(f"OGRE on {renderer.device} (Xvfb {display})")
-                    if "llvmpipe" not in renderer.device:
-                        errors.append(f"render device is {renderer.device!r}, the goldens are defined by llvmpipe")
-                    for s in scenes:
-                        # Round trip through JSON first: OGRE draws exactly what the file says.
-                        record = json.loads(to_json(scene_record(s)))
-                        out = renderer.render(record)
-                        colours = np.unique(out.reshape(-1, 3), axis=0)
-                        note = f"{len(colours)} colours"
-                        if len(colours) < 2:
-                            errors.append(f"{s['name']}: the render is one flat colour {colours[0].tolist()}")
-                            note += "  BLANK"
-                        pngio.write_png(out_dir / (s["name"] + ".png"), out)
-                        (out_dir / (s["name"] + ".json")).write_text(to_json(record))
-                        print(f"{s['name']:28s} {s['size'][0]}x{s['size'][1]}  {note}", flush=True)
-                finally:
-                    renderer.close()
-        finally:
-            os.chdir(cwd)
+    with make_golden.ogre_session("kiln-golden3d-ogre-", Renderer3D, errors) as renderer:
+        for s in scenes:
+            # Round trip through JSON first: OGRE draws exactly what the file says.
+            record = json.loads(to_json(scene_record(s)))
+            out = renderer.render(record)
+            colours = np.unique(out.reshape(-1, 3), axis=0)
+            note = f"{len(colours)} colours"
+            if len(colours) < 2:
+                errors.append(f"{s['name']}: the render is one flat colour {colours[0].tolist()}")
+                note += "  BLANK"
+            pngio.write_png(out_dir / (s["name"] + ".png"), out)
+            (out_dir / (s["name"] + ".json")).write_text(to_json(record))
+            print(f"{s['name']:28s} {s['size'][0]}x{s['size'][1]}  {note}", flush=True)
 
     for problem in errors:
         print("error: " + problem, file=sys.stderr)
