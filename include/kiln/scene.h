@@ -193,11 +193,30 @@ KILN_API void kiln_scene_node_roll(kiln_scene_node *self, float angle,
                                    kiln_transform_space relative_to);
 
 /* Turns the node so that its -Z axis points at target (a point in relative_to's
- * space), keeping its Y axis as close to the world's (or parent's) up as it can,
- * as the original engine does. Fails if target is the node's own position.
+ * space), as the original engine's SceneNode::lookAt does: by the shortest rotation
+ * from where -Z points now, or, with a fixed yaw axis (set_fixed_yaw_axis), so that
+ * its X axis stays perpendicular to that axis (a level camera). Fails if target is
+ * the node's own position.
  * Default: relative_to = KILN_TS_PARENT */
 KILN_API kiln_result kiln_scene_node_look_at(kiln_scene_node *self, const kiln_vector3 *target,
                                              kiln_transform_space relative_to);
+
+/* Turns the node so that its -Z axis points along direction (in relative_to's axes),
+ * by the same rules as look_at. Fails on a zero direction.
+ * Default: relative_to = KILN_TS_LOCAL */
+KILN_API kiln_result kiln_scene_node_set_direction(kiln_scene_node *self,
+                                                   const kiln_vector3 *direction,
+                                                   kiln_transform_space relative_to);
+
+/* Makes look_at and set_direction keep the node's X axis perpendicular to axis (in
+ * the parent's space; NULL means +Y), or, with use_fixed false (the default, as in the
+ * original engine), turn by the shortest rotation. Fails on a zero axis.
+ * Default: axis = NULL */
+KILN_API kiln_result kiln_scene_node_set_fixed_yaw_axis(kiln_scene_node *self, bool use_fixed,
+                                                        const kiln_vector3 *axis);
+
+/* Whether a fixed yaw axis is in use. */
+KILN_API bool kiln_scene_node_get_yaw_fixed(const kiln_scene_node *self);
 
 /* The node's position, orientation and scale in world space. */
 KILN_API kiln_vector3 kiln_scene_node_get_derived_position(const kiln_scene_node *self);

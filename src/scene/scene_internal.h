@@ -56,6 +56,8 @@ struct kiln_scene_node {
     kiln_vector3 position;
     kiln_quaternion orientation;
     kiln_vector3 scale;
+    bool yaw_fixed;        /* look_at keeps X perpendicular to yaw_axis */
+    kiln_vector3 yaw_axis; /* in the parent's space, unit length */
 };
 
 struct kiln_scene_manager {

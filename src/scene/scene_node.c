@@ -10,6 +10,7 @@ static kiln_result node_create(kiln_scene_manager *scene, kiln_scene_node *paren
     node->scene = scene;
     node->parent = parent;
     node->orientation = (kiln_quaternion){1, 0, 0, 0};
+    node->yaw_axis = (kiln_vector3){0, 1, 0};
     node->scale = (kiln_vector3){1, 1, 1};
     *out = node;
     return KILN_OK;
@@ -321,43 +322,50 @@ static kiln_quaternion quaternion_from_axes(kiln_vector3 x, kiln_vector3 y, kiln
     return kiln_quaternion_normalise(q);
 }
 
-KILN_API kiln_result kiln_scene_node_look_at(kiln_scene_node *self, const kiln_vector3 *target,
-                                             kiln_transform_space relative_to) {
-    KILN__REQUIRE_NOT_NULL(self);
-    KILN__REQUIRE_NOT_NULL(target);
-    KILN__REQUIRE(relative_to == KILN_TS_LOCAL || relative_to == KILN_TS_PARENT ||
-                      relative_to == KILN_TS_WORLD,
-                  "kiln_scene_node_look_at: %d is not a kiln_transform_space value (0, 1 or 2)",
-                  (int)relative_to);
-    /* The direction to the target, first in relative_to's axes. */
-    kiln_vector3 origin = {0, 0, 0};
+/* The rotation taking unit vector a onto unit vector b by the shortest arc (the
+ * original engine's Vector3::getRotationTo). */
+static kiln_quaternion rotation_to(kiln_vector3 a, kiln_vector3 b) {
+    float d = a.x * b.x + a.y * b.y + a.z * b.z;
+    if (d >= 1.0f)
+        return (kiln_quaternion){1, 0, 0, 0};
+    if (d < 1e-6f - 1.0f) {
+        /* Opposite directions: half a turn about any axis perpendicular to a. */
+        kiln_vector3 axis = cross((kiln_vector3){1, 0, 0}, a);
+        if (length(axis) < 1e-6f)
+            axis = cross((kiln_vector3){0, 1, 0}, a);
+        return kiln_quaternion_from_angle_axis(3.14159265358979f,
+                                               scaled(axis, 1.0f / length(axis)));
+    }
+    float s = sqrtf((1.0f + d) * 2.0f);
+    kiln_vector3 c = cross(a, b);
+    return kiln_quaternion_normalise((kiln_quaternion){s * 0.5f, c.x / s, c.y / s, c.z / s});
+}
+
+/* Points the node's -Z along d (unit length, in the parent's axes). */
+static void point_along(kiln_scene_node *self, kiln_vector3 d) {
     kiln_quaternion parent_derived =
         self->parent ? derived_orientation(self->parent) : (kiln_quaternion){1, 0, 0, 0};
-    if (relative_to == KILN_TS_WORLD)
-        origin = kiln_scene_node_get_derived_position(self);
-    else if (relative_to == KILN_TS_PARENT)
-        origin = self->position;
-    kiln_vector3 d = {target->x - origin.x, target->y - origin.y, target->z - origin.z};
-    float len = length(d);
-    if (!(len > 0.0f) || !isfinite(len))
-        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
-                          "kiln_scene_node_look_at: the target (%g, %g, %g) is the node's own "
-                          "position (or not finite), so it gives no direction to look in",
-                          (double)target->x, (double)target->y, (double)target->z);
-    d = scaled(d, 1.0f / len);
-    /* The direction in the parent's axes, where the orientation is stored. */
-    if (relative_to == KILN_TS_WORLD)
-        d = kiln_quaternion_rotate(quaternion_conjugate(parent_derived), d);
-    else if (relative_to == KILN_TS_LOCAL)
-        d = kiln_quaternion_rotate(self->orientation, d);
-
-    /* -Z towards the target and X perpendicular to the parent's +Y (the world's
-     * for a child of the root), as the original engine turns a node with a fixed
-     * yaw axis. Looking straight along that axis leaves X undefined by the rule:
-     * the node's current X axis, made perpendicular to the direction, takes its
-     * place. */
+    if (!self->yaw_fixed) {
+        /* The shortest turn from where -Z points now, in world space. */
+        kiln_quaternion current = derived_orientation(self);
+        kiln_vector3 now = kiln_quaternion_rotate(current, (kiln_vector3){0, 0, -1});
+        kiln_vector3 wanted = kiln_quaternion_rotate(parent_derived, d);
+        kiln_vector3 sum = {now.x + wanted.x, now.y + wanted.y, now.z + wanted.z};
+        kiln_quaternion target;
+        if (sum.x * sum.x + sum.y * sum.y + sum.z * sum.z < 0.00005f)
+            /* Half a turn: about the node's own Y axis, as the original engine does. */
+            target = kiln_quaternion_multiply(current, (kiln_quaternion){0, 0, 1, 0});
+        else
+            target = kiln_quaternion_multiply(rotation_to(now, wanted), current);
+        self->orientation = kiln_quaternion_normalise(
+            kiln_quaternion_multiply(quaternion_conjugate(parent_derived), target));
+        return;
+    }
+    /* -Z towards the target and X perpendicular to the yaw axis. Looking straight
+     * along that axis leaves X undefined by the rule: the node's current X axis, made
+     * perpendicular to the direction, takes its place. */
     kiln_vector3 z = scaled(d, -1.0f);
-    kiln_vector3 x = cross((kiln_vector3){0, 1, 0}, z);
+    kiln_vector3 x = cross(self->yaw_axis, z);
     float x_len = length(x);
     if (x_len < 1e-6f) {
         kiln_vector3 current_x = kiln_quaternion_rotate(self->orientation, (kiln_vector3){1, 0, 0});
@@ -371,8 +379,83 @@ KILN_API kiln_result kiln_scene_node_look_at(kiln_scene_node *self, const kiln_v
     x = scaled(x, 1.0f / x_len);
     kiln_vector3 y = cross(z, x);
     self->orientation = quaternion_from_axes(x, y, z);
+}
+
+static bool valid_space(kiln_transform_space space) {
+    return space == KILN_TS_LOCAL || space == KILN_TS_PARENT || space == KILN_TS_WORLD;
+}
+
+/* Turns the node along direction d given in relative_to's axes; caller names the
+ * public function in messages. */
+static kiln_result set_direction(kiln_scene_node *self, kiln_vector3 d,
+                                 kiln_transform_space relative_to, const char *caller,
+                                 const char *what) {
+    float len = length(d);
+    if (!(len > 0.0f) || !isfinite(len))
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "%s: %s (%g, %g, %g) gives no direction to look in", caller, what,
+                          (double)d.x, (double)d.y, (double)d.z);
+    d = scaled(d, 1.0f / len);
+    /* The direction in the parent's axes, where the orientation is stored. */
+    if (relative_to == KILN_TS_WORLD) {
+        kiln_quaternion parent_derived =
+            self->parent ? derived_orientation(self->parent) : (kiln_quaternion){1, 0, 0, 0};
+        d = kiln_quaternion_rotate(quaternion_conjugate(parent_derived), d);
+    } else if (relative_to == KILN_TS_LOCAL) {
+        d = kiln_quaternion_rotate(self->orientation, d);
+    }
+    point_along(self, d);
     return KILN_OK;
 }
+
+KILN_API kiln_result kiln_scene_node_look_at(kiln_scene_node *self, const kiln_vector3 *target,
+                                             kiln_transform_space relative_to) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(target);
+    KILN__REQUIRE(valid_space(relative_to),
+                  "kiln_scene_node_look_at: %d is not a kiln_transform_space value (0, 1 or 2)",
+                  (int)relative_to);
+    kiln_vector3 origin = {0, 0, 0};
+    if (relative_to == KILN_TS_WORLD)
+        origin = kiln_scene_node_get_derived_position(self);
+    else if (relative_to == KILN_TS_PARENT)
+        origin = self->position;
+    kiln_vector3 d = {target->x - origin.x, target->y - origin.y, target->z - origin.z};
+    if (!isfinite(target->x) || !isfinite(target->y) || !isfinite(target->z) || !(length(d) > 0.0f))
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_scene_node_look_at: the target (%g, %g, %g) is the node's own "
+                          "position (or not finite), so it gives no direction to look in",
+                          (double)target->x, (double)target->y, (double)target->z);
+    return set_direction(self, d, relative_to, "kiln_scene_node_look_at", "the target offset");
+}
+
+KILN_API kiln_result kiln_scene_node_set_direction(kiln_scene_node *self,
+                                                   const kiln_vector3 *direction,
+                                                   kiln_transform_space relative_to) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(direction);
+    KILN__REQUIRE(valid_space(relative_to),
+                  "kiln_scene_node_set_direction: %d is not a kiln_transform_space value (0, 1 "
+                  "or 2)",
+                  (int)relative_to);
+    return set_direction(self, *direction, relative_to, "kiln_scene_node_set_direction",
+                         "the direction");
+}
+
+KILN_API kiln_result kiln_scene_node_set_fixed_yaw_axis(kiln_scene_node *self, bool use_fixed,
+                                                        const kiln_vector3 *axis) {
+    KILN__REQUIRE_NOT_NULL(self);
+    kiln_vector3 a = axis ? *axis : (kiln_vector3){0, 1, 0};
+    float len = length(a);
+    KILN__REQUIRE(len > 0.0f && isfinite(len),
+                  "kiln_scene_node_set_fixed_yaw_axis: the axis (%g, %g, %g) has no direction",
+                  (double)a.x, (double)a.y, (double)a.z);
+    self->yaw_fixed = use_fixed;
+    self->yaw_axis = scaled(a, 1.0f / len);
+    return KILN_OK;
+}
+
+KILN_API bool kiln_scene_node_get_yaw_fixed(const kiln_scene_node *self) { return self->yaw_fixed; }
 
 /* ---- world space ---- */
 

@@ -268,10 +268,47 @@ static void yaw_pitch_and_roll_turn_about_y_x_and_z(void **state) {
 
 /* ---- look_at ---- */
 
+/* By default look_at turns by the shortest arc, as OGRE's SceneNode::lookAt does
+ * without a fixed yaw axis. OGRE 1.12.10 printed these (node.lookAt / setDirection on
+ * fresh children of the root). */
+static void look_at_turns_by_the_shortest_arc_by_default(void **state) {
+    fixture *f = *state;
+    kiln_scene_node *n = world_child(f);
+    assert_false(kiln_scene_node_get_yaw_fixed(n));
+    kiln_scene_node_set_position(n, &(kiln_vector3){1, 2, 3});
+    assert_int_equal(kiln_scene_node_look_at(n, &(kiln_vector3){-4, 0, -7}, KILN_TS_WORLD),
+                     KILN_OK);
+    assert_same_rotation(kiln_scene_node_get_orientation(n), 0.9696522f, -0.09080069f, 0.2270017f,
+                         0, 1e-6);
+    /* From a yawed start: yaw(0.4), lookAt((3, 1, 2), TS_WORLD). */
+    n = world_child(f);
+    kiln_scene_node_yaw(n, 0.4f, KILN_TS_LOCAL);
+    assert_int_equal(kiln_scene_node_look_at(n, &(kiln_vector3){3, 1, 2}, KILN_TS_WORLD), KILN_OK);
+    assert_same_rotation(kiln_scene_node_get_orientation(n), 0.4748961f, 0.4189543f, -0.7692455f,
+                         -0.08492623f, 1e-5);
+    /* Straight behind: half a turn about the node's own Y. */
+    n = world_child(f);
+    assert_int_equal(kiln_scene_node_look_at(n, &(kiln_vector3){0, 0, 5}, KILN_TS_WORLD), KILN_OK);
+    assert_same_rotation(kiln_scene_node_get_orientation(n), 0, 0, 1, 0, 1e-6);
+    /* setDirection((1, 1, -1), TS_LOCAL). */
+    n = world_child(f);
+    assert_int_equal(kiln_scene_node_set_direction(n, &(kiln_vector3){1, 1, -1}, KILN_TS_LOCAL),
+                     KILN_OK);
+    assert_same_rotation(kiln_scene_node_get_orientation(n), 0.8880739f, 0.3250576f, -0.3250576f, 0,
+                         1e-6);
+    assert_int_equal(kiln_scene_node_set_direction(n, &(kiln_vector3){0, 0, 0}, KILN_TS_LOCAL),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_scene_node_set_fixed_yaw_axis(n, true, &(kiln_vector3){0, 0, 0}),
+                     KILN_ERROR_INVALID_ARGUMENT);
+}
+
+/* The cases below are OGRE's with node.setFixedYawAxis(True). */
 static void look_at_points_minus_z_at_the_target_with_x_level(void **state) {
     fixture *f = *state;
     /* OGRE: the example of the module comment, (0.9974843, -0.07088903, 0, 0). */
     kiln_scene_node *n = world_child(f);
+    assert_int_equal(kiln_scene_node_set_fixed_yaw_axis(n, true, NULL), KILN_OK);
+    assert_true(kiln_scene_node_get_yaw_fixed(n));
     kiln_scene_node_set_position(n, &(kiln_vector3){0, 2, 4});
     assert_int_equal(kiln_scene_node_look_at(n, &(kiln_vector3){0, 0, -10}, KILN_TS_WORLD),
                      KILN_OK);
@@ -279,6 +316,7 @@ static void look_at_points_minus_z_at_the_target_with_x_level(void **state) {
 
     /* OGRE: position (1, 2, 3), lookAt((-4, 0, -7), TS_WORLD). */
     n = world_child(f);
+    assert_int_equal(kiln_scene_node_set_fixed_yaw_axis(n, true, NULL), KILN_OK);
     kiln_scene_node_set_position(n, &(kiln_vector3){1, 2, 3});
     assert_int_equal(kiln_scene_node_look_at(n, &(kiln_vector3){-4, 0, -7}, KILN_TS_WORLD),
                      KILN_OK);
@@ -309,6 +347,7 @@ static void look_at_points_minus_z_at_the_target_with_x_level(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tree t = make_tree(f);
+        assert_int_equal(kiln_scene_node_set_fixed_yaw_axis(t.c, true, NULL), KILN_OK);
         assert_int_equal(kiln_scene_node_look_at(t.c, &(kiln_vector3){3, -1, 2}, cases[i].space),
                          KILN_OK);
         const float *l = cases[i].local, *w = cases[i].derived;
@@ -347,6 +386,7 @@ static void look_at_refuses_its_own_position_and_handles_straight_up(void **stat
                       0);
 
     /* Straight up or down the level X axis is undefined: the node keeps its X. */
+    assert_int_equal(kiln_scene_node_set_fixed_yaw_axis(n, true, NULL), KILN_OK);
     kiln_scene_node_yaw(n, 0.3f, KILN_TS_LOCAL);
     kiln_vector3 x_before = axis_of(kiln_scene_node_get_orientation(n), (kiln_vector3){1, 0, 0});
     assert_int_equal(kiln_scene_node_look_at(n, &(kiln_vector3){1, 10, 3}, KILN_TS_WORLD), KILN_OK);
@@ -510,6 +550,7 @@ static void a_camera_sees_from_its_node(void **state) {
      * then lies straight ahead, |(3, 4, 5)| = 7.07107 down the camera's -Z. */
     n = world_child(f);
     kiln_scene_node_set_position(n, &(kiln_vector3){3, 4, 5});
+    assert_int_equal(kiln_scene_node_set_fixed_yaw_axis(n, true, NULL), KILN_OK);
     assert_int_equal(kiln_scene_node_look_at(n, &(kiln_vector3){0, 0, 0}, KILN_TS_WORLD), KILN_OK);
     assert_int_equal(kiln_scene_node_attach_object(n, kiln_camera_as_movable_object(cam)), KILN_OK);
     assert_same_rotation(kiln_camera_get_derived_orientation(cam), -0.9204919f, 0.2853791f,
@@ -528,6 +569,7 @@ int main(void) {
         cmocka_unit_test(translate_moves_along_the_axes_of_each_space),
         cmocka_unit_test(rotate_turns_about_the_axes_of_each_space),
         cmocka_unit_test(yaw_pitch_and_roll_turn_about_y_x_and_z),
+        cmocka_unit_test(look_at_turns_by_the_shortest_arc_by_default),
         cmocka_unit_test(look_at_points_minus_z_at_the_target_with_x_level),
         cmocka_unit_test(look_at_refuses_its_own_position_and_handles_straight_up),
         cmocka_unit_test(camera_properties_keep_the_original_defaults_and_refuse_bad_values),

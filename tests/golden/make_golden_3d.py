@@ -947,8 +947,7 @@ class Renderer3D(make_golden.Renderer):
             node = root_node.createChildSceneNode()
             node.attachObject(cam)
             node.setPosition(*[float(v) for v in spec["position"]])
-            # Kiln's look_at keeps the node's Y axis as near the world's up as it can,
-            # which OGRE does for nodes with a fixed yaw axis.
+            # Cameras stay level: a fixed yaw axis, which the Kiln side sets too.
             node.setFixedYawAxis(True)
             node.lookAt(Ogre.Vector3(*[float(v) for v in spec["look_at"]]), Ogre.Node.TS_WORLD)
             cams[key] = cam

@@ -239,6 +239,7 @@ def render_scene(scene):
         node = root_node.create_child_scene_node()
         node.attach_object(cam)
         node.position = _vec(spec["position"])
+        node.set_fixed_yaw_axis(True)  # as make_golden_3d.py sets it on OGRE's camera nodes
         node.look_at(_vec(spec["look_at"]), kiln.TS_WORLD)
         cams[key] = cam
 
