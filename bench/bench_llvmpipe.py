@@ -51,7 +51,8 @@ from pathlib import Path
 
 import numpy as np
 
-BENCH_DIR = Path(__file__).resolve().parent
+SCRIPT = Path(__file__).resolve()
+BENCH_DIR = SCRIPT.parent
 REPO_ROOT = BENCH_DIR.parent
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 sys.path.insert(0, str(GOLDEN_DIR))
@@ -270,7 +271,7 @@ def run_worker(threads, args, out_dir):
     result_path = out_dir / f"llvmpipe_{threads}.json"
     png_path = out_dir / f"ogre_llvmpipe_{threads}t.png"
     env = dict(os.environ, LP_NUM_THREADS=str(threads), GALLIUM_DRIVER="llvmpipe", MESA_SHADER_CACHE_DISABLE="true")
-    cmd = [sys.executable, __file__, "--frames", str(args.frames), "--warmup", str(args.warmup)]
+    cmd = [sys.executable, str(SCRIPT), "--frames", str(args.frames), "--warmup", str(args.warmup)]
     cmd += ["--worker", str(result_path), "--worker-png", str(png_path)]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0 or not result_path.exists():
@@ -341,7 +342,7 @@ def run_kiln_bench(args):
 
 
 def run_kiln_frame(args, path):
-    cmd = [args.kiln_python, __file__, "--kiln-frame", str(path)]
+    cmd = [args.kiln_python, str(SCRIPT), "--kiln-frame", str(path)]
     proc = subprocess.run(cmd, env=kiln_env(args), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"Kiln's frame for the comparison failed (exit status {proc.returncode}):\n"

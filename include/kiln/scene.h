@@ -257,7 +257,9 @@ KILN_API kiln_colour kiln_light_get_specular_colour(const kiln_light *self);
 KILN_API void kiln_light_set_specular_colour(kiln_light *self, const kiln_colour *colour);
 
 /* Position and direction relative to the light's node (defaults (0, 0, 0) and
- * (0, 0, -1)); the node's transform applies on top, as in the original engine. */
+ * (0, 0, -1)); the node's transform applies on top, as in the original engine. The
+ * direction is kept as given: as in the original engine, a directional light's length
+ * scales N.L (before it is clamped to 1); a spotlight's is normalised. */
 KILN_API kiln_vector3 kiln_light_get_position(const kiln_light *self);
 KILN_API void kiln_light_set_position(kiln_light *self, const kiln_vector3 *position);
 KILN_API kiln_vector3 kiln_light_get_direction(const kiln_light *self);

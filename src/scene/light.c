@@ -127,7 +127,9 @@ KILN_API kiln_result kiln_light_set_direction(kiln_light *self, const kiln_vecto
                   "kiln_light_set_direction: (%g, %g, %g) has no direction; give a non-zero, "
                   "finite vector",
                   (double)x, (double)y, (double)z);
-    self->direction = (kiln_vector3){x / length, y / length, z / length};
+    /* Kept as given: like the original engine, a directional light's direction is not
+     * normalised, so its length scales the light (see kiln__light_get_world). */
+    self->direction = (kiln_vector3){x, y, z};
     return KILN_OK;
 }
 
@@ -186,10 +188,18 @@ KILN_API float kiln_light_get_spotlight_falloff(const kiln_light *self) {
 KILN_API float kiln_light_get_power_scale(const kiln_light *self) { return self->power; }
 KILN_API void kiln_light_set_power_scale(kiln_light *self, float power) { self->power = power; }
 
+/* The unit-length form of v, or v itself when it has no length. */
+static kiln_vector3 unit(kiln_vector3 v) {
+    float length = sqrtf(v.x * v.x + v.y * v.y + v.z * v.z);
+    return length > 0.0f ? (kiln_vector3){v.x / length, v.y / length, v.z / length} : v;
+}
+
 void kiln__light_get_world(const kiln_light *self, kiln_vector3 *position,
                            kiln_vector3 *direction) {
     *position = self->position;
-    *direction = self->direction;
+    /* The original engine's shaders use a directional light's direction as it is
+     * (a longer one lights more) but normalise a spotlight's. */
+    *direction = self->type == KILN_LT_SPOTLIGHT ? unit(self->direction) : self->direction;
     if (!self->base.parent)
         return;
     kiln_vector3 node_position, node_scale;
@@ -201,9 +211,5 @@ void kiln__light_get_world(const kiln_light *self, kiln_vector3 *position,
                            self->position.z * node_scale.z};
     kiln_vector3 p = kiln_quaternion_rotate(node_orientation, scaled);
     *position = (kiln_vector3){p.x + node_position.x, p.y + node_position.y, p.z + node_position.z};
-    kiln_vector3 d = kiln_quaternion_rotate(node_orientation, self->direction);
-    float length = sqrtf(d.x * d.x + d.y * d.y + d.z * d.z);
-    if (length > 0.0f)
-        d = (kiln_vector3){d.x / length, d.y / length, d.z / length};
-    *direction = d;
+    *direction = kiln_quaternion_rotate(node_orientation, *direction);
 }

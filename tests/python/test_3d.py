@@ -253,6 +253,29 @@ def test_picture_in_picture(root):
     assert (small.actual_left, small.actual_top, small.actual_width) == (50, 50, 50)
 
 
+# N.L is 0.8 for the unit direction and 1.6, clamped to 1, for the one twice as long.
+@pytest.mark.parametrize("direction,expected", [((0, -0.6, -0.8), 0.2 + 0.3 * 0.8), ((0, -1.2, -1.6), 0.2 + 0.3)])
+def test_a_directional_lights_length_scales_it_as_in_the_original_engine(root, direction, expected):
+    scene = root.create_scene_manager()
+    scene.ambient_light = (0.2, 0.2, 0.2)
+    p = root.material_manager.create("lit", "General").techniques[0].passes[0]
+    p.diffuse = (0.3, 0.3, 0.3)
+    mo = scene.create_manual_object("q")
+    quad(mo, "lit", size=10)
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    light = scene.create_light("sun")
+    light.type = kiln.LT_DIRECTIONAL
+    light.direction = direction
+    np.testing.assert_allclose(tuple(light.direction), direction, rtol=1e-6)
+    scene.root_scene_node.create_child_scene_node().attach_object(light)
+    cam, _ = camera(scene)
+    win = root.create_render_texture("w", 16, 16)
+    win.add_viewport(cam)
+    root.render_one_frame()
+    value = kiln.numpy.read_pixels(win)[8, 8]
+    assert all(abs(int(v) - round(expected * 255)) <= 1 for v in value)
+
+
 def test_lighting_a_quad_facing_a_directional_light(root):
     scene = root.create_scene_manager()
     scene.ambient_light = (0.2, 0.2, 0.2)
