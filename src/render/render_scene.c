@@ -1,5 +1,7 @@
 #include "render_internal.h"
 
+#include <stdlib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -230,7 +232,51 @@ typedef struct scene_walk {
     float planes[6][4]; /* a x + b y + c z + d >= 0 inside, in world space */
     uint32_t num_planes;
     scene_lights lights;
+    kiln_vector3 eye;            /* the camera's world position */
+    struct deferred_list *later; /* transparent draws, made after the opaque ones */
 } scene_walk;
+
+/* A draw of a transparent material, kept until every opaque one is made. */
+typedef struct deferred_draw {
+    const kiln__vertex_arrays *arrays;
+    kiln_operation_type operation;
+    const kiln_material *material;
+    kiln_matrix4 world;
+    kiln_aabb box;
+    float depth; /* squared distance from the camera to the object's origin */
+    uint32_t order;
+} deferred_draw;
+
+typedef struct deferred_list {
+    deferred_draw *items;
+    uint32_t count;
+    uint32_t capacity;
+} deferred_list;
+
+/* Whether the original engine queues a material with the sorted transparent
+ * renderables: its first pass blends with what is already in the target (as
+ * Pass::isTransparent says) and does not both test and write depth. A blending pass
+ * that writes depth is drawn with the opaque ones, in the order of the scene. */
+static bool is_sorted_transparent(const kiln_material *material) {
+    const kiln_technique *technique = material->techniques[0];
+    if (technique->num_passes == 0)
+        return false;
+    const kiln_pass *pass = technique->passes[0];
+    kiln_scene_blend_factor src = pass->source_blend;
+    bool blends = pass->dest_blend != KILN_SBF_ZERO || src == KILN_SBF_DEST_COLOUR ||
+                  src == KILN_SBF_ONE_MINUS_DEST_COLOUR || src == KILN_SBF_DEST_ALPHA ||
+                  src == KILN_SBF_ONE_MINUS_DEST_ALPHA;
+    return blends && (!pass->depth_write || !pass->depth_check);
+}
+
+/* Farthest first, as the original engine sorts transparent renderables; equal depths
+ * keep the order of the scene walk. */
+static int farthest_first(const void *a, const void *b) {
+    const deferred_draw *x = a, *y = b;
+    if (x->depth != y->depth)
+        return x->depth < y->depth ? 1 : -1;
+    return x->order < y->order ? -1 : (x->order > y->order);
+}
 
 /* The frustum's planes from projection * view: each is the sum or difference of the
  * w row and one of the x, y, z rows of clip space. An infinite far plane has none. */
@@ -288,6 +334,25 @@ static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arra
                                  const kiln_matrix4 *world, const kiln_aabb *box) {
     if (!material || material->num_techniques == 0 || a->vertex_count == 0)
         return KILN_OK;
+    deferred_list *later = walk->later;
+    if (later && is_sorted_transparent(material)) {
+        if (later->count == later->capacity) {
+            uint32_t capacity = later->capacity ? later->capacity * 2 : 16;
+            deferred_draw *items =
+                kiln__realloc_array(later->items, capacity, sizeof *later->items);
+            if (!items)
+                return kiln__fail_oom("the list of transparent draws",
+                                      (size_t)capacity * sizeof *later->items);
+            later->items = items;
+            later->capacity = capacity;
+        }
+        float dx = world->m[0][3] - walk->eye.x, dy = world->m[1][3] - walk->eye.y,
+              dz = world->m[2][3] - walk->eye.z;
+        later->items[later->count] = (deferred_draw){
+            a, operation, material, *world, *box, dx * dx + dy * dy + dz * dz, later->count};
+        later->count++;
+        return KILN_OK;
+    }
     kiln__draw_call call = {0};
     call.primitive = primitive_of(operation);
     call.vertex_count = a->vertex_count;
@@ -392,9 +457,23 @@ kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *vie
     walk.view = kiln_camera_get_view_matrix(camera);
     walk.projection = kiln_camera_get_projection_matrix(camera);
     frustum_planes(&walk, camera->far_distance == 0.0f);
+    walk.eye = kiln_camera_get_derived_position(camera);
+    deferred_list later = {0};
+    walk.later = &later;
     kiln_result r = gather_lights(scene->root_node, &walk.lights);
     if (r == KILN_OK)
         r = draw_node(&walk, scene->root_node);
+    /* Then the transparent ones, farthest first, so that each blends over what lies
+     * behind it. */
+    if (r == KILN_OK && later.count > 0) {
+        qsort(later.items, later.count, sizeof *later.items, farthest_first);
+        walk.later = NULL;
+        for (uint32_t i = 0; i < later.count && r == KILN_OK; i++) {
+            const deferred_draw *d = &later.items[i];
+            r = draw_geometry(&walk, d->arrays, d->operation, d->material, &d->world, &d->box);
+        }
+    }
+    kiln__free(later.items);
     scene_lights_free(&walk.lights);
     return r;
 }

@@ -511,8 +511,31 @@ def _build_scenes():
         )
     )
 
-    # -- alpha rejection
     corner_colours = [[0.2, 0.2, 0.6, 1.0], [0.6, 0.2, 0.2, 1.0], [0.2, 0.6, 0.2, 1.0], [0.6, 0.6, 0.2, 1.0]]
+    # Transparent objects made before the opaque one behind them, overlapping each other
+    # at different depths: drawn right only when transparent renderables (those that
+    # blend and do not write depth) come after opaque ones, farthest first.
+    scenes.append(
+        scene(
+            "blend_sorting",
+            "Two half-transparent quads (red nearest, green behind it; no depth write) made "
+            "before an opaque vertex-coloured wall behind both: the original engine draws "
+            "opaque renderables first, then transparent ones farthest first.",
+            "flat",
+            [
+                obj("red_glass", [section("glass", quad(2.0, 2.0, colour=[1.0, 0.0, 0.0, 0.5]))],
+                    position=[-0.5, 0.3, 1.0]),
+                obj("green_glass", [section("glass", quad(2.0, 2.0, colour=[0.0, 1.0, 0.0, 0.5]))],
+                    position=[0.5, -0.3, 0.5]),
+                obj("wall", [section("opaque", quad(8.0, 6.0, colour=corner_colours))],
+                    position=[0.0, 0.0, -1.0]),
+            ],
+            FRONT_CAM,
+            materials={"opaque": dict(VC), "glass": dict(VC, blend="transparent_alpha", depth_write=False)},
+        )
+    )
+
+    # -- alpha rejection
     scenes.append(
         scene(
             "alpha_rejection",

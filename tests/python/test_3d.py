@@ -315,6 +315,31 @@ def test_unlit_vertex_colours_need_tracking(root):
     assert tuple(kiln.numpy.read_pixels(win)[4, 4]) == (255, 255, 255)
 
 
+def test_transparent_objects_are_drawn_after_opaque_ones_farthest_first(root):
+    scene = root.create_scene_manager()
+    _, glass = unlit(root, "glass")
+    glass.set_scene_blending(kiln.SBT_TRANSPARENT_ALPHA)
+    glass.depth_write_enabled = False  # blending without depth writes: sorted, as in the original engine
+    unlit(root, "solid")
+    # Made first and nearest: the transparent quads; the opaque one behind comes last.
+    for name, z, colour in (("near_glass", 1.0, (1, 0, 0, 0.5)), ("far_glass", 0.5, (0, 1, 0, 0.5))):
+        mo = scene.create_manual_object(name)
+        quad(mo, "glass", size=0.5, colour=colour)
+        node = scene.root_scene_node.create_child_scene_node()
+        node.position = (0, 0, z)
+        node.attach_object(mo)
+    wall = scene.create_manual_object("wall")
+    quad(wall, "solid", z=-1.0, size=5.0, colour=(0, 0, 1, 1))
+    scene.root_scene_node.create_child_scene_node().attach_object(wall)
+    cam, _ = camera(scene)
+    win = root.create_render_texture("w", 32, 32)
+    win.add_viewport(cam)
+    root.render_one_frame()
+    # Blue wall, then green glass over it, then red glass over both.
+    expected = np.array([0.5, 0.25, 0.25]) * 255
+    assert np.abs(kiln.numpy.read_pixels(win)[16, 16] - expected).max() <= 2
+
+
 def test_pass_state_properties(root):
     _, p = unlit(root)
     p.vertex_colour_tracking = kiln.TVC_DIFFUSE | kiln.TVC_AMBIENT
