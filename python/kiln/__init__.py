@@ -195,6 +195,17 @@ class MovableObject(Handle):
 class Camera(MovableObject):
     _ctype = "kiln_camera"
 
+    @property
+    def ortho_window(self):
+        """(width, height) of the orthographic view volume; setting it also sets the
+        aspect ratio, as set_ortho_window does."""
+        return (self.ortho_window_width, self.ortho_window_height)
+
+    @ortho_window.setter
+    def ortho_window(self, size):
+        width, height = size
+        self.set_ortho_window(width, height)
+
 
 class Light(MovableObject):
     _ctype = "kiln_light"

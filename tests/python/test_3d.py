@@ -169,6 +169,8 @@ def test_camera_properties(root):
     cam.projection_type = kiln.PT_ORTHOGRAPHIC
     cam.ortho_window_height = 4
     assert cam.ortho_window_height == 4
+    cam.ortho_window = (6, 3)
+    assert cam.ortho_window == (6, 3) and cam.aspect_ratio == 2
     with pytest.raises(ValueError):
         cam.fov_y = 4
     with pytest.raises(ValueError):
