@@ -146,24 +146,26 @@ class Comparison:
         )
 
 
-def compare(actual, expected):
-    """Compare two (h, w, 3) uint8 images of the same shape."""
+def difference(actual, expected, channel_tolerance):
+    """How two (h, w, 3) uint8 images of the same shape differ: the mean absolute
+    difference, the fraction of pixels within channel_tolerance in every channel, the
+    largest difference and the (x, y) of the pixel that has it."""
     if actual.shape != expected.shape:
         raise AssertionError(f"render has shape {actual.shape}, golden has {expected.shape}")
     diff = np.abs(actual.astype(np.int16) - expected.astype(np.int16))
     per_pixel = diff.max(axis=2)
     y, x = np.unravel_index(int(np.argmax(per_pixel)), per_pixel.shape)
-    return Comparison(
-        mean_abs_diff=float(diff.mean()),
-        fraction_within=float((per_pixel <= CHANNEL_TOLERANCE).mean()),
-        max_abs_diff=int(per_pixel.max()),
-        worst_pixel=(int(x), int(y)),
-    )
+    return float(diff.mean()), float((per_pixel <= channel_tolerance).mean()), int(per_pixel.max()), (int(x), int(y))
 
 
-def write_failure_images(name, actual, expected):
+def compare(actual, expected):
+    """Compare two (h, w, 3) uint8 images of the same shape."""
+    return Comparison(*difference(actual, expected, CHANNEL_TOLERANCE))
+
+
+def write_failure_images(name, actual, expected, prefix="kiln-golden"):
     """Save the render, the golden and an amplified difference; return the folder."""
-    folder = Path(tempfile.mkdtemp(prefix=f"kiln-golden-{name}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}-{name}-"))
     pngio.write_png(folder / "kiln.png", actual)
     pngio.write_png(folder / "expected.png", expected)
     diff = np.abs(actual.astype(np.int16) - expected.astype(np.int16))

@@ -24,7 +24,6 @@ The same calls in the same order on both sides:
 import json
 import math
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +36,7 @@ if str(GOLDEN_DIR) not in sys.path:
 
 import pngio  # noqa: E402  (lives in tests/golden, shared with the generator)
 import shapes3d  # noqa: E402
+import kiln_scenes  # noqa: E402  (the comparison shared with the 2D goldens)
 import textures  # noqa: E402
 
 # The issue's two tolerances; each scene file names the one it is held to.
@@ -294,25 +294,9 @@ class Comparison:
 
 def compare(actual, expected, tolerance):
     """Compare two (h, w, 3) uint8 images of the same shape under a named tolerance."""
-    if actual.shape != expected.shape:
-        raise AssertionError(f"render has shape {actual.shape}, golden has {expected.shape}")
-    diff = np.abs(actual.astype(np.int16) - expected.astype(np.int16))
-    per_pixel = diff.max(axis=2)
-    y, x = np.unravel_index(int(np.argmax(per_pixel)), per_pixel.shape)
-    return Comparison(
-        tolerance=tolerance,
-        mean_abs_diff=float(diff.mean()),
-        fraction_within=float((per_pixel <= TOLERANCES[tolerance]["channel"]).mean()),
-        max_abs_diff=int(per_pixel.max()),
-        worst_pixel=(int(x), int(y)),
-    )
+    return Comparison(tolerance, *kiln_scenes.difference(actual, expected, TOLERANCES[tolerance]["channel"]))
 
 
 def write_failure_images(name, actual, expected):
     """Save the render, the golden and an amplified difference; return the folder."""
-    folder = Path(tempfile.mkdtemp(prefix=f"kiln-golden3d-{name}-"))
-    pngio.write_png(folder / "kiln.png", actual)
-    pngio.write_png(folder / "expected.png", expected)
-    diff = np.abs(actual.astype(np.int16) - expected.astype(np.int16))
-    pngio.write_png(folder / "diff.png", np.clip(diff * 8, 0, 255).astype(np.uint8))
-    return folder
+    return kiln_scenes.write_failure_images(name, actual, expected, prefix="kiln-golden3d")
