@@ -400,3 +400,58 @@ def test_mesh_sample_renders_colour_and_depth(tmp_path):
     assert 5 < distance[drawn].min() < distance[drawn].max() < 8
     module["main"](str(tmp_path))
     assert (tmp_path / "mesh_colour_depth.png").stat().st_size > 10_000
+
+
+def test_non_finite_and_huge_vertices_draw_nothing_undefined():
+    """NaN, infinite and enormous positions, normals, colours and texture coordinates
+    render without a crash or undefined behaviour (the sanitizer build checks), and a
+    well-formed triangle beside them still draws."""
+    nan, inf = float("nan"), float("inf")
+    root = kiln.Root()
+    scene = root.create_scene_manager()
+    scene.ambient_light = (0.5, 0.5, 0.5)
+    arr = np.full((8, 8, 3), 200, np.uint8)
+    img = kiln.Image()
+    img.load_dynamic_image(kiln.numpy.as_data_stream(arr), 8, 8, kiln.PF_BYTE_RGB)
+    root.texture_manager.load_image("grey", "General", img)
+    for name, lit in (("unlit", False), ("lit", True)):
+        p = root.material_manager.create(name, "General").techniques[0].passes[0]
+        p.lighting_enabled = lit
+        p.culling_mode = kiln.CULL_NONE
+        p.vertex_colour_tracking = kiln.TVC_DIFFUSE
+        p.create_texture_unit_state("grey").texture_filtering = kiln.TFO_TRILINEAR
+    light = scene.create_light("l")
+    scene.root_scene_node.create_child_scene_node().attach_object(light)
+    bad_positions = [
+        [[0, 0, 0], [1, 0, 0], [nan, 1, 0]],
+        [[0, 0, 0], [inf, 0, 0], [0, 1, 0]],
+        [[-1e30, -1e30, 0], [1e30, -1e30, 0], [0, 1e30, 0]],
+        [[-1e6, -1e6, -5], [1e6, -1e6, -5], [0, 1e6, -5]],
+        [[0, 0, 4.99], [1, 0, 5.01], [0, 1, 5.5]],  # through the camera's plane
+    ]
+    good = [[-3, -1, 0], [-2, -1, 0], [-2.5, 0, 0]]
+    bad_attributes = np.array([[nan, inf, -inf], [1e30, -1e30, 0], [0, 0, 0]], np.float32)
+    for i, positions in enumerate(bad_positions + [good]):
+        for material in ("unlit", "lit"):
+            mesh = root.mesh_manager.create_from_arrays(
+                f"m{i}{material}", "General", np.array(positions, np.float32),
+                normals=bad_attributes if i < len(bad_positions) else None,
+                colours=np.abs(bad_attributes) if i < len(bad_positions) else np.ones((3, 3)),
+                texture_coords=[bad_attributes[:, :2]])
+            entity = scene.create_entity(f"e{i}{material}", mesh)
+            entity.material = root.material_manager.get_by_name(material, "General")
+            scene.root_scene_node.create_child_scene_node().attach_object(entity)
+    for op in (kiln.OT_LINE_LIST, kiln.OT_POINT_LIST):
+        mo = scene.create_manual_object(f"o{op}")
+        mo.begin("unlit", op)
+        for v in ((0, 0, 0), (nan, 0, 0), (-1e20, 0, 0), (1e20, inf, 0)):
+            mo.position(*v)
+            mo.texture_coord(nan, 1e30)
+        mo.end()
+        scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    cam, _ = camera(scene, position=(0, 0, 5))
+    win = root.create_render_texture("w", 160, 120)
+    win.add_viewport(cam).background_colour = (0, 0, 0)
+    root.render_one_frame()
+    pixels = kiln.numpy.read_pixels(win)
+    assert pixels.shape == (120, 160, 3) and pixels.any()  # the finite triangles drew

@@ -36,6 +36,9 @@ static void lerp_vertex(const kiln__soft_vertex *a, const kiln__soft_vertex *b, 
 uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                   const kiln__soft_vertex *v2, kiln__soft_vertex *out) {
     const kiln__soft_vertex *in[3] = {v0, v1, v2};
+    if (!kiln__soft_position_finite(v0) || !kiln__soft_position_finite(v1) ||
+        !kiln__soft_position_finite(v2))
+        return 0;
     unsigned outside_any = 0;
     for (int plane = 0; plane < 6; plane++) {
         unsigned outside = 0;
@@ -89,6 +92,8 @@ uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_
 
 bool kiln__soft_clip_line(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                           kiln__soft_vertex out[2]) {
+    if (!kiln__soft_position_finite(v0) || !kiln__soft_position_finite(v1))
+        return false;
     /* Parametric clipping: the part of [0, 1] inside every plane. */
     float t0 = 0.0f, t1 = 1.0f;
     for (int plane = 0; plane < 6; plane++) {

@@ -329,8 +329,8 @@ kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index
     const float *c = v->clip;
     /* A point is drawn whole or not at all: its centre must be inside the view
      * volume. */
-    if (!(c[3] > 0.0f) || !(c[0] >= -c[3] && c[0] <= c[3]) || !(c[1] >= -c[3] && c[1] <= c[3]) ||
-        !(c[2] >= -c[3] && c[2] <= c[3]))
+    if (!kiln__soft_position_finite(v) || !(c[3] > 0.0f) || !(c[0] >= -c[3] && c[0] <= c[3]) ||
+        !(c[1] >= -c[3] && c[1] <= c[3]) || !(c[2] >= -c[3] && c[2] <= c[3]))
         return KILN_OK;
     double x, y, z, inv_w;
     to_window(state, v, &x, &y, &z, &inv_w);

@@ -164,6 +164,16 @@ typedef struct kiln__soft_frame {
 void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state *state,
                              kiln__soft_vertex *out);
 
+/* True when the vertex's clip-space position is finite. A primitive with a NaN or
+ * infinite position (from bad input) has no defined pixels and is not drawn; other
+ * non-finite varyings are made safe where they are used (the sampler folds texture
+ * coordinates, colours clamp). */
+static inline bool kiln__soft_position_finite(const kiln__soft_vertex *v) {
+    /* x * 0 is 0 for every finite x, and NaN for NaN and infinities. */
+    float sum = v->clip[0] * 0.0f + v->clip[1] * 0.0f + v->clip[2] * 0.0f + v->clip[3] * 0.0f;
+    return sum == 0.0f;
+}
+
 /* clip.c: clips a triangle against the near and far planes and a guard band in x
  * and y. Writes the clipped polygon (at most KILN__MAX_CLIPPED_VERTICES vertices,
  * in the input's winding) to out and returns its vertex count (0: nothing left). */
