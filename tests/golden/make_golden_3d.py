@@ -535,6 +535,51 @@ def _build_scenes():
         )
     )
 
+    # -- the calls of the example, as a user would write them: vertex-coloured,
+    # textured triangles with alpha, no culling, transparent-alpha blending (writing
+    # depth, so drawn with the opaque ones in scene order), seen from (0, 2, 4)
+    # looking at (0, 0, -10).
+    def example_triangles(lit):
+        a = 0.7
+        geo = {
+            "positions": [[-1.5, -1.0, 0.0], [1.5, -1.0, 0.0], [0.0, 1.0, 0.0],
+                          [-1.0, -0.5, -1.5], [2.0, -0.5, -1.5], [0.5, 1.5, -1.5],
+                          [-2.5, 0.0, -3.0], [-0.5, 0.0, -3.0], [-1.5, 2.0, -3.0]],
+            "colours": [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0], [0.0, 0.0, 1.0, 1.0],
+                        [1.0, 1.0, 0.0, a], [0.0, 1.0, 1.0, a], [1.0, 0.0, 1.0, a],
+                        [1.0, 1.0, 1.0, 1.0], [1.0, 0.5, 0.0, 1.0], [0.5, 0.0, 1.0, 1.0]],
+            "texcoords": [[[0.0, 0.0], [1.0, 0.0], [0.5, 1.0]] * 3],
+        }
+        if lit:
+            geo["normals"] = [[0.0, 0.0, 1.0]] * 3 + [[0.0, 0.6, 0.8]] * 3 + [[0.6, 0.0, 0.8]] * 3
+        material = {"vertex_colour_tracking": ["diffuse"], "culling": "none", "blend": "transparent_alpha",
+                    "texture_units": [{"texture": "checker"}]}
+        material["lighting"] = lit
+        return geo, material
+
+    for lit in (False, True):
+        geo, material = example_triangles(lit)
+        extra = {}
+        if lit:
+            extra["ambient"] = [0.25, 0.25, 0.25]
+            extra["lights"] = [{"name": "sun", "type": "directional", "direction": list(unit([-0.3, -0.5, -0.8])),
+                                "diffuse": [1.0, 1.0, 1.0]}]
+        scenes.append(
+            scene(
+                "example_lit" if lit else "example_unlit",
+                "The issue's example calls: three vertex-coloured, textured triangles (the middle one "
+                "half transparent) at increasing depth, no culling, transparent-alpha blending, "
+                "camera at (0, 2, 4) looking at (0, 0, -10), fov 45, near 0.1, far 100"
+                + (", lit by a directional light and ambient light." if lit else ", lighting off."),
+                "shaded",
+                [obj("tris", [section("vc_mat", geo)])],
+                {"main": camera([0.0, 2.0, 4.0], [0.0, 0.0, -10.0])},
+                textures={"checker": CHECKER_256},
+                materials={"vc_mat": material},
+                **extra,
+            )
+        )
+
     # -- alpha rejection
     scenes.append(
         scene(
