@@ -526,7 +526,9 @@ def _add_property(cls, name, getter, setter):
         def fset(self, value):
             setter.call((self, value), {}, self, f"{type(self).__name__}.{name}")
 
-    doc = getter.doc + (f"\n\nSettable: {setter.doc}" if setter is not None and setter.doc else "")
+    doc = getter.doc
+    if setter is not None and setter.doc and setter.doc != getter.doc:
+        doc += f"\n\nSetting it: {setter.doc}"
     setattr(cls, name, property(fget, fset, doc=f"{doc}\n\nC: {getter.name}" + (f", {setter.name}" if setter else "")))
 
 
