@@ -33,6 +33,19 @@ static void lerp_vertex(const kiln__soft_vertex *a, const kiln__soft_vertex *b, 
         out->varyings[k] = a->varyings[k] + (b->varyings[k] - a->varyings[k]) * t;
 }
 
+/* Inside the near and far planes and the guard band (false for NaN). */
+static inline bool vertex_inside(const kiln__soft_vertex *v) {
+    const float *c = v->clip;
+    float w = c[3], g = GUARD_BAND * c[3];
+    return c[2] + w >= 0.0f && w - c[2] >= 0.0f && g + c[0] >= 0.0f && g - c[0] >= 0.0f &&
+           g + c[1] >= 0.0f && g - c[1] >= 0.0f;
+}
+
+bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                                           const kiln__soft_vertex *v2) {
+    return vertex_inside(v0) && vertex_inside(v1) && vertex_inside(v2);
+}
+
 uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                   const kiln__soft_vertex *v2, kiln__soft_vertex *out) {
     const kiln__soft_vertex *in[3] = {v0, v1, v2};

@@ -174,6 +174,12 @@ static inline bool kiln__soft_position_finite(const kiln__soft_vertex *v) {
     return sum == 0.0f;
 }
 
+/* clip.c: true when every vertex of the triangle is finite and inside the near and
+ * far planes and the guard band, so that it can be set up as it is (the common case,
+ * which then skips the copies of the clipper). */
+bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                                           const kiln__soft_vertex *v2);
+
 /* clip.c: clips a triangle against the near and far planes and a guard band in x
  * and y. Writes the clipped polygon (at most KILN__MAX_CLIPPED_VERTICES vertices,
  * in the input's winding) to out and returns its vertex count (0: nothing left). */

@@ -244,6 +244,8 @@ static kiln_result assemble_triangle(kiln__soft_render_system *self, uint32_t st
         b = &flat[1];
         c = &flat[2];
     }
+    if (kiln__soft_triangle_needs_no_clipping(a, b, c))
+        return kiln__soft_setup_triangle(&self->frame, state, a, b, c);
     kiln__soft_vertex polygon[KILN__MAX_CLIPPED_VERTICES];
     uint32_t n = kiln__soft_clip_triangle(a, b, c, polygon);
     /* The clipped polygon is convex and keeps the winding: a fan covers it. */
