@@ -59,7 +59,12 @@ KILN_API kiln_result kiln_scene_manager_create_manual_object(kiln_scene_manager 
                                                              const char *name,
                                                              kiln_manual_object **out);
 
+/* The manual object as a movable object, for calls that take any (the same object:
+ * no new reference); NULL for NULL. */
 KILN_API kiln_movable_object *kiln_manual_object_as_movable_object(kiln_manual_object *self);
+
+/* Adds a reference, or drops one; the last release frees the object and its
+ * sections. Both accept NULL and are thread-safe. */
 KILN_API void kiln_manual_object_retain(kiln_manual_object *self);
 KILN_API void kiln_manual_object_release(kiln_manual_object *self);
 
@@ -78,10 +83,14 @@ KILN_API kiln_result kiln_manual_object_position(kiln_manual_object *self, float
                                                  float z);
 KILN_API kiln_result kiln_manual_object_normal(kiln_manual_object *self, float x, float y, float z);
 
-/* Default: a = 1.0 */
+/* Sets the current vertex's colour (linear RGBA; alpha is optional in Python).
+ * Default: a = 1.0 */
 KILN_API kiln_result kiln_manual_object_colour(kiln_manual_object *self, float r, float g, float b,
                                                float a);
 
+/* Gives the vertex its next texture coordinate set: the first call after position
+ * sets set 0, the next set 1, up to set 3 (a fifth fails with
+ * KILN_ERROR_INVALID_ARGUMENT). KILN_ERROR_INVALID_STATE outside begin/end. */
 KILN_API kiln_result kiln_manual_object_texture_coord(kiln_manual_object *self, float u, float v);
 
 /* Adds an index; a section with indices draws through them. Indices must name
@@ -119,19 +128,42 @@ KILN_API kiln_result kiln_mesh_manager_create_from_data(kiln_mesh_manager *self,
 KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char *name,
                                             const char *group, const char *path, kiln_mesh **out);
 
+/* Finds a mesh (a NULL group means "General"); KILN_ERROR_NOT_FOUND names it if
+ * there is none. The caller owns the reference in *out. */
 KILN_API kiln_result kiln_mesh_manager_get_by_name(kiln_mesh_manager *self, const char *name,
                                                    const char *group, kiln_mesh **out);
+
+/* True when a mesh `name` is registered in `group` (NULL means "General"); false for
+ * a NULL name. */
 KILN_API bool kiln_mesh_manager_resource_exists(const kiln_mesh_manager *self, const char *name,
                                                 const char *group);
+
+/* Unregisters a mesh; KILN_ERROR_NOT_FOUND names it if there is none. Entities
+ * showing it keep their reference. */
 KILN_API kiln_result kiln_mesh_manager_remove(kiln_mesh_manager *self, const char *name,
                                               const char *group);
 
+/* Adds a reference, or drops one; the last release frees the mesh and its vertex
+ * data. Both accept NULL and are thread-safe. */
 KILN_API void kiln_mesh_retain(kiln_mesh *self);
 KILN_API void kiln_mesh_release(kiln_mesh *self);
+
+/* The name the mesh was registered under; the string belongs to the mesh and lives
+ * as long as it does. */
 KILN_API const char *kiln_mesh_get_name(const kiln_mesh *self);
+
+/* The sub-meshes: one for a mesh made from data, one per assimp mesh for a file. */
 KILN_API uint32_t kiln_mesh_get_num_sub_meshes(const kiln_mesh *self);
+
+/* The vertices of all sub-meshes (UINT32_MAX if there are more). */
 KILN_API uint32_t kiln_mesh_get_vertex_count(const kiln_mesh *self);
+
+/* The triangles of all sub-meshes, counted from their indices (or vertices when
+ * they have none); point and line sub-meshes count none (UINT32_MAX if there are
+ * more). */
 KILN_API uint32_t kiln_mesh_get_triangle_count(const kiln_mesh *self);
+
+/* The bounds of every vertex of every sub-mesh, in the mesh's own space. */
 KILN_API kiln_aabb kiln_mesh_get_bounding_box(const kiln_mesh *self);
 
 /* ---- entities ---- */
@@ -141,9 +173,16 @@ KILN_API kiln_aabb kiln_mesh_get_bounding_box(const kiln_mesh *self);
 KILN_API kiln_result kiln_scene_manager_create_entity(kiln_scene_manager *self, const char *name,
                                                       kiln_mesh *mesh, kiln_entity **out);
 
+/* The entity as a movable object, for calls that take any (the same object: no new
+ * reference); NULL for NULL. */
 KILN_API kiln_movable_object *kiln_entity_as_movable_object(kiln_entity *self);
+
+/* Adds a reference, or drops one; the last release frees the entity and its
+ * references to its mesh and materials. Both accept NULL and are thread-safe. */
 KILN_API void kiln_entity_retain(kiln_entity *self);
 KILN_API void kiln_entity_release(kiln_entity *self);
+
+/* The mesh the entity shows; the caller owns the reference in *out. */
 KILN_API kiln_result kiln_entity_get_mesh(const kiln_entity *self, kiln_mesh **out);
 
 /* The material of every sub-mesh (the entity takes a reference); NULL goes back to

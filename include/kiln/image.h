@@ -19,6 +19,8 @@ typedef enum kiln_image_filter {
 /* An empty image (0 x 0, PF_UNKNOWN). The caller owns the reference in *out. */
 KILN_API kiln_result kiln_image_create(kiln_image **out);
 
+/* Adds a reference, or drops one; the last release frees the image and its reference
+ * to the pixel stream. Both accept NULL and are thread-safe. */
 KILN_API void kiln_image_retain(kiln_image *self);
 KILN_API void kiln_image_release(kiln_image *self);
 
@@ -53,9 +55,13 @@ KILN_API kiln_result kiln_image_resize(kiln_image *self, uint32_t width, uint32_
 /* Converts the pixels to format into new memory. */
 KILN_API kiln_result kiln_image_convert(kiln_image *self, kiln_pixel_format format);
 
+/* The size in pixels: 0 x 0 x 0 for an empty image; the depth is 1 once the image
+ * has pixels. */
 KILN_API uint32_t kiln_image_get_width(const kiln_image *self);
 KILN_API uint32_t kiln_image_get_height(const kiln_image *self);
 KILN_API uint32_t kiln_image_get_depth(const kiln_image *self);
+
+/* The format of the pixels; KILN_PF_UNKNOWN for an empty image. */
 KILN_API kiln_pixel_format kiln_image_get_format(const kiln_image *self);
 
 /* Bytes of pixel data. */

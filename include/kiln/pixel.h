@@ -128,13 +128,21 @@ KILN_API kiln_result kiln_pixelbox_create_over(const kiln_box *extent, kiln_pixe
                                                size_t row_pitch, size_t slice_pitch,
                                                kiln_pixelbox **out);
 
+/* Adds a reference (self must not be NULL), or drops one (NULL is accepted); the
+ * last release frees the PixelBox and its reference to the stream. Thread-safe. */
 KILN_API void kiln_pixelbox_retain(kiln_pixelbox *self);
 KILN_API void kiln_pixelbox_release(kiln_pixelbox *self);
 
+/* The box of pixels described, in the coordinates of the buffer (whose pixel
+ * (0,0,0) lies at get_offset). */
 KILN_API kiln_box kiln_pixelbox_get_extent(const kiln_pixelbox *self);
+
+/* The extent's size in pixels: right - left, bottom - top, back - front. */
 KILN_API uint32_t kiln_pixelbox_get_width(const kiln_pixelbox *self);
 KILN_API uint32_t kiln_pixelbox_get_height(const kiln_pixelbox *self);
 KILN_API uint32_t kiln_pixelbox_get_depth(const kiln_pixelbox *self);
+
+/* The format of every pixel of the box. */
 KILN_API kiln_pixel_format kiln_pixelbox_get_format(const kiln_pixelbox *self);
 
 /* Pitches in pixels between rows and between slices. */

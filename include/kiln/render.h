@@ -48,6 +48,8 @@ KILN_API kiln_result kiln_root_create(const kiln_root_desc *desc, kiln_root **ou
 /* Destroys the root and everything it owns. Accepts NULL. */
 KILN_API void kiln_root_destroy(kiln_root *self);
 
+/* The threads that render: the calling thread plus the workers, as many as
+ * kiln_root_desc.num_threads asked for (one per core when it was 0). */
 KILN_API uint32_t kiln_root_get_num_threads(const kiln_root *self);
 
 /* "Software Rasterizer" for the CPU render system. */
@@ -73,9 +75,16 @@ KILN_API kiln_result kiln_root_get_render_target(kiln_root *self, const char *na
 /* Updates every render target. */
 KILN_API kiln_result kiln_root_render_one_frame(kiln_root *self);
 
+/* The name the target was created with; the string belongs to the target and lives
+ * as long as the root. */
 KILN_API const char *kiln_render_target_get_name(const kiln_render_target *self);
+
+/* The size in pixels, as created. */
 KILN_API uint32_t kiln_render_target_get_width(const kiln_render_target *self);
 KILN_API uint32_t kiln_render_target_get_height(const kiln_render_target *self);
+
+/* The format of the colour buffer (kiln_render_texture_desc.format; KILN_PF_BYTE_RGBA
+ * by default). */
 KILN_API kiln_pixel_format kiln_render_target_get_format(const kiln_render_target *self);
 
 /* Frames rendered into this target so far. */
@@ -105,8 +114,13 @@ KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_targ
 KILN_API kiln_result kiln_render_target_write_contents_to_file(kiln_render_target *self,
                                                                const char *path);
 
+/* The colour the viewport clears to at the start of each frame (default opaque
+ * black). Setting NULL changes nothing. */
 KILN_API kiln_colour kiln_viewport_get_background_colour(const kiln_viewport *self);
 KILN_API void kiln_viewport_set_background_colour(kiln_viewport *self, const kiln_colour *colour);
+
+/* Whether the viewport clears its clear buffers at the start of each frame (default
+ * true); when false, each frame draws over the last. */
 KILN_API bool kiln_viewport_get_clear_every_frame(const kiln_viewport *self);
 KILN_API void kiln_viewport_set_clear_every_frame(kiln_viewport *self, bool clear);
 

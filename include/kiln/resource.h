@@ -67,6 +67,8 @@ KILN_API kiln_result kiln_texture_manager_load_image(kiln_texture_manager *self,
 KILN_API kiln_result kiln_texture_manager_get_by_name(kiln_texture_manager *self, const char *name,
                                                       const char *group, kiln_texture **out);
 
+/* True when a texture `name` is registered in `group` (NULL means "General"); false
+ * for a NULL name. */
 KILN_API bool kiln_texture_manager_resource_exists(const kiln_texture_manager *self,
                                                    const char *name, const char *group);
 
@@ -74,11 +76,21 @@ KILN_API bool kiln_texture_manager_resource_exists(const kiln_texture_manager *s
 KILN_API kiln_result kiln_texture_manager_remove(kiln_texture_manager *self, const char *name,
                                                  const char *group);
 
+/* Adds a reference, or drops one; the last release frees the texture and its
+ * mipmaps. Both accept NULL and are thread-safe. */
 KILN_API void kiln_texture_retain(kiln_texture *self);
 KILN_API void kiln_texture_release(kiln_texture *self);
+
+/* The name the texture was loaded under; the string belongs to the texture and
+ * lives as long as it does. */
 KILN_API const char *kiln_texture_get_name(const kiln_texture *self);
+
+/* The size of the top mipmap level in pixels (that of the image it came from). */
 KILN_API uint32_t kiln_texture_get_width(const kiln_texture *self);
 KILN_API uint32_t kiln_texture_get_height(const kiln_texture *self);
+
+/* The format of the image the texture was loaded from. Whatever it is, the texels
+ * are kept and sampled as 8-bit RGBA. */
 KILN_API kiln_pixel_format kiln_texture_get_format(const kiln_texture *self);
 
 /* Mipmap levels below the top one (a 256x256 texture has 8). */
@@ -96,18 +108,34 @@ KILN_API kiln_result kiln_texture_convert_to_image(const kiln_texture *self, uin
 KILN_API kiln_result kiln_material_manager_create(kiln_material_manager *self, const char *name,
                                                   const char *group, kiln_material **out);
 
+/* Finds a material (a NULL group means "General"); KILN_ERROR_NOT_FOUND names it if
+ * there is none. The caller owns the reference in *out. */
 KILN_API kiln_result kiln_material_manager_get_by_name(kiln_material_manager *self,
                                                        const char *name, const char *group,
                                                        kiln_material **out);
+
+/* True when a material `name` is registered in `group` (NULL means "General"); false
+ * for a NULL name. */
 KILN_API bool kiln_material_manager_resource_exists(const kiln_material_manager *self,
                                                     const char *name, const char *group);
+
+/* Unregisters a material; KILN_ERROR_NOT_FOUND names it if there is none. Entities,
+ * manual objects and rectangles using it keep their reference; later lookups of its
+ * name fail. */
 KILN_API kiln_result kiln_material_manager_remove(kiln_material_manager *self, const char *name,
                                                   const char *group);
 
+/* Adds a reference, or drops one; the last release frees the material with its
+ * techniques, passes and texture units. Both accept NULL and are thread-safe. */
 KILN_API void kiln_material_retain(kiln_material *self);
 KILN_API void kiln_material_release(kiln_material *self);
+
+/* The name and the group ("General" when created with a NULL group) the material
+ * was created with; the strings belong to the material and live as long as it does. */
 KILN_API const char *kiln_material_get_name(const kiln_material *self);
 KILN_API const char *kiln_material_get_group(const kiln_material *self);
+
+/* How many techniques the material has (1 when created); rendering uses the first. */
 KILN_API uint32_t kiln_material_get_num_techniques(const kiln_material *self);
 
 /* The technique at index (borrowed: it lives as long as the material). */
@@ -115,29 +143,71 @@ KILN_API kiln_result kiln_material_get_technique(const kiln_material *self, uint
                                                  kiln_technique **out);
 KILN_API kiln_result kiln_material_create_technique(kiln_material *self, kiln_technique **out);
 
+/* How many passes the technique has; each draws the geometry once, in order. */
 KILN_API uint32_t kiln_technique_get_num_passes(const kiln_technique *self);
+
+/* The pass at index (borrowed: it lives as long as the material);
+ * KILN_ERROR_OUT_OF_RANGE past the last one. */
 KILN_API kiln_result kiln_technique_get_pass(const kiln_technique *self, uint32_t index,
                                              kiln_pass **out);
+
+/* Appends a pass with every pass property at its default (lit, white, depth tested
+ * and written, no blending, no texture units). The pass belongs to the material
+ * (borrowed); out may be NULL. */
 KILN_API kiln_result kiln_technique_create_pass(kiln_technique *self, kiln_pass **out);
 
+/* Whether the pass is lit (default true). Lit, its colour is the scene's ambient
+ * light times the ambient colour, plus the emissive colour, plus each light times
+ * the diffuse and specular colours. Unlit, it is white (or the vertex colours the
+ * pass tracks) and the material colours are ignored. Texture units apply on top. */
 KILN_API bool kiln_pass_get_lighting_enabled(const kiln_pass *self);
 KILN_API void kiln_pass_set_lighting_enabled(kiln_pass *self, bool enabled);
+
+/* The colour reflecting the scene's ambient light (default white). Used when lit;
+ * setting NULL changes nothing. */
 KILN_API kiln_colour kiln_pass_get_ambient(const kiln_pass *self);
 KILN_API void kiln_pass_set_ambient(kiln_pass *self, const kiln_colour *colour);
+
+/* The colour reflecting the lights' diffuse light (default white); its alpha is the
+ * lit pass's alpha. Used when lit; setting NULL changes nothing. */
 KILN_API kiln_colour kiln_pass_get_diffuse(const kiln_pass *self);
 KILN_API void kiln_pass_set_diffuse(kiln_pass *self, const kiln_colour *colour);
+
+/* The colour reflecting the lights' specular light (default black, which turns
+ * highlights off). Used when lit; setting NULL changes nothing. */
 KILN_API kiln_colour kiln_pass_get_specular(const kiln_pass *self);
 KILN_API void kiln_pass_set_specular(kiln_pass *self, const kiln_colour *colour);
+
+/* The colour the pass gives off by itself, added to the lit colour (default
+ * black). Used when lit; setting NULL changes nothing. */
 KILN_API kiln_colour kiln_pass_get_emissive(const kiln_pass *self);
 KILN_API void kiln_pass_set_emissive(kiln_pass *self, const kiln_colour *colour);
+
+/* The exponent of specular highlights: larger is smaller and sharper (default 0;
+ * 0 or less turns highlights off). Any value is accepted. */
 KILN_API float kiln_pass_get_shininess(const kiln_pass *self);
 KILN_API void kiln_pass_set_shininess(kiln_pass *self, float shininess);
+
+/* Whether pixels are tested against the depth buffer with the depth function
+ * (default true). Without the test the pass does not write depth either. */
 KILN_API bool kiln_pass_get_depth_check_enabled(const kiln_pass *self);
 KILN_API void kiln_pass_set_depth_check_enabled(kiln_pass *self, bool enabled);
+
+/* Whether the pixels drawn write their depth (default true); only with the depth
+ * check on. */
 KILN_API bool kiln_pass_get_depth_write_enabled(const kiln_pass *self);
 KILN_API void kiln_pass_set_depth_write_enabled(kiln_pass *self, bool enabled);
+
+/* A pixel is drawn when its depth compared with the depth buffer's passes this
+ * function (default KILN_CMPF_LESS_EQUAL: nearer or as near).
+ * KILN_ERROR_INVALID_ARGUMENT for a value that is not a kiln_compare_function. */
 KILN_API kiln_compare_function kiln_pass_get_depth_function(const kiln_pass *self);
 KILN_API kiln_result kiln_pass_set_depth_function(kiln_pass *self, kiln_compare_function function);
+
+/* Which triangles are hidden by their winding on screen (default
+ * KILN_CULL_CLOCKWISE, so anticlockwise triangles are seen; KILN_CULL_NONE shows
+ * both sides). KILN_ERROR_INVALID_ARGUMENT for a value that is not a
+ * kiln_culling_mode. */
 KILN_API kiln_culling_mode kiln_pass_get_culling_mode(const kiln_pass *self);
 KILN_API kiln_result kiln_pass_set_culling_mode(kiln_pass *self, kiln_culling_mode mode);
 
@@ -150,13 +220,25 @@ KILN_API uint32_t kiln_pass_get_num_texture_unit_states(const kiln_pass *self);
 KILN_API kiln_result kiln_pass_get_texture_unit_state(const kiln_pass *self, uint32_t index,
                                                       kiln_texture_unit_state **out);
 
+/* The name of the texture the unit samples, "" for none (the string belongs to the
+ * unit: valid until the name changes or the material goes). Setting it looks the
+ * texture up in group "General": NULL or "" means none, KILN_ERROR_NOT_FOUND names
+ * an unknown texture, KILN_ERROR_INVALID_STATE follows the Root's destruction. */
 KILN_API const char *kiln_texture_unit_state_get_texture_name(const kiln_texture_unit_state *self);
 KILN_API kiln_result kiln_texture_unit_state_set_texture_name(kiln_texture_unit_state *self,
                                                               const char *texture_name);
+
+/* How texels are filtered (default KILN_TFO_BILINEAR); KILN_TFO_ANISOTROPIC
+ * filters as KILN_TFO_TRILINEAR does. KILN_ERROR_INVALID_ARGUMENT for a value that
+ * is not a kiln_texture_filter_options. */
 KILN_API kiln_texture_filter_options
 kiln_texture_unit_state_get_texture_filtering(const kiln_texture_unit_state *self);
 KILN_API kiln_result kiln_texture_unit_state_set_texture_filtering(
     kiln_texture_unit_state *self, kiln_texture_filter_options filtering);
+
+/* What texture coordinates outside [0, 1] sample (default KILN_TAM_WRAP;
+ * KILN_TAM_BORDER samples opaque black). KILN_ERROR_INVALID_ARGUMENT for a value
+ * that is not a kiln_texture_addressing_mode. */
 KILN_API kiln_texture_addressing_mode
 kiln_texture_unit_state_get_texture_addressing_mode(const kiln_texture_unit_state *self);
 KILN_API kiln_result kiln_texture_unit_state_set_texture_addressing_mode(
@@ -253,6 +335,9 @@ KILN_API kiln_result kiln_pass_set_point_size(kiln_pass *self, float size);
 
 /* -- texture unit -- */
 
+/* How the unit combines its texel with the colour so far (default
+ * KILN_LBO_MODULATE); the alpha is always multiplied by the texel's.
+ * KILN_ERROR_INVALID_ARGUMENT for a value that is not a kiln_layer_blend_operation. */
 KILN_API kiln_layer_blend_operation
 kiln_texture_unit_state_get_colour_operation(const kiln_texture_unit_state *self);
 KILN_API kiln_result kiln_texture_unit_state_set_colour_operation(

@@ -39,6 +39,8 @@ KILN_API kiln_result kiln_scene_manager_get_camera(kiln_scene_manager *self, con
                                                    kiln_camera **out);
 KILN_API bool kiln_scene_manager_has_camera(const kiln_scene_manager *self, const char *name);
 
+/* The scene's ambient light, which lit passes reflect by their ambient colour
+ * (default black). Setting NULL changes nothing. */
 KILN_API kiln_colour kiln_scene_manager_get_ambient_light(const kiln_scene_manager *self);
 KILN_API void kiln_scene_manager_set_ambient_light(kiln_scene_manager *self,
                                                    const kiln_colour *colour);
@@ -59,24 +61,39 @@ KILN_API kiln_result kiln_scene_node_attach_object(kiln_scene_node *self,
 KILN_API kiln_result kiln_scene_node_detach_object(kiln_scene_node *self,
                                                    kiln_movable_object *object);
 
+/* How many movable objects are attached to the node. */
 KILN_API uint32_t kiln_scene_node_get_num_attached_objects(const kiln_scene_node *self);
 
 /* The caller owns the reference in *out. */
 KILN_API kiln_result kiln_scene_node_get_attached_object(const kiln_scene_node *self,
                                                          uint32_t index, kiln_movable_object **out);
 
+/* How many child nodes the node has. */
 KILN_API uint32_t kiln_scene_node_get_num_children(const kiln_scene_node *self);
+
+/* The child at index, in creation order (borrowed: it belongs to the scene
+ * manager); KILN_ERROR_OUT_OF_RANGE past the last one. */
 KILN_API kiln_result kiln_scene_node_get_child(const kiln_scene_node *self, uint32_t index,
                                                kiln_scene_node **out);
 
 /* The parent (borrowed); NULL for the root node. */
 KILN_API kiln_scene_node *kiln_scene_node_get_parent(const kiln_scene_node *self);
 
+/* The position relative to the parent: along the parent's axes, stretched by the
+ * parent's scale (default (0, 0, 0)). Setting NULL changes nothing. */
 KILN_API kiln_vector3 kiln_scene_node_get_position(const kiln_scene_node *self);
 KILN_API void kiln_scene_node_set_position(kiln_scene_node *self, const kiln_vector3 *position);
+
+/* The orientation relative to the parent (default the identity). It is stored
+ * normalised, so any non-zero quaternion is accepted; a zero one becomes the
+ * identity. Setting NULL changes nothing. */
 KILN_API kiln_quaternion kiln_scene_node_get_orientation(const kiln_scene_node *self);
 KILN_API void kiln_scene_node_set_orientation(kiln_scene_node *self,
                                               const kiln_quaternion *orientation);
+
+/* The scale along the node's own axes (default (1, 1, 1)); it applies to the
+ * attached objects and to the children, positions included, but not to a camera's
+ * view. Setting NULL changes nothing. */
 KILN_API kiln_vector3 kiln_scene_node_get_scale(const kiln_scene_node *self);
 KILN_API void kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector3 *scale);
 
@@ -85,8 +102,13 @@ KILN_API kiln_matrix4 kiln_scene_node_get_full_transform(const kiln_scene_node *
 
 /* ---- movable objects ---- */
 
+/* Adds a reference, or drops one; the last release frees the object. Both accept
+ * NULL and are thread-safe. */
 KILN_API void kiln_movable_object_retain(kiln_movable_object *self);
 KILN_API void kiln_movable_object_release(kiln_movable_object *self);
+
+/* The name the object was created with ("" for a Rectangle2D, which has none); the
+ * string belongs to the object and lives as long as it does. */
 KILN_API const char *kiln_movable_object_get_name(const kiln_movable_object *self);
 
 /* "Camera", "Rectangle2D", ... */
@@ -100,9 +122,17 @@ kiln_movable_object_get_parent_scene_node(const kiln_movable_object *self);
 
 /* ---- cameras ---- */
 
+/* The camera as a movable object, for calls that take any (the same object: no new
+ * reference); NULL for NULL. */
 KILN_API kiln_movable_object *kiln_camera_as_movable_object(kiln_camera *self);
+
+/* Adds a reference, or drops one; the last release frees the camera. Both accept
+ * NULL and are thread-safe. */
 KILN_API void kiln_camera_retain(kiln_camera *self);
 KILN_API void kiln_camera_release(kiln_camera *self);
+
+/* Perspective (the default) or orthographic projection. KILN_ERROR_INVALID_ARGUMENT
+ * for a value that is not a kiln_projection_type. */
 KILN_API kiln_projection_type kiln_camera_get_projection_type(const kiln_camera *self);
 KILN_API kiln_result kiln_camera_set_projection_type(kiln_camera *self, kiln_projection_type type);
 
@@ -185,10 +215,12 @@ KILN_API void kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternio
  * Default: relative_to = KILN_TS_LOCAL */
 KILN_API void kiln_scene_node_yaw(kiln_scene_node *self, float angle,
                                   kiln_transform_space relative_to);
-/* Default: relative_to = KILN_TS_LOCAL */
+/* Turns the node about the X axis of relative_to by angle radians.
+ * Default: relative_to = KILN_TS_LOCAL */
 KILN_API void kiln_scene_node_pitch(kiln_scene_node *self, float angle,
                                     kiln_transform_space relative_to);
-/* Default: relative_to = KILN_TS_LOCAL */
+/* Turns the node about the Z axis of relative_to by angle radians.
+ * Default: relative_to = KILN_TS_LOCAL */
 KILN_API void kiln_scene_node_roll(kiln_scene_node *self, float angle,
                                    kiln_transform_space relative_to);
 
@@ -246,13 +278,27 @@ KILN_API kiln_result kiln_scene_manager_create_light(kiln_scene_manager *self, c
 KILN_API kiln_result kiln_scene_manager_get_light(kiln_scene_manager *self, const char *name,
                                                   kiln_light **out);
 
+/* The light as a movable object, for calls that take any (the same object: no new
+ * reference); NULL for NULL. */
 KILN_API kiln_movable_object *kiln_light_as_movable_object(kiln_light *self);
+
+/* Adds a reference, or drops one; the last release frees the light. Both accept
+ * NULL and are thread-safe. */
 KILN_API void kiln_light_retain(kiln_light *self);
 KILN_API void kiln_light_release(kiln_light *self);
+
+/* A point light (the default), a directional light or a spotlight.
+ * KILN_ERROR_INVALID_ARGUMENT for a value that is not a kiln_light_type. */
 KILN_API kiln_light_type kiln_light_get_type(const kiln_light *self);
 KILN_API kiln_result kiln_light_set_type(kiln_light *self, kiln_light_type type);
+
+/* The diffuse light, which passes reflect by their diffuse colour (default white;
+ * values above 1 are kept). Setting NULL changes nothing. */
 KILN_API kiln_colour kiln_light_get_diffuse_colour(const kiln_light *self);
 KILN_API void kiln_light_set_diffuse_colour(kiln_light *self, const kiln_colour *colour);
+
+/* The specular light, which passes reflect by their specular colour (default black:
+ * no highlights). Setting NULL changes nothing. */
 KILN_API kiln_colour kiln_light_get_specular_colour(const kiln_light *self);
 KILN_API void kiln_light_set_specular_colour(kiln_light *self, const kiln_colour *colour);
 

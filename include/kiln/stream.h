@@ -42,6 +42,8 @@ KILN_API kiln_result kiln_stream_open_file(const char *path, kiln_stream **out);
 /* Writes the whole content of the stream to a file. */
 KILN_API kiln_result kiln_stream_save_file(const kiln_stream *self, const char *path);
 
+/* Adds a reference, to be dropped with kiln_stream_release. self must not be NULL.
+ * Thread-safe. */
 KILN_API void kiln_stream_retain(kiln_stream *self);
 
 /* Drops a reference; the last one frees the stream. Accepts NULL. */
@@ -59,9 +61,17 @@ KILN_API kiln_result kiln_stream_write(kiln_stream *self, const void *buffer, si
 /* Moves the position; it must stay within [0, size]. */
 KILN_API kiln_result kiln_stream_seek(kiln_stream *self, int64_t offset, kiln_seek_origin origin);
 
+/* The position in bytes from the start, from 0 to the size. */
 KILN_API size_t kiln_stream_tell(const kiln_stream *self);
+
+/* True when the position is at the end, where a read gets no bytes. */
 KILN_API bool kiln_stream_eof(const kiln_stream *self);
+
+/* The size in bytes, fixed when the stream is made (a stream never grows). */
 KILN_API size_t kiln_stream_get_size(const kiln_stream *self);
+
+/* True for wrapped memory marked read-only: writes to it fail with
+ * KILN_ERROR_INVALID_STATE. Owning streams are writable. */
 KILN_API bool kiln_stream_get_read_only(const kiln_stream *self);
 
 /* The first byte of the stream's memory (NULL for an empty stream). Valid for as
