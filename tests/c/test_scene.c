@@ -10,28 +10,7 @@
 
 #include <cmocka.h>
 
-#define PI_F 3.14159265358979f
-
-typedef struct fixture {
-    kiln_root *root;
-    kiln_scene_manager *scene;
-} fixture;
-
-static int setup(void **state) {
-    static fixture f;
-    kiln_root_desc desc = {.num_threads = 1};
-    if (kiln_root_create(&desc, &f.root) != KILN_OK)
-        return -1;
-    if (kiln_root_create_scene_manager(f.root, &f.scene) != KILN_OK)
-        return -1;
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state) {
-    kiln_root_destroy(((fixture *)*state)->root);
-    return 0;
-}
+#include "scene_fixture.h"
 
 static void nodes_form_a_tree(void **state) {
     fixture *f = *state;
