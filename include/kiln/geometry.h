@@ -129,17 +129,20 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
                                             const char *group, const char *path, kiln_mesh **out);
 
 /* Finds a mesh (a NULL group means "General"); KILN_ERROR_NOT_FOUND names it if
- * there is none. The caller owns the reference in *out. */
+ * there is none. The caller owns the reference in *out.
+ * Default: group = NULL */
 KILN_API kiln_result kiln_mesh_manager_get_by_name(kiln_mesh_manager *self, const char *name,
                                                    const char *group, kiln_mesh **out);
 
 /* True when a mesh `name` is registered in `group` (NULL means "General"); false for
- * a NULL name. */
+ * a NULL name.
+ * Default: group = NULL */
 KILN_API bool kiln_mesh_manager_resource_exists(const kiln_mesh_manager *self, const char *name,
                                                 const char *group);
 
 /* Unregisters a mesh; KILN_ERROR_NOT_FOUND names it if there is none. Entities
- * showing it keep their reference. */
+ * showing it keep their reference.
+ * Default: group = NULL */
 KILN_API kiln_result kiln_mesh_manager_remove(kiln_mesh_manager *self, const char *name,
                                               const char *group);
 

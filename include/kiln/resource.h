@@ -63,16 +63,19 @@ KILN_API kiln_result kiln_texture_manager_load_image(kiln_texture_manager *self,
                                                      const char *group, const kiln_image *image,
                                                      kiln_texture **out);
 
-/* Finds a texture; KILN_ERROR_NOT_FOUND names it if there is none. */
+/* Finds a texture; KILN_ERROR_NOT_FOUND names it if there is none.
+ * Default: group = NULL */
 KILN_API kiln_result kiln_texture_manager_get_by_name(kiln_texture_manager *self, const char *name,
                                                       const char *group, kiln_texture **out);
 
 /* True when a texture `name` is registered in `group` (NULL means "General"); false
- * for a NULL name. */
+ * for a NULL name.
+ * Default: group = NULL */
 KILN_API bool kiln_texture_manager_resource_exists(const kiln_texture_manager *self,
                                                    const char *name, const char *group);
 
-/* Unregisters a texture; materials using it keep their reference. */
+/* Unregisters a texture; materials using it keep their reference.
+ * Default: group = NULL */
 KILN_API kiln_result kiln_texture_manager_remove(kiln_texture_manager *self, const char *name,
                                                  const char *group);
 
@@ -109,19 +112,22 @@ KILN_API kiln_result kiln_material_manager_create(kiln_material_manager *self, c
                                                   const char *group, kiln_material **out);
 
 /* Finds a material (a NULL group means "General"); KILN_ERROR_NOT_FOUND names it if
- * there is none. The caller owns the reference in *out. */
+ * there is none. The caller owns the reference in *out.
+ * Default: group = NULL */
 KILN_API kiln_result kiln_material_manager_get_by_name(kiln_material_manager *self,
                                                        const char *name, const char *group,
                                                        kiln_material **out);
 
 /* True when a material `name` is registered in `group` (NULL means "General"); false
- * for a NULL name. */
+ * for a NULL name.
+ * Default: group = NULL */
 KILN_API bool kiln_material_manager_resource_exists(const kiln_material_manager *self,
                                                     const char *name, const char *group);
 
 /* Unregisters a material; KILN_ERROR_NOT_FOUND names it if there is none. Entities,
  * manual objects and rectangles using it keep their reference; later lookups of its
- * name fail. */
+ * name fail.
+ * Default: group = NULL */
 KILN_API kiln_result kiln_material_manager_remove(kiln_material_manager *self, const char *name,
                                                   const char *group);
 

@@ -146,6 +146,17 @@ def test_material_structure_and_defaults(textured):
     assert tuple(rpass.diffuse) == (1, 0, 0, 1)
 
 
+def test_lookups_default_to_the_general_group(textured):
+    assert textured.texture_manager.get_by_name("gradient").name == "gradient"
+    assert textured.texture_manager.resource_exists("gradient")
+    assert not textured.texture_manager.resource_exists("gradient", "Other")
+    textured.material_manager.create("m", "General")
+    assert textured.material_manager.get_by_name("m").name == "m"
+    textured.material_manager.remove("m")
+    with pytest.raises(LookupError, match="'m'"):
+        textured.material_manager.get_by_name("m")
+
+
 def test_material_errors(textured):
     mm = textured.material_manager
     mm.create("m", "General")
