@@ -18,6 +18,9 @@ recorded in ``_api.FUNCTIONS``:
   that object alive);
 - a trailing ``const <struct> *desc`` parameter is optional, filled from the extra
   positional and keyword arguments in the order of the struct's fields;
+- any other trailing struct parameter (a vector, colour, ...) takes either one value
+  or its numbers as separate arguments (``set_position(1, 2, 3)``);
+- a comment line ``Default: name = VALUE`` makes that parameter optional;
 - a ``kiln_result`` return that is not ``KILN_OK`` raises the exception of its kind
   with ``kiln_last_error_message()``.
 """
@@ -269,6 +272,12 @@ class Function:
     def _bind(self, args, kwargs, owner, where):
         """The values of the required parameters, and what is left for the description."""
         n_req = len(self.required)
+        last = self.required[-1] if self.required else None
+        if (len(args) > n_req and self.desc is None and last is not None
+                and last.kind in ("struct_ptr", "struct_value") and last.base in CONVERTERS):
+            # set_position(1, 2, 3) as well as set_position((1, 2, 3)), as in the
+            # original engine's API: the trailing numbers make the last struct.
+            args = tuple(args[: n_req - 1]) + (tuple(args[n_req - 1 :]),)
         values = list(args[:n_req])
         extra = args[n_req:]
         kwargs = dict(kwargs)

@@ -119,3 +119,19 @@ def test_optional_description_fields():
     assert target2.format == kiln.PF_BYTE_RGBA
     with pytest.raises(TypeError, match="colour"):
         root.create_render_texture("t3", 8, 4, colour=1)
+
+
+def test_a_trailing_struct_may_be_given_as_separate_numbers():
+    root = kiln.Root()
+    node = root.create_scene_manager().root_scene_node.create_child_scene_node()
+    node.set_position(1, 2, 3)
+    assert tuple(node.position) == (1, 2, 3)
+    node.set_position((4, 5, 6))
+    assert tuple(node.position) == (4, 5, 6)
+    rpass = root.material_manager.create("m", "General").techniques[0].passes[0]
+    rpass.set_diffuse(1, 0, 0, 0.5)
+    assert tuple(rpass.diffuse) == (1, 0, 0, 0.5)
+    rpass.set_ambient(0.5, 0.5, 0.5)
+    assert tuple(rpass.ambient) == (0.5, 0.5, 0.5, 1)
+    with pytest.raises(TypeError):
+        node.set_position(1, 2)
