@@ -455,3 +455,36 @@ def test_non_finite_and_huge_vertices_draw_nothing_undefined():
     root.render_one_frame()
     pixels = kiln.numpy.read_pixels(win)
     assert pixels.shape == (120, 160, 3) and pixels.any()  # the finite triangles drew
+
+
+@pytest.mark.parametrize("operation", [kiln.OT_TRIANGLE_LIST, kiln.OT_TRIANGLE_STRIP, kiln.OT_TRIANGLE_FAN])
+def test_large_draws_set_up_in_parallel_give_identical_frames(operation):
+    """Draws of thousands of triangles are set up in ranges on several threads; the
+    frame must not depend on how many, with clipping (the geometry crosses the near
+    plane) and flat shading, which takes each triangle's first vertex."""
+    rng = np.random.default_rng(7)
+    n = 9000
+    positions = rng.uniform(-3, 3, size=(n, 3)).astype(np.float32)
+    positions[:, 2] = rng.uniform(-4, 6, size=n)  # some behind the camera at z = 5
+    colours = rng.uniform(0, 1, size=(n, 4)).astype(np.float32)
+    renders = []
+    for threads in (1, 2, 3):
+        root = kiln.Root(num_threads=threads)
+        scene = root.create_scene_manager()
+        p = root.material_manager.create("m", "General").techniques[0].passes[0]
+        p.lighting_enabled = False
+        p.vertex_colour_tracking = kiln.TVC_DIFFUSE
+        p.culling_mode = kiln.CULL_NONE
+        p.shading_mode = kiln.SO_FLAT
+        mesh = root.mesh_manager.create_from_arrays("soup", "General", positions, colours=colours,
+                                                    operation=operation)
+        entity = scene.create_entity("soup", mesh)
+        entity.material = root.material_manager.get_by_name("m")
+        scene.root_scene_node.create_child_scene_node().attach_object(entity)
+        cam, _ = camera(scene, position=(0, 0, 5))
+        win = root.create_render_texture("w", 160, 120)
+        win.add_viewport(cam)
+        root.render_one_frame()
+        renders.append(kiln.numpy.read_pixels(win).tobytes())
+    assert renders[0] == renders[1] == renders[2]
+    assert any(renders[0])  # something was drawn over the black background

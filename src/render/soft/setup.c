@@ -99,9 +99,9 @@ static inline bool tile_outside_edge(const kiln__soft_triangle *t, int e, int64_
     return t->edge_a[e] * x + t->edge_b[e] * y + t->edge_c[e] < 0;
 }
 
-kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_index,
-                                      const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
-                                      const kiln__soft_vertex *v2) {
+bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t state_index,
+                                    const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                                    const kiln__soft_vertex *v2, kiln__soft_triangle *t) {
     const kiln__soft_state *state = &frame->states[state_index];
     const kiln__rect *vp = &state->viewport;
     const kiln__soft_vertex *in[3] = {v0, v1, v2};
@@ -121,12 +121,12 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
     int64_t area =
         (s[1].fx - s[0].fx) * (s[2].fy - s[0].fy) - (s[2].fx - s[0].fx) * (s[1].fy - s[0].fy);
     if (area == 0)
-        return KILN_OK;
+        return false;
     /* With y pointing down, a positive area is clockwise as seen in the y-up
      * convention of the original engine. */
     if ((state->pass.culling == KILN_CULL_CLOCKWISE && area > 0) ||
         (state->pass.culling == KILN_CULL_ANTICLOCKWISE && area < 0))
-        return KILN_OK;
+        return false;
     if (area < 0) {
         screen_vertex t = s[1];
         s[1] = s[2];
@@ -151,16 +151,13 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
     max_x = max_x > sc->x + sc->width ? sc->x + sc->width : max_x;
     max_y = max_y > sc->y + sc->height ? sc->y + sc->height : max_y;
     if (min_x >= max_x || min_y >= max_y)
-        return KILN_OK;
+        return false;
 
     double det = (s[1].x - s[0].x) * (s[2].y - s[0].y) - (s[2].x - s[0].x) * (s[1].y - s[0].y);
     if (det == 0.0 || !isfinite(det))
-        return KILN_OK;
+        return false;
     double inv_det = 1.0 / det;
 
-    kiln__soft_triangle *t = NULL;
-    uint32_t index = 0;
-    KILN__CHECK(push_triangle(frame, &t, &index));
     t->state = state_index;
     t->kind = KILN__SOFT_TRIANGLE;
     t->min_x = (int32_t)min_x;
@@ -193,6 +190,14 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
     /* Without perspective the texel footprint is the same at every pixel. */
     constant_lods(state, t);
 
+    return true;
+}
+
+kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *setup) {
+    kiln__soft_triangle *t = NULL;
+    uint32_t index = 0;
+    KILN__CHECK(push_triangle(frame, &t, &index));
+    *t = *setup;
     /* Bin into every tile that the triangle may touch. */
     kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, index};
     uint32_t tx0 = (uint32_t)t->min_x >> KILN__TILE_SHIFT;
@@ -214,6 +219,15 @@ kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_in
         }
     }
     return KILN_OK;
+}
+
+kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_index,
+                                      const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                                      const kiln__soft_vertex *v2) {
+    kiln__soft_triangle t;
+    if (!kiln__soft_setup_triangle_into(frame, state_index, v0, v1, v2, &t))
+        return KILN_OK;
+    return kiln__soft_push_triangle(frame, &t);
 }
 
 /* A vertex in window space (pixel units, depth in [0, 1]). */

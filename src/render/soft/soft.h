@@ -160,9 +160,11 @@ typedef struct kiln__soft_frame {
 
 /* ---- stages ---- */
 
-/* vertex.c: transforms call's vertices to clip space and computes their varyings. */
+/* vertex.c: transforms vertices [first, first + count) of call to clip space and
+ * computes their varyings into out[first...]. Vertices are independent, so ranges
+ * may run on different threads. */
 void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state *state,
-                             kiln__soft_vertex *out);
+                             uint32_t first, uint32_t count, kiln__soft_vertex *out);
 
 /* True when the vertex's clip-space position is finite. A primitive with a NaN or
  * infinite position (from bad input) has no defined pixels and is not drawn; other
@@ -191,6 +193,15 @@ uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_
  * when nothing is left. */
 bool kiln__soft_clip_line(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                           kiln__soft_vertex out[2]);
+
+/* setup.c: culls, snaps and sets up a clipped triangle into *t; false when it covers
+ * no pixel. Reads the frame's states only, so it may run on any thread. */
+bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t state,
+                                    const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
+                                    const kiln__soft_vertex *v2, kiln__soft_triangle *t);
+
+/* setup.c: appends a set-up triangle to the frame and bins it. */
+kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t);
 
 /* setup.c: culls, snaps and sets up a clipped triangle and bins it. */
 kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state,

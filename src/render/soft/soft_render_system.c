@@ -13,7 +13,19 @@ typedef struct kiln__soft_render_system {
     kiln__rect viewport;
     kiln__soft_vertex *vertices; /* scratch for the vertex stage */
     uint32_t vertices_capacity;
+    struct setup_chunk *chunks; /* scratch for triangle setup, one per range of primitives */
+    uint32_t chunks_capacity;
 } kiln__soft_render_system;
+
+/* The triangles set up from one range of a draw's primitives, in submission order.
+ * Ranges are set up in parallel and then appended to the frame one after another, so
+ * the frame sees the same triangles in the same order for any number of threads. */
+typedef struct setup_chunk {
+    kiln__soft_triangle *triangles;
+    uint32_t count;
+    uint32_t capacity;
+    bool out_of_memory;
+} setup_chunk;
 
 static kiln__soft_render_system *soft(kiln__render_system *self) {
     return (kiln__soft_render_system *)self;
@@ -230,11 +242,37 @@ static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first) {
         v->varyings[KILN__VARYING_SPECULAR + k] = first->varyings[KILN__VARYING_SPECULAR + k];
 }
 
-static kiln_result assemble_triangle(kiln__soft_render_system *self, uint32_t state,
-                                     const kiln__soft_vertex *a, const kiln__soft_vertex *b,
-                                     const kiln__soft_vertex *c, const kiln__soft_vertex *first) {
+/* A free slot at the end of the chunk, or NULL when memory runs out. */
+static kiln__soft_triangle *chunk_slot(setup_chunk *chunk) {
+    if (chunk->count == chunk->capacity) {
+        uint32_t capacity = chunk->capacity ? chunk->capacity * 2 : 64;
+        kiln__soft_triangle *t =
+            kiln__realloc_array(chunk->triangles, capacity, sizeof *chunk->triangles);
+        if (!t) {
+            chunk->out_of_memory = true;
+            return NULL;
+        }
+        chunk->triangles = t;
+        chunk->capacity = capacity;
+    }
+    return &chunk->triangles[chunk->count];
+}
+
+static void setup_into_chunk(const kiln__soft_frame *frame, uint32_t state,
+                             const kiln__soft_vertex *a, const kiln__soft_vertex *b,
+                             const kiln__soft_vertex *c, setup_chunk *chunk) {
+    kiln__soft_triangle *slot = chunk_slot(chunk);
+    if (slot && kiln__soft_setup_triangle_into(frame, state, a, b, c, slot))
+        chunk->count++;
+}
+
+/* Clips and sets up one triangle of a draw into chunk; reads only shared state. */
+static void assemble_triangle(const kiln__soft_frame *frame, uint32_t state,
+                              const kiln__soft_vertex *a, const kiln__soft_vertex *b,
+                              const kiln__soft_vertex *c, const kiln__soft_vertex *first,
+                              setup_chunk *chunk) {
     kiln__soft_vertex flat[3];
-    if (flat_colours(&self->frame.states[state])) {
+    if (flat_colours(&frame->states[state])) {
         flat[0] = *a;
         flat[1] = *b;
         flat[2] = *c;
@@ -244,14 +282,122 @@ static kiln_result assemble_triangle(kiln__soft_render_system *self, uint32_t st
         b = &flat[1];
         c = &flat[2];
     }
-    if (kiln__soft_triangle_needs_no_clipping(a, b, c))
-        return kiln__soft_setup_triangle(&self->frame, state, a, b, c);
+    if (kiln__soft_triangle_needs_no_clipping(a, b, c)) {
+        setup_into_chunk(frame, state, a, b, c, chunk);
+        return;
+    }
     kiln__soft_vertex polygon[KILN__MAX_CLIPPED_VERTICES];
     uint32_t n = kiln__soft_clip_triangle(a, b, c, polygon);
     /* The clipped polygon is convex and keeps the winding: a fan covers it. */
     for (uint32_t i = 1; i + 1 < n; i++)
-        KILN__CHECK(kiln__soft_setup_triangle(&self->frame, state, &polygon[0], &polygon[i],
-                                              &polygon[i + 1]));
+        setup_into_chunk(frame, state, &polygon[0], &polygon[i], &polygon[i + 1], chunk);
+}
+
+/* The work of one draw's front end, shared by the threads that run its ranges. */
+typedef struct front_end {
+    kiln__soft_render_system *self;
+    const kiln__draw_call *call;
+    uint32_t state;
+    uint32_t count; /* vertices for the vertex stage, triangles for setup */
+    uint32_t per_range;
+} front_end;
+
+static void vertex_range(void *context, uint32_t index, uint32_t worker) {
+    (void)worker;
+    const front_end *f = context;
+    uint32_t first = index * f->per_range;
+    uint32_t n = f->count - first < f->per_range ? f->count - first : f->per_range;
+    kiln__soft_vertex_stage(f->call, &f->self->frame.states[f->state], first, n, f->self->vertices);
+}
+
+/* The vertices of triangle i of a list, strip or fan, and its first vertex (for flat
+ * shading). Every other triangle of a strip swaps its first two vertices to keep the
+ * winding. */
+static void triangle_vertices(const kiln__draw_call *call, const kiln__soft_vertex *v, uint32_t i,
+                              const kiln__soft_vertex *out[4]) {
+    const uint32_t *indices = call->indices;
+#define VERTEX(k) (&v[indices ? indices[k] : (k)])
+    switch (call->primitive) {
+    case KILN__PRIMITIVE_TRIANGLE_STRIP:
+        out[0] = VERTEX(i + (i & 1));
+        out[1] = VERTEX(i + 1 - (i & 1));
+        out[2] = VERTEX(i + 2);
+        out[3] = VERTEX(i);
+        break;
+    case KILN__PRIMITIVE_TRIANGLE_FAN:
+        out[0] = VERTEX(0);
+        out[1] = VERTEX(i + 1);
+        out[2] = VERTEX(i + 2);
+        out[3] = VERTEX(0);
+        break;
+    default:
+        out[0] = VERTEX(3 * i);
+        out[1] = VERTEX(3 * i + 1);
+        out[2] = VERTEX(3 * i + 2);
+        out[3] = VERTEX(3 * i);
+        break;
+    }
+#undef VERTEX
+}
+
+static void setup_range(void *context, uint32_t index, uint32_t worker) {
+    (void)worker;
+    const front_end *f = context;
+    setup_chunk *chunk = &f->self->chunks[index];
+    chunk->count = 0;
+    chunk->out_of_memory = false;
+    uint32_t first = index * f->per_range;
+    uint32_t end = f->count - first < f->per_range ? f->count : first + f->per_range;
+    for (uint32_t i = first; i < end; i++) {
+        const kiln__soft_vertex *t[4];
+        triangle_vertices(f->call, f->self->vertices, i, t);
+        assemble_triangle(&f->self->frame, f->state, t[0], t[1], t[2], t[3], chunk);
+    }
+}
+
+/* Ranges of at least this many vertices or triangles go to another thread; smaller
+ * draws are not worth the hand-over. */
+#define KILN__FRONT_END_MIN_RANGE 2048u
+
+/* Splits count items into ranges for the pool: one per thread and a few more, so
+ * that a thread finishing early finds work. Returns the number of ranges. */
+static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint32_t *per_range) {
+    *per_range = 1;
+    if (count == 0)
+        return 0;
+    uint32_t threads = kiln__thread_pool_size(self->pool);
+    uint32_t ranges = threads > 1 ? threads * 4 : 1;
+    uint32_t most = (count + KILN__FRONT_END_MIN_RANGE - 1) / KILN__FRONT_END_MIN_RANGE;
+    ranges = ranges < most ? ranges : most;
+    ranges = ranges ? ranges : 1;
+    *per_range = (count + ranges - 1) / ranges;
+    return (count + *per_range - 1) / *per_range;
+}
+
+/* Sets up every triangle of a list, strip or fan: ranges in parallel, then appended
+ * to the frame and binned in order. */
+static kiln_result draw_triangles(kiln__soft_render_system *self, const kiln__draw_call *call,
+                                  uint32_t state, uint32_t triangles) {
+    front_end f = {self, call, state, triangles, 0};
+    uint32_t ranges = split(self, triangles, &f.per_range);
+    if (ranges > self->chunks_capacity) {
+        setup_chunk *chunks = kiln__realloc_array(self->chunks, ranges, sizeof *chunks);
+        if (!chunks)
+            return kiln__fail_oom("triangle setup ranges", (size_t)ranges * sizeof *chunks);
+        memset(chunks + self->chunks_capacity, 0,
+               (ranges - self->chunks_capacity) * sizeof *chunks);
+        self->chunks = chunks;
+        self->chunks_capacity = ranges;
+    }
+    kiln__thread_pool_run(self->pool, ranges, setup_range, &f);
+    for (uint32_t r = 0; r < ranges; r++) {
+        const setup_chunk *chunk = &self->chunks[r];
+        if (chunk->out_of_memory)
+            return kiln__fail_oom("triangle setup data",
+                                  (size_t)chunk->capacity * 2 * sizeof *chunk->triangles);
+        for (uint32_t i = 0; i < chunk->count; i++)
+            KILN__CHECK(kiln__soft_push_triangle(&self->frame, &chunk->triangles[i]));
+    }
     return KILN_OK;
 }
 
@@ -281,7 +427,9 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
     }
     uint32_t state = 0;
     KILN__CHECK(push_state(self, call, &state));
-    kiln__soft_vertex_stage(call, &self->frame.states[state], self->vertices);
+    front_end vertices = {self, call, state, call->vertex_count, 0};
+    kiln__thread_pool_run(self->pool, split(self, call->vertex_count, &vertices.per_range),
+                          vertex_range, &vertices);
 
     uint32_t count = call->indices ? call->index_count : call->vertex_count;
     const uint32_t *indices = call->indices;
@@ -295,26 +443,10 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
                                   indices[i], i, call->vertex_count);
     switch (call->primitive) {
     case KILN__PRIMITIVE_TRIANGLE_LIST:
-        for (uint32_t i = 0; i + 2 < count; i += 3)
-            KILN__CHECK(
-                assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2), VERTEX(i)));
-        break;
+        return draw_triangles(self, call, state, count / 3);
     case KILN__PRIMITIVE_TRIANGLE_STRIP:
-        /* Every other triangle swaps its first two vertices to keep the winding. */
-        for (uint32_t i = 0; i + 2 < count; i++) {
-            if (i & 1)
-                KILN__CHECK(assemble_triangle(self, state, VERTEX(i + 1), VERTEX(i), VERTEX(i + 2),
-                                              VERTEX(i)));
-            else
-                KILN__CHECK(assemble_triangle(self, state, VERTEX(i), VERTEX(i + 1), VERTEX(i + 2),
-                                              VERTEX(i)));
-        }
-        break;
     case KILN__PRIMITIVE_TRIANGLE_FAN:
-        for (uint32_t i = 1; i + 1 < count; i++)
-            KILN__CHECK(
-                assemble_triangle(self, state, VERTEX(0), VERTEX(i), VERTEX(i + 1), VERTEX(0)));
-        break;
+        return draw_triangles(self, call, state, count >= 3 ? count - 2 : 0);
     case KILN__PRIMITIVE_LINE_LIST:
         for (uint32_t i = 0; i + 1 < count; i += 2)
             KILN__CHECK(assemble_line(self, state, VERTEX(i), VERTEX(i + 1)));
@@ -427,6 +559,9 @@ static void destroy(kiln__render_system *base) {
     kiln__free(self->frame.states);
     kiln__free(self->frame.clears);
     kiln__free(self->vertices);
+    for (uint32_t i = 0; i < self->chunks_capacity; i++)
+        kiln__free(self->chunks[i].triangles);
+    kiln__free(self->chunks);
     kiln__free(self);
 }
 

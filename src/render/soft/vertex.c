@@ -5,7 +5,7 @@ static inline const float *element(const float *base, size_t stride, uint32_t in
 }
 
 void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state *state,
-                             kiln__soft_vertex *out) {
+                             uint32_t first, uint32_t count, kiln__soft_vertex *out) {
     kiln_matrix4 mvp = kiln_matrix4_identity();
     if (!call->identity_transform)
         mvp =
@@ -27,7 +27,7 @@ void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state
     const uint32_t num_sets = state->num_varyings > KILN__VARYING_SPECULAR
                                   ? KILN__MAX_TEXTURE_COORD_SETS
                                   : (state->num_varyings - KILN__VARYING_U) / 2;
-    for (uint32_t i = 0; i < call->vertex_count; i++) {
+    for (uint32_t i = first; i < first + count; i++) {
         const float *p = element(call->positions, call->position_stride, i);
         kiln_vector4 object = {p[0], p[1], p[2], call->position_components > 3 ? p[3] : 1.0f};
         kiln_vector4 position = object;
