@@ -221,15 +221,6 @@ kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_t
     return KILN_OK;
 }
 
-kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state_index,
-                                      const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
-                                      const kiln__soft_vertex *v2) {
-    kiln__soft_triangle t;
-    if (!kiln__soft_setup_triangle_into(frame, state_index, v0, v1, v2, &t))
-        return KILN_OK;
-    return kiln__soft_push_triangle(frame, &t);
-}
-
 /* A vertex in window space (pixel units, depth in [0, 1]). */
 static void to_window(const kiln__soft_state *state, const kiln__soft_vertex *v, double *x,
                       double *y, double *z, double *inv_w) {

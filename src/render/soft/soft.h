@@ -203,10 +203,6 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
 /* setup.c: appends a set-up triangle to the frame and bins it. */
 kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t);
 
-/* setup.c: culls, snaps and sets up a clipped triangle and bins it. */
-kiln_result kiln__soft_setup_triangle(kiln__soft_frame *frame, uint32_t state,
-                                      const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
-                                      const kiln__soft_vertex *v2);
 /* setup.c: a clipped line, one pixel wide, and a point `point_size` pixels square. */
 kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state,
                                   const kiln__soft_vertex *v0, const kiln__soft_vertex *v1);
