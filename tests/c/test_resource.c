@@ -155,6 +155,20 @@ static void an_empty_image_makes_no_texture(void **state) {
 
 /* ---- materials ---- */
 
+/* A root with the texture "tex" (size x size RGB, from *image, which the caller
+ * releases) and the material "m" (the caller's reference in *m). */
+static kiln_root *root_with_texture_and_material(uint32_t size, kiln_image **image,
+                                                 kiln_material **m) {
+    kiln_root *root = make_root();
+    *image = make_image(size, size, KILN_PF_BYTE_RGB, NULL);
+    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "tex",
+                                                     NULL, *image, NULL),
+                     KILN_OK);
+    assert_int_equal(
+        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, m), KILN_OK);
+    return root;
+}
+
 static void a_new_material_has_one_technique_with_one_default_pass(void **state) {
     (void)state;
     kiln_root *root = make_root();
@@ -187,14 +201,9 @@ static void a_new_material_has_one_technique_with_one_default_pass(void **state)
 
 static void passes_and_units_can_be_added_and_changed(void **state) {
     (void)state;
-    kiln_root *root = make_root();
-    kiln_image *image = make_image(4, 4, KILN_PF_BYTE_RGB, NULL);
-    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "tex",
-                                                     NULL, image, NULL),
-                     KILN_OK);
+    kiln_image *image = NULL;
     kiln_material *m = NULL;
-    assert_int_equal(
-        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m), KILN_OK);
+    kiln_root *root = root_with_texture_and_material(4, &image, &m);
     kiln_technique *t = NULL;
     assert_int_equal(kiln_material_create_technique(m, &t), KILN_OK);
     assert_int_equal(kiln_material_get_num_techniques(m), 2);
@@ -289,14 +298,9 @@ static void material_names_are_unique_and_looked_up(void **state) {
 
 static void a_material_may_outlive_its_root(void **state) {
     (void)state;
-    kiln_root *root = make_root();
-    kiln_image *image = make_image(2, 2, KILN_PF_BYTE_RGB, NULL);
-    assert_int_equal(kiln_texture_manager_load_image(kiln_root_get_texture_manager(root), "tex",
-                                                     NULL, image, NULL),
-                     KILN_OK);
+    kiln_image *image = NULL;
     kiln_material *m = NULL;
-    assert_int_equal(
-        kiln_material_manager_create(kiln_root_get_material_manager(root), "m", NULL, &m), KILN_OK);
+    kiln_root *root = root_with_texture_and_material(2, &image, &m);
     kiln_technique *t = NULL;
     kiln_pass *p = NULL;
     assert_int_equal(kiln_material_get_technique(m, 0, &t), KILN_OK);

@@ -339,6 +339,20 @@ static kiln_scene_node *add_plane(kiln_scene_manager *scene, const char *name, f
     return node;
 }
 
+/* The depth tests' scene: a plane of half size 1 at distance 5 ahead of camera `c`
+ * (near 1, far 100), seen through a full viewport of a 64x48 target. The caller
+ * releases *camera. */
+static kiln_viewport *plane_ahead(world *w, kiln_scene_manager **scene, kiln_camera **camera,
+                                  kiln_render_target **target) {
+    *scene = new_scene(w);
+    add_plane(*scene, "plane", 1, 5);
+    *camera = new_camera(*scene, "c");
+    assert_int_equal(kiln_camera_set_near_clip_distance(*camera, 1), KILN_OK);
+    assert_int_equal(kiln_camera_set_far_clip_distance(*camera, 100), KILN_OK);
+    *target = new_target(w, "t", 64, 48);
+    return add_viewport(*target, *camera, (kiln_viewport_desc){0}, GREY);
+}
+
 static readback read_distance(kiln_viewport *vp, kiln_render_target *target) {
     readback r = readback_create(kiln_render_target_get_width(target),
                                  kiln_render_target_get_height(target), KILN_PF_FLOAT32_R);
@@ -355,15 +369,12 @@ static void depth_reads_back_window_depth_in_every_depth_format(void **state) {
     (void)state;
     world w;
     world_create(&w);
-    kiln_scene_manager *scene = new_scene(&w);
     /* A plane 5 ahead of a camera with near 1 and far 100 (pi/4 vertically: the
      * plane's half size 1 covers the middle 0.48 of the height). */
-    add_plane(scene, "plane", 1, 5);
-    kiln_camera *camera = new_camera(scene, "c");
-    assert_int_equal(kiln_camera_set_near_clip_distance(camera, 1), KILN_OK);
-    assert_int_equal(kiln_camera_set_far_clip_distance(camera, 100), KILN_OK);
-    kiln_render_target *target = new_target(&w, "t", 64, 48);
-    add_viewport(target, camera, (kiln_viewport_desc){0}, GREY);
+    kiln_scene_manager *scene = NULL;
+    kiln_camera *camera = NULL;
+    kiln_render_target *target = NULL;
+    plane_ahead(&w, &scene, &camera, &target);
     assert_int_equal(kiln_render_target_update(target), KILN_OK);
 
     /* Window depth of a point 5 ahead: (ndc + 1) / 2 with
@@ -404,13 +415,10 @@ static void view_distance_linearises_depth_with_the_viewport_camera(void **state
     (void)state;
     world w;
     world_create(&w);
-    kiln_scene_manager *scene = new_scene(&w);
-    add_plane(scene, "plane", 1, 5);
-    kiln_camera *camera = new_camera(scene, "c");
-    assert_int_equal(kiln_camera_set_near_clip_distance(camera, 1), KILN_OK);
-    assert_int_equal(kiln_camera_set_far_clip_distance(camera, 100), KILN_OK);
-    kiln_render_target *target = new_target(&w, "t", 64, 48);
-    kiln_viewport *vp = add_viewport(target, camera, (kiln_viewport_desc){0}, GREY);
+    kiln_scene_manager *scene = NULL;
+    kiln_camera *camera = NULL;
+    kiln_render_target *target = NULL;
+    kiln_viewport *vp = plane_ahead(&w, &scene, &camera, &target);
 
     /* Perspective: 5 everywhere on the plane, which faces the camera (the
      * distance along the view axis, not along the ray), +inf around it. */
