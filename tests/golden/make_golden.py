@@ -1,7 +1,7 @@
 """Render Kiln's golden images with the reference engine, OGRE 1.12.
 
 Each scene is the seed tutorial's scene (a textured Rectangle2D drawn with
-lighting off over a background colour, see ../../../shared/seed/working-with-numpy.md)
+lighting off over a background colour, see docs/working-with-numpy.md)
 with one thing changed: the target size, the rectangle's corners, the texture,
 the background colour, the texture filtering or the texture addressing mode.
 For every scene this writes, next to this file,
@@ -21,8 +21,8 @@ or only some of them with ``... make_golden.py rect_tiny bg_white``; ``--list``
 prints the scene names. The script starts its own Xvfb on a free display
 (``-displayfd``), renders with OGRE's "OpenGL 3+ Rendering Subsystem" on Mesa's
 llvmpipe into an offscreen render texture, stops Xvfb and exits non-zero if the
-two seed scenes differ by a single byte from the reference renders in
-../shared/reference/ (seen from the repository root), which proves this script
+two seed scenes differ by a single byte from the original engine's renders the
+project started from, in reference/ beside this file, which proves this script
 draws the scene those were made from.
 """
 
@@ -41,8 +41,7 @@ import pngio
 import textures
 
 GOLDEN_DIR = Path(__file__).resolve().parent
-REPO_ROOT = GOLDEN_DIR.parents[1]
-REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+REFERENCE_DIR = GOLDEN_DIR / "reference"
 
 # The tutorial's scene: what every other scene starts from.
 SEED = {

@@ -1,4 +1,3 @@
-import os
 import pathlib
 
 import matplotlib
@@ -6,6 +5,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-# The original engine's renders of the tutorial scene live in shared/reference, beside
-# the repository.
-REFERENCE_DIR = pathlib.Path(os.environ.get("KILN_REFERENCE_DIR", REPO.parent / "shared" / "reference"))
+# The original engine's renders of the tutorial scene, as the project received them
+# (see tests/golden/reference/README.md).
+REFERENCE_DIR = REPO / "tests" / "golden" / "reference"

@@ -1,7 +1,7 @@
 """The tutorial's acceptance code, run exactly as written, and its output compared
 with the original engine's render of the same scene.
 
-Reference: shared/reference/seed_1280x1024.png, rendered by OGRE 1.12.10 (GL3+ on Mesa
+Reference: tests/golden/reference/seed_1280x1024.png, rendered by OGRE 1.12.10 (GL3+ on Mesa
 llvmpipe). Tolerance: mean absolute difference over all pixels and channels <= 1.0, and
 at least 99.5% of pixels within 3 in every channel."""
 

@@ -8,9 +8,8 @@ Regenerate them from the repository root with Debian's Python:
 
     /usr/bin/python3 tests/golden/make_golden.py
 
-The tutorial's own scene is also compared with the renders that came with the task,
-../shared/reference/seed_*.png seen from the repository root (KILN_REFERENCE_DIR
-overrides the folder).
+The tutorial's own scene is also compared with the original engine's renders that the
+project started from, tests/golden/reference/seed_*.png.
 
 Tolerance (the issue's): mean absolute difference over all pixels and channels
 <= 1.0, and at least 99.5% of pixels within 3 in every channel. A failure saves
@@ -25,7 +24,7 @@ import pytest
 import kiln_scenes
 from conftest import REFERENCE_DIR
 
-# The reference renders the task came with; listed, not globbed, so that a missing
+# The original engine's renders the project started from; listed, not globbed, so that a missing
 # folder fails instead of quietly collecting nothing.
 REFERENCE_NAMES = ["seed_1280x1024", "seed_640x480"]
 
@@ -66,8 +65,7 @@ def test_reference(name):
     scene_file = folder / f"{name}.json"
     if not png.exists() or not scene_file.exists():
         pytest.fail(
-            f"reference render {name} (.png and .json) not found in {folder}: it is expected at "
-            "../shared/reference from the repository root, or set KILN_REFERENCE_DIR",
+            f"reference render {name} (.png and .json) not found in {folder}",
             pytrace=False,
         )
     check_scene(kiln_scenes.load_scene(scene_file), png)
