@@ -62,3 +62,12 @@ char *kiln__strdup(const char *s) {
         memcpy(copy, s, n);
     return copy;
 }
+
+void *kiln__aligned_alloc(size_t alignment, size_t size) {
+    void *ptr = NULL;
+    if (posix_memalign(&ptr, alignment, size ? size : 1) != 0)
+        return NULL;
+    return advise_huge_pages(ptr, size);
+}
+
+void kiln__aligned_free(void *ptr) { free(ptr); }

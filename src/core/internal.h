@@ -36,6 +36,10 @@ void *kiln__realloc(void *ptr, size_t size);
 void *kiln__malloc_array(size_t count, size_t size);
 void *kiln__realloc_array(void *ptr, size_t count, size_t size);
 void kiln__free(void *ptr);
+/* Memory aligned to `alignment` (a power of two, a multiple of sizeof(void *)); freed
+ * with kiln__aligned_free. */
+void *kiln__aligned_alloc(size_t alignment, size_t size);
+void kiln__aligned_free(void *ptr);
 char *kiln__strdup(const char *s);
 
 /* Fails with KILN_ERROR_OUT_OF_MEMORY naming what could not be allocated. */

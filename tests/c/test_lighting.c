@@ -109,7 +109,7 @@ static void render(raster *r, const kiln__draw_call *calls, int count) {
 }
 
 static const uint8_t *pixel(const raster *r, int x, int y) {
-    return r->surface->colour8 + ((size_t)y * W + (size_t)x) * 4;
+    return r->surface->colour + ((size_t)y * W + (size_t)x) * 4;
 }
 
 /* Within one 8-bit step of value in [0, 1] (float rounding of the model). */

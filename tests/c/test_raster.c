@@ -76,7 +76,7 @@ static void render(raster *r, const flat_draw *draws, int count, uint8_t *red) {
     assert_int_equal(r->rs->ops->end_frame(r->rs), KILN_OK);
     size_t n = (size_t)r->surface->width * r->surface->height;
     for (size_t i = 0; i < n; i++)
-        red[i] = r->surface->colour8[i * 4];
+        red[i] = r->surface->colour[i * 4];
 }
 
 #define W 40

@@ -102,7 +102,7 @@ static void render(raster *r, const kiln_colour *background, const kiln__draw_ca
 }
 
 static const uint8_t *pixel(const raster *r, int x, int y) {
-    return r->surface->colour8 + ((size_t)y * W + (size_t)x) * 4;
+    return r->surface->colour + ((size_t)y * W + (size_t)x) * 4;
 }
 
 static void assert_rgba(const uint8_t *p, int r, int g, int b, int a) {
@@ -155,7 +155,7 @@ static void float_targets_blend_in_float_and_targets_without_alpha_read_one(void
     raster f;
     raster_create(&f, 1, KILN_PF_FLOAT32_RGBA);
     blend(&f, KILN_SBF_SOURCE_ALPHA, KILN_SBF_ONE_MINUS_SOURCE_ALPHA);
-    const float *p = f.surface->colourf + (3 * W + 3) * 4;
+    const float *p = (const float *)f.surface->colour + (3 * W + 3) * 4;
     assert_float_equal(p[0], 0.8f * 0.5f + 0.2f * 0.5f, 1e-6);
     assert_float_equal(p[1], 0.6f * 0.5f + 0.4f * 0.5f, 1e-6);
     assert_float_equal(p[2], 0.4f * 0.5f + 0.6f * 0.5f, 1e-6);
@@ -388,7 +388,7 @@ static kiln__draw_call primitive_call(kiln__primitive_type type, const float *po
 static int count_lit(const raster *r) {
     int n = 0;
     for (int i = 0; i < W * H; i++)
-        n += r->surface->colour8[i * 4] != 0;
+        n += r->surface->colour[i * 4] != 0;
     return n;
 }
 
@@ -437,7 +437,7 @@ static void line_strips_join_without_drawing_a_pixel_twice(void **state) {
     render(r, NULL, &call, 1);
     int lit = 0;
     for (int i = 0; i < W * H; i++) {
-        uint8_t red = r->surface->colour8[i * 4];
+        uint8_t red = r->surface->colour[i * 4];
         assert_true(red == 0 || red == 64);
         lit += red != 0;
     }
@@ -573,14 +573,14 @@ static void output_is_identical_for_any_number_of_threads_with_every_state_on(vo
         size_t bytes = (size_t)size * size * 4;
         int lit = 0;
         for (size_t i = 0; i < bytes; i += 4)
-            lit += memcmp(r.surface->colour8 + i, r.surface->colour8, 4) != 0;
+            lit += memcmp(r.surface->colour + i, r.surface->colour, 4) != 0;
         assert_true(lit > 1000);
         if (!first) {
             first = malloc(bytes);
             assert_non_null(first);
-            memcpy(first, r.surface->colour8, bytes);
+            memcpy(first, r.surface->colour, bytes);
         } else {
-            assert_memory_equal(first, r.surface->colour8, bytes);
+            assert_memory_equal(first, r.surface->colour, bytes);
         }
         raster_destroy(&r);
     }

@@ -1,40 +1,5 @@
 #include "shade.h"
 
-#include <string.h>
-
-void kiln__soft_raster_clear(const kiln__soft_frame *frame, const kiln__soft_clear *clear,
-                             const kiln__rect *tile) {
-    const kiln__surface *surface = frame->surface;
-    int32_t x0 = clear->rect.x > tile->x ? clear->rect.x : tile->x;
-    int32_t y0 = clear->rect.y > tile->y ? clear->rect.y : tile->y;
-    int32_t x1 = clear->rect.x + clear->rect.width;
-    int32_t y1 = clear->rect.y + clear->rect.height;
-    x1 = x1 < tile->x + tile->width ? x1 : tile->x + tile->width;
-    y1 = y1 < tile->y + tile->height ? y1 : tile->y + tile->height;
-    for (int32_t y = y0; y < y1; y++) {
-        size_t row = (size_t)y * surface->width;
-        if (clear->clear_colour) {
-            if (surface->is_float) {
-                float *p = surface->colourf + (row + (size_t)x0) * 4;
-                for (int32_t x = x0; x < x1; x++, p += 4)
-                    for (int k = 0; k < 4; k++)
-                        p[k] = clear->colourf[k];
-            } else {
-                uint32_t pattern;
-                memcpy(&pattern, clear->colour8, 4);
-                uint8_t *p = surface->colour8 + (row + (size_t)x0) * 4;
-                for (int32_t x = x0; x < x1; x++, p += 4)
-                    memcpy(p, &pattern, 4);
-            }
-        }
-        if (clear->clear_depth) {
-            float *d = surface->depth + row;
-            for (int32_t x = x0; x < x1; x++)
-                d[x] = clear->depth;
-        }
-    }
-}
-
 static inline bool depth_passes(kiln_compare_function f, float z, float stored) {
     switch (f) {
     case KILN_CMPF_ALWAYS_FAIL:
@@ -121,16 +86,17 @@ static inline float factorf(kiln_scene_blend_factor f, const float src[4], const
  * path: depth test, shading, alpha rejection, depth write, then blending with the
  * target (an 8-bit target blends the 8-bit colour in 8-bit arithmetic, as the
  * reference rasterizer does; a float target blends in float). */
-static void fragment(const kiln__surface *surface, const kiln__soft_triangle *t,
+static void fragment(const kiln__soft_tile *tile, const kiln__soft_triangle *t,
                      const kiln__soft_state *s, int32_t x, int32_t y) {
     const kiln__pass_state *p = &s->pass;
-    size_t i = (size_t)y * surface->width + (size_t)x;
+    const kiln__surface *surface = tile->surface;
+    float *stored = kiln__soft_tile_depth(tile, x, y);
     float xc = (float)x + 0.5f, yc = (float)y + 0.5f;
     float z = 0.0f;
     if (p->depth_check) {
         z = t->depth.c + t->depth.dx * xc + t->depth.dy * yc;
         z = z < 0.0f ? 0.0f : (z > 1.0f ? 1.0f : z);
-        if (!depth_passes(p->depth_function, z, surface->depth[i]))
+        if (!depth_passes(p->depth_function, z, *stored))
             return;
     }
     float colour[4];
@@ -139,10 +105,10 @@ static void fragment(const kiln__surface *surface, const kiln__soft_triangle *t,
         !depth_passes(p->alpha_function, colour[3], (float)p->alpha_value / 255.0f))
         return;
     if (p->depth_check && p->depth_write)
-        surface->depth[i] = z;
+        *stored = z;
     const bool dst_alpha = (kiln_pixel_format_get_flags(surface->format) & KILN_PFF_HASALPHA) != 0;
     if (surface->is_float) {
-        float *d = surface->colourf + i * 4;
+        float *d = kiln__soft_tile_colourf(tile, x, y);
         if (!p->blending) {
             for (int k = 0; k < 4; k++)
                 d[k] = colour[k];
@@ -154,7 +120,7 @@ static void fragment(const kiln__surface *surface, const kiln__soft_triangle *t,
                    dst[k] * factorf(p->dest_blend, colour, dst, k);
         return;
     }
-    uint8_t *d = surface->colour8 + i * 4;
+    uint8_t *d = kiln__soft_tile_colour8(tile, x, y);
     uint8_t src[4];
     for (int k = 0; k < 4; k++)
         src[k] = kiln__soft_unorm8(colour[k]);
@@ -172,32 +138,33 @@ static void fragment(const kiln__surface *surface, const kiln__soft_triangle *t,
 }
 
 /* The simple path: no alpha rejection and no blending. */
-static inline void simple_fragment(const kiln__surface *surface, const kiln__soft_triangle *t,
+static inline void simple_fragment(const kiln__soft_tile *tile, const kiln__soft_triangle *t,
                                    const kiln__soft_state *s, int32_t x, int32_t y) {
-    size_t i = (size_t)y * surface->width + (size_t)x;
     float xc = (float)x + 0.5f, yc = (float)y + 0.5f;
     if (s->pass.depth_check) {
         float z = t->depth.c + t->depth.dx * xc + t->depth.dy * yc;
         z = z < 0.0f ? 0.0f : (z > 1.0f ? 1.0f : z);
-        if (!depth_passes(s->pass.depth_function, z, surface->depth[i]))
+        float *stored = kiln__soft_tile_depth(tile, x, y);
+        if (!depth_passes(s->pass.depth_function, z, *stored))
             return;
         if (s->pass.depth_write)
-            surface->depth[i] = z;
+            *stored = z;
     }
-    if (surface->is_float)
-        kiln__soft_shadef(t, s, xc, yc, surface->colourf + i * 4);
+    if (tile->surface->is_float)
+        kiln__soft_shadef(t, s, xc, yc, kiln__soft_tile_colourf(tile, x, y));
     else
-        kiln__soft_shade8(t, s, xc, yc, surface->colour8 + i * 4);
+        kiln__soft_shade8(t, s, xc, yc, kiln__soft_tile_colour8(tile, x, y));
 }
 
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
-                                const kiln__rect *tile) {
-    const kiln__surface *surface = frame->surface;
+                                kiln__soft_tile *tile) {
+    const kiln__surface *surface = tile->surface;
     const kiln__soft_state *s = &frame->states[t->state];
-    int32_t x0 = t->min_x > tile->x ? t->min_x : tile->x;
-    int32_t y0 = t->min_y > tile->y ? t->min_y : tile->y;
-    int32_t x1 = t->max_x < tile->x + tile->width ? t->max_x : tile->x + tile->width;
-    int32_t y1 = t->max_y < tile->y + tile->height ? t->max_y : tile->y + tile->height;
+    const kiln__rect *r = &tile->rect;
+    int32_t x0 = t->min_x > r->x ? t->min_x : r->x;
+    int32_t y0 = t->min_y > r->y ? t->min_y : r->y;
+    int32_t x1 = t->max_x < r->x + r->width ? t->max_x : r->x + r->width;
+    int32_t y1 = t->max_y < r->y + r->height ? t->max_y : r->y + r->height;
     if (x0 >= x1 || y0 >= y1)
         return;
     const bool depth_check = s->pass.depth_check;
@@ -215,12 +182,11 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
         int64_t e1 = t->edge_a[1] * px + t->edge_b[1] * py + t->edge_c[1];
         int64_t e2 = t->edge_a[2] * px + t->edge_b[2] * py + t->edge_c[2];
         float yc = (float)y + 0.5f;
-        size_t row = (size_t)y * surface->width;
         for (int32_t x = x0; x < x1; x++, e0 += step[0], e1 += step[1], e2 += step[2]) {
             if ((e0 | e1 | e2) < 0)
                 continue;
             if (!simple) {
-                fragment(surface, t, s, x, y);
+                fragment(tile, t, s, x, y);
                 continue;
             }
             float xc = (float)x + 0.5f;
@@ -229,27 +195,28 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
                  * test off the depth buffer is not written either. */
                 float z = t->depth.c + t->depth.dx * xc + t->depth.dy * yc;
                 z = z < 0.0f ? 0.0f : (z > 1.0f ? 1.0f : z);
-                float *stored = &surface->depth[row + (size_t)x];
+                float *stored = kiln__soft_tile_depth(tile, x, y);
                 if (!depth_passes(depth_function, z, *stored))
                     continue;
                 if (depth_write)
                     *stored = z;
             }
             if (surface->is_float)
-                kiln__soft_shadef(t, s, xc, yc, surface->colourf + (row + (size_t)x) * 4);
+                kiln__soft_shadef(t, s, xc, yc, kiln__soft_tile_colourf(tile, x, y));
             else
-                kiln__soft_shade8(t, s, xc, yc, surface->colour8 + (row + (size_t)x) * 4);
+                kiln__soft_shade8(t, s, xc, yc, kiln__soft_tile_colour8(tile, x, y));
         }
     }
 }
 
 void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
-                            const kiln__rect *tile) {
+                            kiln__soft_tile *tile) {
     const kiln__soft_state *s = &frame->states[t->state];
-    int32_t x0 = t->min_x > tile->x ? t->min_x : tile->x;
-    int32_t y0 = t->min_y > tile->y ? t->min_y : tile->y;
-    int32_t x1 = t->max_x < tile->x + tile->width ? t->max_x : tile->x + tile->width;
-    int32_t y1 = t->max_y < tile->y + tile->height ? t->max_y : tile->y + tile->height;
+    const kiln__rect *r = &tile->rect;
+    int32_t x0 = t->min_x > r->x ? t->min_x : r->x;
+    int32_t y0 = t->min_y > r->y ? t->min_y : r->y;
+    int32_t x1 = t->max_x < r->x + r->width ? t->max_x : r->x + r->width;
+    int32_t y1 = t->max_y < r->y + r->height ? t->max_y : r->y + r->height;
     if (x0 >= x1 || y0 >= y1)
         return;
     int32_t first = t->x_major ? x0 : y0, last = t->x_major ? x1 : y1;
@@ -260,24 +227,25 @@ void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_tria
             continue;
         int32_t x = t->x_major ? major : minor, y = t->x_major ? minor : major;
         if (s->simple_write)
-            simple_fragment(frame->surface, t, s, x, y);
+            simple_fragment(tile, t, s, x, y);
         else
-            fragment(frame->surface, t, s, x, y);
+            fragment(tile, t, s, x, y);
     }
 }
 
 void kiln__soft_raster_point(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
-                             const kiln__rect *tile) {
+                             kiln__soft_tile *tile) {
     const kiln__soft_state *s = &frame->states[t->state];
-    int32_t x0 = t->min_x > tile->x ? t->min_x : tile->x;
-    int32_t y0 = t->min_y > tile->y ? t->min_y : tile->y;
-    int32_t x1 = t->max_x < tile->x + tile->width ? t->max_x : tile->x + tile->width;
-    int32_t y1 = t->max_y < tile->y + tile->height ? t->max_y : tile->y + tile->height;
+    const kiln__rect *r = &tile->rect;
+    int32_t x0 = t->min_x > r->x ? t->min_x : r->x;
+    int32_t y0 = t->min_y > r->y ? t->min_y : r->y;
+    int32_t x1 = t->max_x < r->x + r->width ? t->max_x : r->x + r->width;
+    int32_t y1 = t->max_y < r->y + r->height ? t->max_y : r->y + r->height;
     for (int32_t y = y0; y < y1; y++)
         for (int32_t x = x0; x < x1; x++) {
             if (s->simple_write)
-                simple_fragment(frame->surface, t, s, x, y);
+                simple_fragment(tile, t, s, x, y);
             else
-                fragment(frame->surface, t, s, x, y);
+                fragment(tile, t, s, x, y);
         }
 }

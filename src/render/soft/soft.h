@@ -5,6 +5,7 @@
 #ifndef KILN_RENDER_SOFT_H
 #define KILN_RENDER_SOFT_H
 
+#include "pixel/convert.h"
 #include "render/render_system.h"
 
 #include <math.h>
@@ -38,17 +39,76 @@ typedef struct kiln__soft_vertex {
     float varyings[KILN__NUM_VARYINGS];
 } kiln__soft_vertex;
 
-/* Colour and depth memory of a target: RGBA8 (memory R,G,B,A) for 8-bit formats,
- * RGBA float32 for float formats; depth float32 in [0, 1]. */
+/* Colour and depth memory of a target. The colour lives in a stream in the target's
+ * own pixel format, rows `row_pitch` bytes apart, so that reading it into a PixelBox
+ * of that format is one copy per row. Tiles are shaded in a working format (RGBA8,
+ * memory R,G,B,A, or RGBA float32 for float targets) in memory of their own and
+ * stored into the colour when they are done. Depth is float32 in [0, 1]; a tile whose
+ * depth was cleared and not drawn since holds no depth pixels of its own, only the
+ * value it was cleared to (`tile_depth`), until something reads or tests it. */
 struct kiln__surface {
     uint32_t width;
     uint32_t height;
-    kiln_pixel_format format;
-    bool is_float;
+    kiln_pixel_format format; /* the target's, and the colour memory's */
+    uint32_t pixel_size;      /* bytes per pixel of format */
+    bool is_float;            /* shaded in float RGBA, otherwise in RGBA8 */
+    kiln_stream *stream;      /* owns the colour memory */
+    uint8_t *colour;
+    size_t row_pitch;
+    float *depth; /* width * height, rows width apart */
+    uint32_t tiles_x, tiles_y;
+    float *tile_depth;     /* per tile: the value of its whole depth when uniform */
+    uint8_t *tile_uniform; /* per tile: nonzero while its depth is tile_depth */
+    kiln__row_converter to_storage;   /* working format -> format */
+    kiln__row_converter from_storage; /* format -> working format */
+};
+
+/* Writes the depth value of every uniform tile that box (in pixels) touches into
+ * the depth memory, so that its pixels can be read. */
+void kiln__soft_surface_materialise_depth(kiln__surface *surface, const kiln__rect *box);
+
+/* What a tile's working colour holds while its commands run. */
+typedef enum kiln__soft_tile_colour {
+    KILN__TILE_IN_SURFACE = 0, /* nothing yet: the surface's colour is current */
+    KILN__TILE_UNIFORM = 1,    /* every pixel is the clear colour; the memory is not written */
+    KILN__TILE_LOADED = 2      /* the working memory holds the pixels */
+} kiln__soft_tile_colour;
+
+/* One tile while its bin runs: the pixels it covers and the memory it is shaded in. */
+typedef struct kiln__soft_tile {
+    kiln__rect rect;
+    kiln__surface *surface;
+    uint32_t index; /* in the surface's tiles */
+    /* Working colour, KILN__TILE_SIZE pixels a row, starting at (rect.x, rect.y). */
     uint8_t *colour8;
     float *colourf;
-    float *depth;
-};
+    kiln__soft_tile_colour colour_state;
+    uint8_t clear8[4]; /* the colour of a uniform tile */
+    float clearf[4];
+} kiln__soft_tile;
+
+#define KILN__TILE_WORKING_BYTES (KILN__TILE_SIZE * KILN__TILE_SIZE * 4 * sizeof(float))
+
+/* tile.c: runs the bin of tile `index` of the frame in working memory of at least
+ * KILN__TILE_WORKING_BYTES (aligned to 64 bytes), then stores the tile. */
+struct kiln__soft_frame;
+void kiln__soft_run_tile(const struct kiln__soft_frame *frame, uint32_t index, void *working);
+
+/* tile.c: makes the tile's working colour hold its pixels, and its depth (when
+ * `depth` is set) hold pixels of its own, before a primitive draws into it. */
+void kiln__soft_tile_prepare(kiln__soft_tile *tile, bool depth);
+
+static inline uint8_t *kiln__soft_tile_colour8(const kiln__soft_tile *tile, int32_t x, int32_t y) {
+    return tile->colour8 +
+           ((size_t)(y - tile->rect.y) * KILN__TILE_SIZE + (size_t)(x - tile->rect.x)) * 4;
+}
+static inline float *kiln__soft_tile_colourf(const kiln__soft_tile *tile, int32_t x, int32_t y) {
+    return tile->colourf +
+           ((size_t)(y - tile->rect.y) * KILN__TILE_SIZE + (size_t)(x - tile->rect.x)) * 4;
+}
+static inline float *kiln__soft_tile_depth(const kiln__soft_tile *tile, int32_t x, int32_t y) {
+    return tile->surface->depth + (size_t)y * tile->surface->width + (size_t)x;
+}
 
 /* The state of one draw as the tile stage needs it. */
 typedef struct kiln__soft_state {
@@ -226,16 +286,14 @@ kiln_result kiln__soft_bin_rect(kiln__soft_frame *frame, const kiln__rect *pixel
                                 kiln__soft_command command);
 void kiln__soft_bins_free(kiln__soft_frame *frame);
 
-/* raster.c: one tile's share of a clear or a triangle. */
-void kiln__soft_raster_clear(const kiln__soft_frame *frame, const kiln__soft_clear *clear,
-                             const kiln__rect *tile);
+/* raster.c: one tile's share of a triangle, a line or a point, drawn into a
+ * prepared tile (kiln__soft_tile_prepare). */
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *tri,
-                                const kiln__rect *tile);
-/* raster.c: one tile's share of a line or a point. */
+                                kiln__soft_tile *tile);
 void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_triangle *line,
-                            const kiln__rect *tile);
+                            kiln__soft_tile *tile);
 void kiln__soft_raster_point(const kiln__soft_frame *frame, const kiln__soft_triangle *point,
-                             const kiln__rect *tile);
+                             kiln__soft_tile *tile);
 
 /* The pixel row (x-major) or column of a line at pixel `major` along its major axis:
  * where the line crosses that pixel's centre line. */

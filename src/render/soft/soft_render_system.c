@@ -12,6 +12,7 @@ typedef struct kiln__soft_render_system {
     uint32_t current_state; /* UINT32_MAX before the first draw */
     kiln__rect viewport;
     kiln__soft_vertex *vertices; /* scratch for the vertex stage */
+    uint8_t *working;            /* a tile's working memory for each thread */
     uint32_t vertices_capacity;
     struct setup_chunk *chunks; /* scratch for triangle setup, one per range of primitives */
     uint32_t chunks_capacity;
@@ -37,9 +38,10 @@ static void destroy_surface(kiln__render_system *self, kiln__surface *surface) {
     (void)self;
     if (!surface)
         return;
-    kiln__free(surface->colour8);
-    kiln__free(surface->colourf);
+    kiln_stream_release(surface->stream);
     kiln__free(surface->depth);
+    kiln__free(surface->tile_depth);
+    kiln__free(surface->tile_uniform);
     kiln__free(surface);
 }
 
@@ -52,26 +54,50 @@ static kiln_result create_surface(kiln__render_system *self, uint32_t width, uin
     surface->height = height;
     surface->format = format;
     surface->is_float = (kiln_pixel_format_get_flags(format) & KILN_PFF_FLOAT) != 0;
-    size_t pixels = (size_t)width * height;
-    if (surface->is_float)
-        surface->colourf = kiln__malloc_array(pixels, 4 * sizeof(float));
-    else
-        surface->colour8 = kiln__calloc(pixels, 4);
-    surface->depth = kiln__malloc_array(pixels, sizeof(float));
-    if ((!surface->colourf && !surface->colour8) || !surface->depth) {
+    surface->pixel_size = kiln_pixel_format_get_num_elem_bytes(format);
+    surface->row_pitch = (size_t)width * surface->pixel_size;
+    const kiln_pixel_format working = surface->is_float ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA;
+    if (!kiln__row_converter_init(&surface->to_storage, working, format) ||
+        !kiln__row_converter_init(&surface->from_storage, format, working)) {
         destroy_surface(self, surface);
-        return kiln__fail_oom("a render surface", pixels * (surface->is_float ? 20 : 8));
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "a render surface cannot have format %d",
+                          (int)format);
+    }
+    surface->tiles_x = (width + KILN__TILE_SIZE - 1) >> KILN__TILE_SHIFT;
+    surface->tiles_y = (height + KILN__TILE_SIZE - 1) >> KILN__TILE_SHIFT;
+    size_t tiles = (size_t)surface->tiles_x * surface->tiles_y;
+    size_t pixels = (size_t)width * height;
+    kiln_result r = kiln_stream_create_memory(surface->row_pitch * height, &surface->stream);
+    if (r != KILN_OK) {
+        destroy_surface(self, surface);
+        return r;
+    }
+    surface->colour = kiln_stream_get_pointer(surface->stream);
+    surface->depth = kiln__malloc_array(pixels, sizeof(float));
+    surface->tile_depth = kiln__malloc_array(tiles, sizeof(float));
+    surface->tile_uniform = kiln__malloc_array(tiles, 1);
+    if (!surface->depth || !surface->tile_depth || !surface->tile_uniform) {
+        destroy_surface(self, surface);
+        return kiln__fail_oom("a render surface", pixels * (surface->pixel_size + 4));
     }
     /* A new target reads as cleared: black (opaque) and the far depth. */
-    for (size_t i = 0; i < pixels; i++) {
-        surface->depth[i] = 1.0f;
-        if (surface->is_float) {
-            float *p = surface->colourf + i * 4;
-            p[0] = p[1] = p[2] = 0.0f;
-            p[3] = 1.0f;
-        } else {
-            surface->colour8[i * 4 + 3] = 255;
+    const uint8_t black8[4] = {0, 0, 0, 255};
+    const float blackf[4] = {0.0f, 0.0f, 0.0f, 1.0f};
+    uint8_t pixel[16];
+    kiln__row_convert(&surface->to_storage, surface->is_float ? (const void *)blackf : black8,
+                      pixel, 1);
+    for (uint32_t y = 0; y < height; y++) {
+        uint8_t *row = surface->colour + (size_t)y * surface->row_pitch;
+        if (y > 0) {
+            memcpy(row, surface->colour, surface->row_pitch);
+            continue;
         }
+        for (uint32_t x = 0; x < width; x++)
+            memcpy(row + (size_t)x * surface->pixel_size, pixel, surface->pixel_size);
+    }
+    for (size_t i = 0; i < tiles; i++) {
+        surface->tile_depth[i] = 1.0f;
+        surface->tile_uniform[i] = 1;
     }
     *out = surface;
     return KILN_OK;
@@ -467,30 +493,8 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
 /* ---- tile execution ---- */
 
 static void run_tile(void *context, uint32_t index, uint32_t worker) {
-    (void)worker;
-    const kiln__soft_frame *frame = context;
-    const kiln__soft_bin *bin = &frame->bins[index];
-    uint32_t tx = index % frame->tiles_x, ty = index / frame->tiles_x;
-    kiln__rect tile = {(int32_t)(tx << KILN__TILE_SHIFT), (int32_t)(ty << KILN__TILE_SHIFT),
-                       KILN__TILE_SIZE, KILN__TILE_SIZE};
-    if (tile.x + tile.width > (int32_t)frame->surface->width)
-        tile.width = (int32_t)frame->surface->width - tile.x;
-    if (tile.y + tile.height > (int32_t)frame->surface->height)
-        tile.height = (int32_t)frame->surface->height - tile.y;
-    for (uint32_t i = 0; i < bin->count; i++) {
-        kiln__soft_command c = bin->commands[i];
-        if (c.type == KILN__SOFT_COMMAND_CLEAR) {
-            kiln__soft_raster_clear(frame, &frame->clears[c.index], &tile);
-            continue;
-        }
-        const kiln__soft_triangle *t = &frame->triangles[c.index];
-        if (t->kind == KILN__SOFT_TRIANGLE)
-            kiln__soft_raster_triangle(frame, t, &tile);
-        else if (t->kind == KILN__SOFT_LINE)
-            kiln__soft_raster_line(frame, t, &tile);
-        else
-            kiln__soft_raster_point(frame, t, &tile);
-    }
+    kiln__soft_render_system *self = context;
+    kiln__soft_run_tile(&self->frame, index, self->working + (size_t)worker * KILN__TILE_WORKING_BYTES);
 }
 
 static kiln_result end_frame(kiln__render_system *base) {
@@ -499,7 +503,14 @@ static kiln_result end_frame(kiln__render_system *base) {
         return kiln__fail(KILN_ERROR_INVALID_STATE, "end_frame called outside a frame");
     self->in_frame = false;
     kiln__soft_frame *frame = &self->frame;
-    kiln__thread_pool_run(self->pool, frame->tiles_x * frame->tiles_y, run_tile, frame);
+    if (!self->working) {
+        /* Working memory for one tile per thread, each on its own cache lines. */
+        size_t bytes = (size_t)kiln__thread_pool_size(self->pool) * KILN__TILE_WORKING_BYTES;
+        self->working = kiln__aligned_alloc(64, bytes);
+        if (!self->working)
+            return kiln__fail_oom("tile working memory", bytes);
+    }
+    kiln__thread_pool_run(self->pool, frame->tiles_x * frame->tiles_y, run_tile, self);
     return KILN_OK;
 }
 
@@ -508,17 +519,11 @@ static kiln_result end_frame(kiln__render_system *base) {
 static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface,
                                const kiln_box *src, kiln_pixelbox *dst) {
     (void)self;
-    /* The surface's memory, seen as a PixelBox over a stream that does not own it. */
-    kiln_pixel_format internal = surface->is_float ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA;
-    void *memory = surface->is_float ? (void *)surface->colourf : (void *)surface->colour8;
-    size_t bytes =
-        (size_t)surface->width * surface->height * (surface->is_float ? 4 * sizeof(float) : 4);
-    kiln_stream *stream = NULL;
+    /* The surface's memory, seen as a PixelBox over its own stream. */
     kiln_pixelbox *whole = NULL, *dst_part = NULL;
-    kiln_result r = kiln_stream_wrap_memory(memory, bytes, true, NULL, NULL, &stream);
-    if (r == KILN_OK)
-        r = kiln_pixelbox_create_over(src, internal, stream, 0, surface->width,
-                                      (size_t)surface->width * surface->height, &whole);
+    kiln_result r = kiln_pixelbox_create_over(src, surface->format, surface->stream, 0,
+                                              surface->width,
+                                              (size_t)surface->width * surface->height, &whole);
     if (r == KILN_OK) {
         kiln_box dst_extent = kiln_pixelbox_get_extent(dst);
         kiln_box part = {dst_extent.left,
@@ -533,7 +538,6 @@ static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface
         r = kiln_pixelbox_convert_to(whole, dst_part);
     kiln_pixelbox_release(dst_part);
     kiln_pixelbox_release(whole);
-    kiln_stream_release(stream);
     return r;
 }
 
@@ -541,6 +545,9 @@ static kiln_result read_depth(kiln__render_system *self, kiln__surface *surface,
                               const kiln_box *src, float *dst, size_t dst_row_pitch) {
     (void)self;
     size_t width = src->right - src->left;
+    kiln__rect box = {(int32_t)src->left, (int32_t)src->top, (int32_t)width,
+                      (int32_t)(src->bottom - src->top)};
+    kiln__soft_surface_materialise_depth(surface, &box);
     for (uint32_t y = src->top; y < src->bottom; y++) {
         const float *row = surface->depth + (size_t)y * surface->width + src->left;
         memcpy((char *)dst + (y - src->top) * dst_row_pitch, row, width * sizeof *row);
@@ -562,6 +569,7 @@ static void destroy(kiln__render_system *base) {
     for (uint32_t i = 0; i < self->chunks_capacity; i++)
         kiln__free(self->chunks[i].triangles);
     kiln__free(self->chunks);
+    kiln__aligned_free(self->working);
     kiln__free(self);
 }
 

@@ -1,0 +1,179 @@
+/* One tile's bin, run in working memory: clears become a uniform colour (and a
+ * uniform depth) without touching memory, primitives load what they draw over, and
+ * the finished tile is stored into the surface in the target's format while it is
+ * still in cache. */
+#include "soft.h"
+
+#include <string.h>
+
+static void fill_depth(kiln__surface *surface, const kiln__rect *r, float value) {
+    for (int32_t y = r->y; y < r->y + r->height; y++) {
+        float *d = surface->depth + (size_t)y * surface->width + (size_t)r->x;
+        for (int32_t x = 0; x < r->width; x++)
+            d[x] = value;
+    }
+}
+
+/* The pixels of tile (tx, ty) of the surface. */
+static kiln__rect tile_rect(const kiln__surface *surface, uint32_t tx, uint32_t ty) {
+    kiln__rect r = {(int32_t)(tx << KILN__TILE_SHIFT), (int32_t)(ty << KILN__TILE_SHIFT),
+                    KILN__TILE_SIZE, KILN__TILE_SIZE};
+    if (r.x + r.width > (int32_t)surface->width)
+        r.width = (int32_t)surface->width - r.x;
+    if (r.y + r.height > (int32_t)surface->height)
+        r.height = (int32_t)surface->height - r.y;
+    return r;
+}
+
+void kiln__soft_surface_materialise_depth(kiln__surface *surface, const kiln__rect *box) {
+    if (box->width <= 0 || box->height <= 0)
+        return;
+    uint32_t tx0 = (uint32_t)box->x >> KILN__TILE_SHIFT;
+    uint32_t ty0 = (uint32_t)box->y >> KILN__TILE_SHIFT;
+    uint32_t tx1 = (uint32_t)(box->x + box->width - 1) >> KILN__TILE_SHIFT;
+    uint32_t ty1 = (uint32_t)(box->y + box->height - 1) >> KILN__TILE_SHIFT;
+    for (uint32_t ty = ty0; ty <= ty1; ty++)
+        for (uint32_t tx = tx0; tx <= tx1; tx++) {
+            uint32_t i = ty * surface->tiles_x + tx;
+            if (!surface->tile_uniform[i])
+                continue;
+            kiln__rect r = tile_rect(surface, tx, ty);
+            fill_depth(surface, &r, surface->tile_depth[i]);
+            surface->tile_uniform[i] = 0;
+        }
+}
+
+/* Fills rows [y0, y1) x [x0, x1) of the working colour with one colour. */
+static void fill_colour(kiln__soft_tile *tile, int32_t x0, int32_t y0, int32_t x1, int32_t y1,
+                        const uint8_t c8[4], const float cf[4]) {
+    for (int32_t y = y0; y < y1; y++) {
+        if (tile->surface->is_float) {
+            float *p = kiln__soft_tile_colourf(tile, x0, y);
+            for (int32_t x = x0; x < x1; x++, p += 4)
+                memcpy(p, cf, 4 * sizeof *cf);
+        } else {
+            uint32_t pattern;
+            memcpy(&pattern, c8, 4);
+            uint8_t *p = kiln__soft_tile_colour8(tile, x0, y);
+            for (int32_t x = x0; x < x1; x++, p += 4)
+                memcpy(p, &pattern, 4);
+        }
+    }
+}
+
+static void load_colour(kiln__soft_tile *tile) {
+    const kiln__surface *surface = tile->surface;
+    const kiln__rect *r = &tile->rect;
+    if (tile->colour_state == KILN__TILE_UNIFORM) {
+        fill_colour(tile, r->x, r->y, r->x + r->width, r->y + r->height, tile->clear8,
+                    tile->clearf);
+    } else if (tile->colour_state == KILN__TILE_IN_SURFACE) {
+        for (int32_t y = r->y; y < r->y + r->height; y++) {
+            const uint8_t *src = surface->colour + (size_t)y * surface->row_pitch +
+                                 (size_t)r->x * surface->pixel_size;
+            void *dst = surface->is_float ? (void *)kiln__soft_tile_colourf(tile, r->x, y)
+                                          : (void *)kiln__soft_tile_colour8(tile, r->x, y);
+            kiln__row_convert(&surface->from_storage, src, dst, (size_t)r->width);
+        }
+    }
+    tile->colour_state = KILN__TILE_LOADED;
+}
+
+void kiln__soft_tile_prepare(kiln__soft_tile *tile, bool depth) {
+    if (tile->colour_state != KILN__TILE_LOADED)
+        load_colour(tile);
+    kiln__surface *surface = tile->surface;
+    if (depth && surface->tile_uniform[tile->index]) {
+        fill_depth(surface, &tile->rect, surface->tile_depth[tile->index]);
+        surface->tile_uniform[tile->index] = 0;
+    }
+}
+
+static void run_clear(kiln__soft_tile *tile, const kiln__soft_clear *clear) {
+    const kiln__rect *r = &tile->rect;
+    int32_t x0 = clear->rect.x > r->x ? clear->rect.x : r->x;
+    int32_t y0 = clear->rect.y > r->y ? clear->rect.y : r->y;
+    int32_t x1 = clear->rect.x + clear->rect.width;
+    int32_t y1 = clear->rect.y + clear->rect.height;
+    x1 = x1 < r->x + r->width ? x1 : r->x + r->width;
+    y1 = y1 < r->y + r->height ? y1 : r->y + r->height;
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    const bool whole = x0 == r->x && y0 == r->y && x1 == r->x + r->width && y1 == r->y + r->height;
+    kiln__surface *surface = tile->surface;
+    if (clear->clear_colour) {
+        if (whole) {
+            tile->colour_state = KILN__TILE_UNIFORM;
+            memcpy(tile->clear8, clear->colour8, sizeof tile->clear8);
+            memcpy(tile->clearf, clear->colourf, sizeof tile->clearf);
+        } else {
+            if (tile->colour_state != KILN__TILE_LOADED)
+                load_colour(tile);
+            fill_colour(tile, x0, y0, x1, y1, clear->colour8, clear->colourf);
+        }
+    }
+    if (clear->clear_depth) {
+        if (whole) {
+            surface->tile_uniform[tile->index] = 1;
+            surface->tile_depth[tile->index] = clear->depth;
+        } else {
+            kiln__soft_tile_prepare(tile, true);
+            kiln__rect part = {x0, y0, x1 - x0, y1 - y0};
+            fill_depth(surface, &part, clear->depth);
+        }
+    }
+}
+
+/* Stores the working colour into the surface in its format. */
+static void store_colour(kiln__soft_tile *tile) {
+    kiln__surface *surface = tile->surface;
+    const kiln__rect *r = &tile->rect;
+    const size_t row_bytes = (size_t)r->width * surface->pixel_size;
+    uint8_t *dst = surface->colour + (size_t)r->y * surface->row_pitch +
+                   (size_t)r->x * surface->pixel_size;
+    if (tile->colour_state == KILN__TILE_UNIFORM) {
+        /* One row of the clear colour in the target's format, copied to every row. */
+        fill_colour(tile, r->x, r->y, r->x + r->width, r->y + 1, tile->clear8, tile->clearf);
+        const void *src = surface->is_float ? (const void *)tile->colourf : (const void *)tile->colour8;
+        kiln__row_convert(&surface->to_storage, src, dst, (size_t)r->width);
+        for (int32_t y = 1; y < r->height; y++)
+            memcpy(dst + (size_t)y * surface->row_pitch, dst, row_bytes);
+        return;
+    }
+    for (int32_t y = r->y; y < r->y + r->height; y++, dst += surface->row_pitch) {
+        const void *src = surface->is_float ? (const void *)kiln__soft_tile_colourf(tile, r->x, y)
+                                            : (const void *)kiln__soft_tile_colour8(tile, r->x, y);
+        kiln__row_convert(&surface->to_storage, src, dst, (size_t)r->width);
+    }
+}
+
+void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *working) {
+    const kiln__soft_bin *bin = &frame->bins[index];
+    if (bin->count == 0)
+        return;
+    kiln__surface *surface = frame->surface;
+    kiln__soft_tile tile = {0};
+    tile.surface = surface;
+    tile.index = index;
+    tile.rect = tile_rect(surface, index % frame->tiles_x, index / frame->tiles_x);
+    tile.colour8 = working;
+    tile.colourf = working;
+    tile.colour_state = KILN__TILE_IN_SURFACE;
+    for (uint32_t i = 0; i < bin->count; i++) {
+        kiln__soft_command c = bin->commands[i];
+        if (c.type == KILN__SOFT_COMMAND_CLEAR) {
+            run_clear(&tile, &frame->clears[c.index]);
+            continue;
+        }
+        const kiln__soft_triangle *t = &frame->triangles[c.index];
+        kiln__soft_tile_prepare(&tile, frame->states[t->state].pass.depth_check);
+        if (t->kind == KILN__SOFT_TRIANGLE)
+            kiln__soft_raster_triangle(frame, t, &tile);
+        else if (t->kind == KILN__SOFT_LINE)
+            kiln__soft_raster_line(frame, t, &tile);
+        else
+            kiln__soft_raster_point(frame, t, &tile);
+    }
+    if (tile.colour_state != KILN__TILE_IN_SURFACE)
+        store_colour(&tile);
+}
