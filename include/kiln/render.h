@@ -22,10 +22,21 @@ typedef enum kiln_render_system_type {
     KILN_RENDER_SYSTEM_SOFTWARE = 0 /* the CPU rasterizer, the default */
 } kiln_render_system_type;
 
+/* The vector instructions the CPU rasterizer draws with. Every choice draws the same
+ * bytes; a lower one is only slower. */
+typedef enum kiln_simd {
+    KILN_SIMD_AUTO = 0,   /* the best the processor has, or the KILN_SIMD environment
+                             variable's choice (scalar, sse2 or avx2) */
+    KILN_SIMD_SCALAR = 1, /* one pixel at a time */
+    KILN_SIMD_SSE2 = 2,   /* four pixels at a time */
+    KILN_SIMD_AVX2 = 3    /* eight pixels at a time, on processors that have AVX2 */
+} kiln_simd;
+
 /* Zero means default in every field. */
 typedef struct kiln_root_desc {
     uint32_t num_threads;                  /* worker threads; 0: one per core */
     kiln_render_system_type render_system; /* KILN_RENDER_SYSTEM_SOFTWARE */
+    kiln_simd simd;                        /* KILN_SIMD_AUTO; lowered to what the processor has */
 } kiln_root_desc;
 
 /* Zero means default in every field. */
@@ -51,6 +62,10 @@ KILN_API void kiln_root_destroy(kiln_root *self);
 /* The threads that render: the calling thread plus the workers, as many as
  * kiln_root_desc.num_threads asked for (one per core when it was 0). */
 KILN_API uint32_t kiln_root_get_num_threads(const kiln_root *self);
+
+/* The vector instructions the CPU rasterizer uses: kiln_root_desc.simd, lowered to
+ * what the processor has (KILN_SIMD_AUTO resolved). */
+KILN_API kiln_simd kiln_root_get_simd(const kiln_root *self);
 
 /* "Software Rasterizer" for the CPU render system. */
 KILN_API const char *kiln_root_get_render_system_name(const kiln_root *self);

@@ -158,7 +158,9 @@ struct kiln__render_system {
 
 /* The CPU rasterizer, drawing on the given thread pool (borrowed). */
 struct kiln__thread_pool;
-kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool,
+kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool, kiln_simd simd,
                                             kiln__render_system **out);
+/* The instruction set a CPU rasterizer draws with. */
+kiln_simd kiln__soft_render_system_get_simd(const kiln__render_system *self);
 
 #endif

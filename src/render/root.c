@@ -14,9 +14,16 @@ KILN_API kiln_result kiln_root_create(const kiln_root_desc *desc, kiln_root **ou
     kiln_root *self = kiln__calloc(1, sizeof *self);
     if (!self)
         return kiln__fail_oom("the root", sizeof *self);
+    if ((int)d.simd < (int)KILN_SIMD_AUTO || (int)d.simd > (int)KILN_SIMD_AVX2) {
+        kiln__free(self);
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_root_create: simd %d is not a kiln_simd value (KILN_SIMD_AUTO, "
+                          "_SCALAR, _SSE2 or _AVX2)",
+                          (int)d.simd);
+    }
     kiln_result r = kiln__thread_pool_create(d.num_threads, &self->pool);
     if (r == KILN_OK)
-        r = kiln__soft_render_system_create(self->pool, &self->render_system);
+        r = kiln__soft_render_system_create(self->pool, d.simd, &self->render_system);
     if (r == KILN_OK)
         r = kiln__texture_manager_create(&self->textures);
     if (r == KILN_OK)
@@ -52,6 +59,10 @@ KILN_API void kiln_root_destroy(kiln_root *self) {
 
 KILN_API uint32_t kiln_root_get_num_threads(const kiln_root *self) {
     return kiln__thread_pool_size(self->pool);
+}
+
+KILN_API kiln_simd kiln_root_get_simd(const kiln_root *self) {
+    return kiln__soft_render_system_get_simd(self->render_system);
 }
 
 KILN_API const char *kiln_root_get_render_system_name(const kiln_root *self) {

@@ -73,8 +73,9 @@ def scene_texels(scene):
     return arr
 
 
-def render_scene(scene):
-    """Draw a scene with Kiln exactly as the tutorial does; return (h, w, 3) uint8 pixels."""
+def render_scene(scene, **root_options):
+    """Draw a scene with Kiln exactly as the tutorial does; return (h, w, 3) uint8 pixels.
+    root_options go to kiln.Root (num_threads, simd)."""
     try:
         import kiln
         import kiln.numpy
@@ -90,7 +91,7 @@ def render_scene(scene):
     arr = scene_texels(scene)
     tex_h, tex_w = arr.shape[:2]
 
-    root = kiln.Root()
+    root = kiln.Root(**root_options)
     scn = root.create_scene_manager()
 
     mem = kiln.numpy.as_data_stream(arr)

@@ -149,8 +149,9 @@ def _material(kiln, root, name, spec, tex_names):
     return mat
 
 
-def render_scene(scene):
-    """Draw a scene file's scene with Kiln; return (h, w, 3) uint8 pixels."""
+def render_scene(scene, **root_options):
+    """Draw a scene file's scene with Kiln; return (h, w, 3) uint8 pixels.
+    root_options go to kiln.Root (num_threads, simd)."""
     try:
         import kiln
         import kiln.numpy
@@ -161,7 +162,7 @@ def render_scene(scene):
         ) from exc
 
     width, height = scene["size"]
-    root = kiln.Root()
+    root = kiln.Root(**root_options)
     scn = root.create_scene_manager()
     root_node = scn.root_scene_node
     if "ambient" in scene:

@@ -1,4 +1,7 @@
 #include "shade.h"
+#include "span.h"
+
+#include <math.h>
 
 static inline bool depth_passes(kiln_compare_function f, float z, float stored) {
     switch (f) {
@@ -156,6 +159,69 @@ static inline void simple_fragment(const kiln__soft_tile *tile, const kiln__soft
         kiln__soft_shade8(t, s, xc, yc, kiln__soft_tile_colour8(tile, x, y));
 }
 
+/* One edge along a row: E(x) = a * x + k >= 0 covers pixel x, with k for the row. */
+typedef struct row_edge {
+    int64_t a;    /* per pixel */
+    int64_t b;    /* per row */
+    int64_t k;    /* at pixel 0 of the current row */
+    double inv_a; /* 1 / a, for a first guess at the crossing */
+} row_edge;
+
+/* Narrows [*lo, *hi) to the pixels inside the edge: the same set as testing
+ * E(x) >= 0 at every pixel, found from a guess corrected by exact tests. */
+static inline void clip_to_edge(const row_edge *e, int32_t *lo, int32_t *hi) {
+    if (*lo >= *hi)
+        return;
+    if (e->a == 0) {
+        if (e->k < 0)
+            *hi = *lo;
+        return;
+    }
+    double guess = -(double)e->k * e->inv_a;
+    if (e->a > 0) {
+        /* The first covered pixel. */
+        int32_t x = guess <= (double)*lo ? *lo : (guess >= (double)*hi ? *hi : (int32_t)ceil(guess));
+        while (x > *lo && e->a * (x - 1) + e->k >= 0)
+            x--;
+        while (x < *hi && e->a * x + e->k < 0)
+            x++;
+        *lo = x;
+    } else {
+        /* One past the last covered pixel. */
+        int32_t x = guess < (double)*lo ? *lo
+                                        : (guess >= (double)*hi ? *hi : (int32_t)floor(guess) + 1);
+        while (x > *lo && e->a * (x - 1) + e->k < 0)
+            x--;
+        while (x < *hi && e->a * x + e->k >= 0)
+            x++;
+        *hi = x;
+    }
+}
+
+/* Rows [y0, y1) of the triangle within [x0, x1), each as the interval of pixels its
+ * edges cover, drawn by a span kernel. */
+static void draw_spans(const kiln__soft_triangle *t, kiln__soft_span_fn kernel,
+                       const kiln__soft_span *span, int32_t x0, int32_t y0, int32_t x1,
+                       int32_t y1) {
+    const int64_t one = KILN__SUBPIXEL_ONE, half = KILN__SUBPIXEL_ONE / 2;
+    row_edge e[3];
+    for (int i = 0; i < 3; i++) {
+        e[i].a = t->edge_a[i] * one;
+        e[i].b = t->edge_b[i] * one;
+        e[i].k = t->edge_a[i] * half + t->edge_b[i] * ((int64_t)y0 * one + half) + t->edge_c[i];
+        e[i].inv_a = e[i].a ? 1.0 / (double)e[i].a : 0.0;
+    }
+    for (int32_t y = y0; y < y1; y++) {
+        int32_t lo = x0, hi = x1;
+        for (int i = 0; i < 3; i++) {
+            clip_to_edge(&e[i], &lo, &hi);
+            e[i].k += e[i].b;
+        }
+        if (lo < hi)
+            kernel(span, y, lo, hi);
+    }
+}
+
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                                 kiln__soft_tile *tile) {
     const kiln__surface *surface = tile->surface;
@@ -167,6 +233,12 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
     int32_t y1 = t->max_y < r->y + r->height ? t->max_y : r->y + r->height;
     if (x0 >= x1 || y0 >= y1)
         return;
+    kiln__soft_span span;
+    kiln__soft_span_fn kernel = kiln__soft_span_prepare(frame->simd, t, s, tile, &span);
+    if (kernel) {
+        draw_spans(t, kernel, &span, x0, y0, x1, y1);
+        return;
+    }
     const bool depth_check = s->pass.depth_check;
     const bool depth_write = s->pass.depth_write;
     const bool simple = s->simple_write;

@@ -207,6 +207,7 @@ typedef struct kiln__soft_bin {
  * and only their counts reset. */
 typedef struct kiln__soft_frame {
     kiln__surface *surface;
+    kiln_simd simd; /* the instruction set the tiles draw with */
     uint32_t tiles_x, tiles_y;
     kiln__soft_bin *bins;
     uint32_t bins_capacity;

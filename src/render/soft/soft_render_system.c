@@ -1,6 +1,7 @@
 #include "soft.h"
 
 #include "core/threads.h"
+#include "span.h"
 
 #include <string.h>
 
@@ -586,13 +587,18 @@ static const kiln__render_system_ops soft_ops = {
     .read_depth = read_depth,
 };
 
-kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool,
+kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool, kiln_simd simd,
                                             kiln__render_system **out) {
     kiln__soft_render_system *self = kiln__calloc(1, sizeof *self);
     if (!self)
         return kiln__fail_oom("the software rasterizer", sizeof *self);
     self->base.ops = &soft_ops;
     self->pool = pool;
+    self->frame.simd = kiln__soft_resolve_simd(simd);
     *out = &self->base;
     return KILN_OK;
+}
+
+kiln_simd kiln__soft_render_system_get_simd(const kiln__render_system *base) {
+    return ((const kiln__soft_render_system *)base)->frame.simd;
 }

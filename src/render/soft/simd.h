@@ -1,0 +1,163 @@
+/* The few vector operations the span kernels use, over W lanes of 32 bits: SSE2
+ * (W = 4) by default, AVX2 (W = 8) when KILN__SPAN_AVX2 is defined before this
+ * header in a file compiled for AVX2. Every float operation is one IEEE operation
+ * per lane, as the scalar code does it, so the kernels give the scalar code's
+ * bytes; nothing here fuses a multiply and an add. */
+#ifndef KILN_RENDER_SOFT_SIMD_H
+#define KILN_RENDER_SOFT_SIMD_H
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#ifdef KILN__SPAN_AVX2
+#define W 8
+typedef __m256 vf;
+typedef __m256i vi;
+#define vf_set1 _mm256_set1_ps
+#define vf_add _mm256_add_ps
+#define vf_sub _mm256_sub_ps
+#define vf_mul _mm256_mul_ps
+#define vf_div _mm256_div_ps
+#define vf_and _mm256_and_ps
+#define vf_or _mm256_or_ps
+#define vf_andnot _mm256_andnot_ps
+#define vf_lt(a, b) _mm256_cmp_ps(a, b, _CMP_LT_OQ)
+#define vf_le(a, b) _mm256_cmp_ps(a, b, _CMP_LE_OQ)
+#define vf_gt(a, b) _mm256_cmp_ps(a, b, _CMP_GT_OQ)
+#define vf_ge(a, b) _mm256_cmp_ps(a, b, _CMP_GE_OQ)
+#define vf_eq(a, b) _mm256_cmp_ps(a, b, _CMP_EQ_OQ)
+#define vf_neq(a, b) _mm256_cmp_ps(a, b, _CMP_NEQ_UQ)
+#define vf_loadu _mm256_loadu_ps
+#define vf_storeu _mm256_storeu_ps
+#define vf_to_vi_trunc _mm256_cvttps_epi32
+#define vi_to_vf _mm256_cvtepi32_ps
+#define vf_as_vi _mm256_castps_si256
+#define vi_as_vf _mm256_castsi256_ps
+#define vi_set1 _mm256_set1_epi32
+#define vi_add _mm256_add_epi32
+#define vi_sub _mm256_sub_epi32
+#define vi_and _mm256_and_si256
+#define vi_or _mm256_or_si256
+#define vi_andnot _mm256_andnot_si256
+#define vi_gt _mm256_cmpgt_epi32
+#define vi_eq _mm256_cmpeq_epi32
+#define vi_srai _mm256_srai_epi32
+#define vi_srli _mm256_srli_epi32
+#define vi_slli _mm256_slli_epi32
+#define vi_mullo _mm256_mullo_epi32
+#define vi_loadu(p) _mm256_loadu_si256((const __m256i *)(p))
+#define vi_storeu(p, v) _mm256_storeu_si256((__m256i *)(p), v)
+#define vi_zero _mm256_setzero_si256
+#define vi_unpacklo8 _mm256_unpacklo_epi8
+#define vi_unpackhi8 _mm256_unpackhi_epi8
+#define vi_mullo16 _mm256_mullo_epi16
+#define vi_add16 _mm256_add_epi16
+#define vi_sub16 _mm256_sub_epi16
+#define vf_setzero _mm256_setzero_ps
+#define vi_srli16 _mm256_srli_epi16
+#define vi_packus16 _mm256_packus_epi16
+#define vi_set1_16 _mm256_set1_epi16
+#define vi_unpacklo16 _mm256_unpacklo_epi16
+#define vi_unpackhi16 _mm256_unpackhi_epi16
+#define vi_unpacklo32 _mm256_unpacklo_epi32
+#define vi_unpackhi32 _mm256_unpackhi_epi32
+static inline vf vf_lanes(void) { return _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7); }
+static inline vi vi_lanes(void) { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
+static inline vi vi_select(vi mask, vi a, vi b) { return _mm256_blendv_epi8(b, a, mask); }
+static inline vf vf_select(vf mask, vf a, vf b) { return _mm256_blendv_ps(b, a, mask); }
+static inline vi vi_min(vi a, vi b) { return _mm256_min_epi32(a, b); }
+static inline vi vi_max(vi a, vi b) { return _mm256_max_epi32(a, b); }
+/* Texels at 32-bit indices of a table. */
+static inline vi vi_gather(const uint32_t *table, vi index) {
+    return _mm256_i32gather_epi32((const int *)table, index, 4);
+}
+static inline int vi_any(vi mask) { return !_mm256_testz_si256(mask, mask); }
+#else
+#define W 4
+typedef __m128 vf;
+typedef __m128i vi;
+#define vf_set1 _mm_set1_ps
+#define vf_add _mm_add_ps
+#define vf_sub _mm_sub_ps
+#define vf_mul _mm_mul_ps
+#define vf_div _mm_div_ps
+#define vf_and _mm_and_ps
+#define vf_or _mm_or_ps
+#define vf_andnot _mm_andnot_ps
+#define vf_lt _mm_cmplt_ps
+#define vf_le _mm_cmple_ps
+#define vf_gt _mm_cmpgt_ps
+#define vf_ge _mm_cmpge_ps
+#define vf_eq _mm_cmpeq_ps
+#define vf_neq _mm_cmpneq_ps
+#define vf_loadu _mm_loadu_ps
+#define vf_storeu _mm_storeu_ps
+#define vf_to_vi_trunc _mm_cvttps_epi32
+#define vi_to_vf _mm_cvtepi32_ps
+#define vf_as_vi _mm_castps_si128
+#define vi_as_vf _mm_castsi128_ps
+#define vi_set1 _mm_set1_epi32
+#define vi_add _mm_add_epi32
+#define vi_sub _mm_sub_epi32
+#define vi_and _mm_and_si128
+#define vi_or _mm_or_si128
+#define vi_andnot _mm_andnot_si128
+#define vi_gt _mm_cmpgt_epi32
+#define vi_eq _mm_cmpeq_epi32
+#define vi_srai _mm_srai_epi32
+#define vi_srli _mm_srli_epi32
+#define vi_slli _mm_slli_epi32
+#define vi_loadu(p) _mm_loadu_si128((const __m128i *)(p))
+#define vi_storeu(p, v) _mm_storeu_si128((__m128i *)(p), v)
+#define vi_zero _mm_setzero_si128
+#define vi_unpacklo8 _mm_unpacklo_epi8
+#define vi_unpackhi8 _mm_unpackhi_epi8
+#define vi_mullo16 _mm_mullo_epi16
+#define vi_add16 _mm_add_epi16
+#define vi_sub16 _mm_sub_epi16
+#define vf_setzero _mm_setzero_ps
+#define vi_srli16 _mm_srli_epi16
+#define vi_packus16 _mm_packus_epi16
+#define vi_set1_16 _mm_set1_epi16
+#define vi_unpacklo16 _mm_unpacklo_epi16
+#define vi_unpackhi16 _mm_unpackhi_epi16
+#define vi_unpacklo32 _mm_unpacklo_epi32
+#define vi_unpackhi32 _mm_unpackhi_epi32
+static inline vf vf_lanes(void) { return _mm_setr_ps(0, 1, 2, 3); }
+static inline vi vi_lanes(void) { return _mm_setr_epi32(0, 1, 2, 3); }
+static inline vi vi_select(vi mask, vi a, vi b) {
+    return _mm_or_si128(_mm_and_si128(mask, a), _mm_andnot_si128(mask, b));
+}
+static inline vf vf_select(vf mask, vf a, vf b) {
+    return _mm_or_ps(_mm_and_ps(mask, a), _mm_andnot_ps(mask, b));
+}
+static inline vi vi_min(vi a, vi b) { return vi_select(_mm_cmpgt_epi32(a, b), b, a); }
+static inline vi vi_max(vi a, vi b) { return vi_select(_mm_cmpgt_epi32(a, b), a, b); }
+/* The low 32 bits of each product (SSE2 multiplies only even lanes at a time). */
+static inline vi vi_mullo(vi a, vi b) {
+    __m128i even = _mm_mul_epu32(a, b);
+    __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), _mm_srli_epi64(b, 32));
+    return _mm_unpacklo_epi32(_mm_shuffle_epi32(even, _MM_SHUFFLE(0, 0, 2, 0)),
+                              _mm_shuffle_epi32(odd, _MM_SHUFFLE(0, 0, 2, 0)));
+}
+static inline vi vi_gather(const uint32_t *table, vi index) {
+    int32_t i[4];
+    _mm_storeu_si128((__m128i *)i, index);
+    return _mm_setr_epi32((int)table[i[0]], (int)table[i[1]], (int)table[i[2]], (int)table[i[3]]);
+}
+static inline int vi_any(vi mask) { return _mm_movemask_epi8(mask) != 0; }
+#endif
+
+/* floorf per lane, exact for |x| < 2^31 (the kernels clamp before they floor). */
+static inline vf vf_floor(vf x) {
+    vf t = vi_to_vf(vf_to_vi_trunc(x));
+    return vf_sub(t, vf_and(vf_gt(t, x), vf_set1(1.0f)));
+}
+static inline vf vf_min(vf a, vf b) { return vf_select(vf_lt(b, a), b, a); }
+
+/* The lanes of [x, x + W) that lie below end, as a mask. */
+static inline vi vi_lanes_below(int32_t x, int32_t end) {
+    return vi_gt(vi_set1(end - x), vi_lanes());
+}
+
+#endif

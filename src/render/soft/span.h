@@ -1,0 +1,77 @@
+/* Span kernels: the pixels of one row of a triangle within a tile, shaded W at a
+ * time by a function chosen once per draw state from a table, so that the pixel
+ * loop has no branch on state. Each kernel computes exactly what the per-pixel
+ * code of raster.c and shade.c computes, operation for operation, so that every
+ * path gives the same bytes; states the kernels do not cover take that code.
+ *
+ * Kernels cover 8-bit working colour, no blending and no alpha rejection, without
+ * perspective, with colour passed through from a texture, constant or
+ * interpolated per vertex (with its specular light), times at most one texture
+ * unit read from set 0 without a transform (nearest, bilinear on one level or
+ * between two, wrapping or clamping), with any depth test. */
+#ifndef KILN_RENDER_SOFT_SPAN_H
+#define KILN_RENDER_SOFT_SPAN_H
+
+#include "soft.h"
+
+/* How the texel of a span is read. */
+enum {
+    KILN__SPAN_TEX_NONE = 0,
+    KILN__SPAN_TEX_NEAREST,   /* level 0, nearest texel */
+    KILN__SPAN_TEX_BILINEAR,  /* one level */
+    KILN__SPAN_TEX_TRILINEAR, /* two levels blended by an 8-bit weight */
+    KILN__SPAN_TEX_COUNT
+};
+/* Where the colour comes from. */
+enum {
+    KILN__SPAN_COLOUR_TEXEL = 0, /* the texel as it is */
+    KILN__SPAN_COLOUR_CONSTANT,  /* the state's colour, combined with the texel */
+    KILN__SPAN_COLOUR_VARYING,   /* interpolated colour and specular light, combined */
+    KILN__SPAN_COLOUR_COUNT
+};
+
+/* One texture level as the kernels read it. */
+typedef struct kiln__soft_span_level {
+    const uint32_t *texels; /* RGBA8 texels, one uint32 each */
+    int32_t width, height;
+} kiln__soft_span_level;
+
+/* Everything a kernel reads for one triangle in one tile. */
+typedef struct kiln__soft_span {
+    kiln__soft_tile *tile;
+    kiln__soft_plane depth;
+    /* Depth test as masks of the comparisons that pass (all ones or zero), and the
+     * depth write. */
+    uint32_t pass_lt, pass_eq, pass_gt, pass_neq, pass_always;
+    uint32_t depth_write;
+    kiln__soft_span_level level[2];
+    int32_t level_weight; /* trilinear: the weight of level[1], 0..255 */
+    uint32_t wrap;        /* addressing: wrap when set, clamp to edge otherwise */
+    uint32_t operation;   /* kiln_layer_blend_operation of the unit */
+    kiln__soft_plane u, v;
+    kiln__soft_plane colour[4];
+    kiln__soft_plane specular[3];
+    float constant[4];
+    uint32_t add_specular;
+} kiln__soft_span;
+
+typedef void (*kiln__soft_span_fn)(const kiln__soft_span *span, int32_t y, int32_t x0, int32_t x1);
+
+/* The kernel tables of each instruction set: [depth test][texture][colour]. */
+typedef kiln__soft_span_fn kiln__soft_span_table[2][KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
+extern const kiln__soft_span_table kiln__soft_spans_sse2;
+extern const kiln__soft_span_table kiln__soft_spans_avx2;
+
+/* The instruction set to draw with for a request: KILN_SIMD_AUTO is the KILN_SIMD
+ * environment variable's choice (scalar, sse2 or avx2) or else the best the
+ * processor has; any choice is lowered to what the processor has. */
+kiln_simd kiln__soft_resolve_simd(kiln_simd requested);
+
+/* Fills span for triangle t of state s in tile and returns the kernel of the
+ * instruction set simd, or NULL when no kernel covers the state (the per-pixel code
+ * draws it). */
+kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
+                                           const kiln__soft_state *s, kiln__soft_tile *tile,
+                                           kiln__soft_span *span);
+
+#endif

@@ -1,0 +1,219 @@
+/* The span kernels, written once over the operations of simd.h and compiled once
+ * per instruction set (span_sse2.c, span_avx2.c), which name the table they fill
+ * with KILN__SPAN_TABLE. Each step mirrors the per-pixel code it replaces; the
+ * comments name it. */
+#include "simd.h"
+#include "span.h"
+
+#include <string.h>
+
+/* plane.c + plane.dx * x + plane.dy * y, in that order (shade.c eval). */
+static inline vf plane_at(const kiln__soft_plane *p, vf x, vf y) {
+    return vf_add(vf_add(vf_set1(p->c), vf_mul(vf_set1(p->dx), x)), vf_mul(vf_set1(p->dy), y));
+}
+
+/* sample.c texel_space. */
+static inline vf texel_space(vf t, int32_t size, uint32_t wrap) {
+    vf s = vf_mul(t, vf_set1((float)size));
+    const vf limit = vf_set1(4194304.0f);
+    vf in_range = vf_and(vf_gt(s, vf_sub(vf_setzero(), limit)), vf_lt(s, limit));
+    s = vf_select(in_range, s, vf_and(vf_gt(s, vf_setzero()), limit));
+    if (wrap) {
+        vf period = vf_set1((float)size);
+        vf outside = vf_or(vf_lt(s, vf_setzero()), vf_ge(s, period));
+        vf folded = vf_sub(s, vf_mul(vf_floor(vf_div(s, period)), period));
+        return vf_select(outside, folded, s);
+    }
+    vf lo = vf_set1(-2.0f), hi = vf_set1((float)size + 2.0f);
+    s = vf_select(vf_lt(s, lo), lo, s);
+    return vf_select(vf_gt(s, hi), hi, s);
+}
+
+/* sample.c address, for wrap and clamp. */
+static inline vi address(vi i, int32_t size, uint32_t wrap) {
+    vi n = vi_set1(size);
+    if (wrap) {
+        vi below = vi_gt(vi_zero(), i);
+        vi above = vi_gt(i, vi_set1(size - 1));
+        return vi_add(i, vi_sub(vi_and(below, n), vi_and(above, n)));
+    }
+    return vi_min(vi_max(i, vi_zero()), vi_set1(size - 1));
+}
+
+static inline vi nearest(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
+    vi x = vf_to_vi_trunc(vf_floor(texel_space(u, l->width, wrap)));
+    vi y = vf_to_vi_trunc(vf_floor(texel_space(v, l->height, wrap)));
+    x = address(x, l->width, wrap);
+    y = address(y, l->height, wrap);
+    return vi_gather(l->texels, vi_add(vi_mullo(y, vi_set1(l->width)), x));
+}
+
+/* a + (((b - a) * w + 128) >> 8) per 8-bit channel (sample.c lerp8), computed as
+ * (a * (256 - w) + b * w + 128) >> 8, which is the same number and stays within 16
+ * bits. a and b hold two pixels' channels each, w each pixel's weight four times. */
+static inline vi lerp16(vi a, vi b, vi w) {
+    vi inv = vi_sub16(vi_set1_16(256), w);
+    vi sum = vi_add16(vi_add16(vi_mullo16(a, inv), vi_mullo16(b, w)), vi_set1_16(128));
+    return vi_srli16(sum, 8);
+}
+
+/* Per-pixel weights (0..255 in 32-bit lanes) spread over the 16-bit channels of the
+ * low and high halves that vi_unpacklo8 / vi_unpackhi8 give. */
+static inline void spread_weights(vi w, vi *lo, vi *hi) {
+    vi twice = vi_or(w, vi_slli(w, 16));
+    *lo = vi_unpacklo32(twice, twice);
+    *hi = vi_unpackhi32(twice, twice);
+}
+
+/* lerp8 of packed RGBA8 texels, channel by channel. */
+static inline vi lerp_texels(vi a, vi b, vi w) {
+    vi wlo, whi;
+    spread_weights(w, &wlo, &whi);
+    vi lo = lerp16(vi_unpacklo8(a, vi_zero()), vi_unpacklo8(b, vi_zero()), wlo);
+    vi hi = lerp16(vi_unpackhi8(a, vi_zero()), vi_unpackhi8(b, vi_zero()), whi);
+    return vi_packus16(lo, hi);
+}
+
+/* sample.c sample_bilinear (wrap and clamp: the 8-bit fixed-point path). */
+static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
+    const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
+    vi fx = vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(u, l->width, wrap), f256), half))),
+                   vi_set1(128));
+    vi fy = vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(v, l->height, wrap), f256), half))),
+                   vi_set1(128));
+    vi x0 = vi_srai(fx, 8), y0 = vi_srai(fy, 8);
+    vi wx = vi_and(fx, vi_set1(255)), wy = vi_and(fy, vi_set1(255));
+    vi ax0 = address(x0, l->width, wrap), ax1 = address(vi_add(x0, vi_set1(1)), l->width, wrap);
+    vi ay0 = address(y0, l->height, wrap), ay1 = address(vi_add(y0, vi_set1(1)), l->height, wrap);
+    vi row0 = vi_mullo(ay0, vi_set1(l->width)), row1 = vi_mullo(ay1, vi_set1(l->width));
+    vi t00 = vi_gather(l->texels, vi_add(row0, ax0)), t01 = vi_gather(l->texels, vi_add(row0, ax1));
+    vi t10 = vi_gather(l->texels, vi_add(row1, ax0)), t11 = vi_gather(l->texels, vi_add(row1, ax1));
+    return lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), wy);
+}
+
+/* shade.c kiln__soft_unorm8, per lane, into 0..255. */
+static inline vi unorm8(vf v) {
+    const vf magic = vf_set1(12582912.0f);
+    vi rounded = vf_to_vi_trunc(vf_sub(vf_add(vf_mul(v, vf_set1(255.0f)), magic), magic));
+    vi r = vi_select(vf_as_vi(vf_ge(v, vf_set1(1.0f))), vi_set1(255), rounded);
+    return vi_and(r, vf_as_vi(vf_gt(v, vf_setzero())));
+}
+
+static inline vf channel(vi texel, int k) {
+    return vf_mul(vi_to_vf(vi_and(vi_srli(texel, 8 * k), vi_set1(255))), vf_set1(1.0f / 255.0f));
+}
+
+/* The W pixels at (x.., y) of one span: depth test and write, shading, colour. */
+static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask,
+                               int32_t x, int32_t y, int depth_test, int tex, int source) {
+    const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_lanes())), vf_set1(0.5f));
+    const vf yc = vf_set1((float)y + 0.5f);
+    if (depth_test) {
+        /* raster.c: window depth clamped to [0, 1], then the test. */
+        vf z = plane_at(&sp->depth, xc, yc);
+        z = vf_select(vf_lt(z, vf_setzero()), vf_setzero(), z);
+        z = vf_select(vf_gt(z, vf_set1(1.0f)), vf_set1(1.0f), z);
+        vf stored = vf_loadu(depth);
+        vi pass = vi_and(vf_as_vi(vf_lt(z, stored)), vi_set1((int)sp->pass_lt));
+        pass = vi_or(pass, vi_and(vf_as_vi(vf_eq(z, stored)), vi_set1((int)sp->pass_eq)));
+        pass = vi_or(pass, vi_and(vf_as_vi(vf_gt(z, stored)), vi_set1((int)sp->pass_gt)));
+        pass = vi_or(pass, vi_and(vf_as_vi(vf_neq(z, stored)), vi_set1((int)sp->pass_neq)));
+        pass = vi_or(pass, vi_set1((int)sp->pass_always));
+        mask = vi_and(mask, pass);
+        if (!vi_any(mask))
+            return;
+        vi write = vi_and(mask, vi_set1((int)sp->depth_write));
+        vf_storeu(depth, vf_select(vi_as_vf(write), z, stored));
+    }
+    vi texel = vi_zero();
+    if (tex != KILN__SPAN_TEX_NONE) {
+        vf u = plane_at(&sp->u, xc, yc), v = plane_at(&sp->v, xc, yc);
+        if (tex == KILN__SPAN_TEX_NEAREST) {
+            texel = nearest(&sp->level[0], u, v, sp->wrap);
+        } else {
+            texel = bilinear(&sp->level[0], u, v, sp->wrap);
+            if (tex == KILN__SPAN_TEX_TRILINEAR)
+                texel = lerp_texels(texel, bilinear(&sp->level[1], u, v, sp->wrap),
+                                    vi_set1(sp->level_weight));
+        }
+    }
+    vi out;
+    if (source == KILN__SPAN_COLOUR_TEXEL) {
+        out = texel;
+    } else {
+        vf c[4];
+        for (int k = 0; k < 4; k++)
+            c[k] = source == KILN__SPAN_COLOUR_CONSTANT ? vf_set1(sp->constant[k])
+                                                         : plane_at(&sp->colour[k], xc, yc);
+        if (tex != KILN__SPAN_TEX_NONE) {
+            /* shade.c combine. */
+            if (sp->operation == KILN_LBO_MODULATE) {
+                for (int k = 0; k < 3; k++)
+                    c[k] = vf_mul(c[k], channel(texel, k));
+            } else if (sp->operation == KILN_LBO_REPLACE) {
+                for (int k = 0; k < 3; k++)
+                    c[k] = channel(texel, k);
+            } else {
+                for (int k = 0; k < 3; k++)
+                    c[k] = vf_add(c[k], channel(texel, k));
+            }
+            c[3] = vf_mul(c[3], channel(texel, 3));
+        }
+        if (source == KILN__SPAN_COLOUR_VARYING && sp->add_specular)
+            for (int k = 0; k < 3; k++)
+                c[k] = vf_add(c[k], plane_at(&sp->specular[k], xc, yc));
+        out = vi_or(vi_or(unorm8(c[0]), vi_slli(unorm8(c[1]), 8)),
+                    vi_or(vi_slli(unorm8(c[2]), 16), vi_slli(unorm8(c[3]), 24)));
+    }
+    vi old = vi_loadu(colour);
+    vi_storeu(colour, vi_select(mask, out, old));
+}
+
+/* Pixels [x0, x1) of row y: whole vectors in place, the last part through a copy so
+ * that no lane reads or writes past the span (the depth beside it may be another
+ * thread's tile). */
+static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, int32_t x1,
+                            int depth_test, int tex, int source) {
+    kiln__soft_tile *tile = sp->tile;
+    uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, x0, y);
+    float *depth = kiln__soft_tile_depth(tile, x0, y);
+    int32_t x = x0;
+    const vi all = vi_set1(-1);
+    for (; x + W <= x1; x += W, colour += W, depth += W)
+        span_pixels(sp, colour, depth, all, x, y, depth_test, tex, source);
+    int32_t n = x1 - x;
+    if (n <= 0)
+        return;
+    uint32_t c[W];
+    float d[W];
+    memcpy(c, colour, (size_t)n * sizeof *c);
+    if (depth_test)
+        memcpy(d, depth, (size_t)n * sizeof *d);
+    for (int32_t i = n; i < W; i++) {
+        c[i] = 0;
+        d[i] = 0.0f;
+    }
+    span_pixels(sp, c, d, vi_lanes_below(x, x1), x, y, depth_test, tex, source);
+    memcpy(colour, c, (size_t)n * sizeof *c);
+    if (depth_test)
+        memcpy(depth, d, (size_t)n * sizeof *d);
+}
+
+#define KILN__SPAN_KERNEL(D, T, S)                                                                 \
+    static void span_##D##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,           \
+                                     int32_t x1) {                                                 \
+        span_row(sp, y, x0, x1, D, T, S);                                                          \
+    }
+#define KILN__SPAN_KERNELS_OF(D, T)                                                                \
+    KILN__SPAN_KERNEL(D, T, 0) KILN__SPAN_KERNEL(D, T, 1) KILN__SPAN_KERNEL(D, T, 2)
+#define KILN__SPAN_KERNELS(D)                                                                      \
+    KILN__SPAN_KERNELS_OF(D, 0)                                                                    \
+    KILN__SPAN_KERNELS_OF(D, 1) KILN__SPAN_KERNELS_OF(D, 2) KILN__SPAN_KERNELS_OF(D, 3)
+KILN__SPAN_KERNELS(0)
+KILN__SPAN_KERNELS(1)
+
+#define KILN__SPAN_ROW(D, T) {span_##D##_##T##_0, span_##D##_##T##_1, span_##D##_##T##_2}
+#define KILN__SPAN_DEPTH(D)                                                                        \
+    {KILN__SPAN_ROW(D, 0), KILN__SPAN_ROW(D, 1), KILN__SPAN_ROW(D, 2), KILN__SPAN_ROW(D, 3)}
+
+const kiln__soft_span_table KILN__SPAN_TABLE = {KILN__SPAN_DEPTH(0), KILN__SPAN_DEPTH(1)};
