@@ -229,6 +229,29 @@ DEFINE_SWIZZLE(4, 2)
 DEFINE_SWIZZLE(4, 3)
 DEFINE_SWIZZLE(4, 4)
 
+/* Four bytes to three taken from the source pixel (RGBA to RGB, BGRA to RGB...): four
+ * pixels at a time as three 32-bit words, a render target's most common read. */
+static void swizzle_4_3_words(const kiln__row_converter *c, const void *src, void *dst,
+                              size_t count) {
+    const uint8_t *s = src;
+    uint8_t *d = dst;
+    const unsigned s0 = 8u * c->byte_map[0], s1 = 8u * c->byte_map[1], s2 = 8u * c->byte_map[2];
+    const bool in_order = s0 == 0 && s1 == 8 && s2 == 16;
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4, s += 16, d += 12) {
+        uint32_t v[4];
+        memcpy(v, s, sizeof v);
+        for (int k = 0; k < 4; k++)
+            v[k] = in_order ? (v[k] & 0xFFFFFFu)
+                            : (((v[k] >> s0) & 255u) | (((v[k] >> s1) & 255u) << 8) |
+                               (((v[k] >> s2) & 255u) << 16));
+        const uint32_t w[3] = {v[0] | v[1] << 24, v[1] >> 8 | v[2] << 16, v[2] >> 16 | v[3] << 8};
+        memcpy(d, w, sizeof w);
+    }
+    if (i < count)
+        swizzle_4_3(c, s, d, count - i);
+}
+
 static const kiln__convert_row_fn swizzles[4][4] = {
     {swizzle_1_1, swizzle_1_2, swizzle_1_3, swizzle_1_4},
     {swizzle_2_1, swizzle_2_2, swizzle_2_3, swizzle_2_4},
@@ -293,6 +316,11 @@ bool kiln__row_converter_init(kiln__row_converter *conv, kiln_pixel_format src_f
             conv->byte_map[conv->dst_offset[k]] = from;
         }
         conv->run = swizzles[s->num_bytes - 1][d->num_bytes - 1];
+        const int one = 1;
+        const bool little_endian = *(const char *)&one == 1;
+        if (conv->run == swizzle_4_3 && little_endian && conv->byte_map[0] < 4 &&
+            conv->byte_map[1] < 4 && conv->byte_map[2] < 4)
+            conv->run = swizzle_4_3_words;
     }
     return true;
 }
