@@ -5,8 +5,12 @@ Every figure is reported against a baseline measured in the same run:
   (np.array(arr, copy=True)), both timed as the best of several repeats;
 - the cost of kiln.numpy.view in microseconds, beside the cost of np.asarray on an
   existing array (the floor of any array construction);
-- the tutorial scene's frame time at 1280x1024 (render_one_frame, median of the runs),
-  for 1 thread and for all cores, beside a memcpy of the frame's bytes.
+- the tutorial scene at 640x480, 1280x1024 and 1920x1080 through the tutorial's own
+  path (update, copy_contents_to_memory into a PF_BYTE_RGB PixelBox, view) and the
+  render alone (update), median of the runs, for 1 thread and for all cores, with each
+  instruction set: the scalar path (the per-pixel code, the rasterizer before its span
+  kernels) is the baseline of the SSE2 and AVX2 figures; a memcpy of the frame's bytes
+  beside them.
 
 Run: make bench   (or PYTHONPATH=build/python python3 bench/bench_numpy.py)"""
 
@@ -41,8 +45,8 @@ def bench_view():
     return t_view, t_asarray
 
 
-def tutorial_scene(num_threads, width=1280, height=1024):
-    root = kiln.Root(num_threads=num_threads)
+def tutorial_scene(num_threads, width, height, simd=0):
+    root = kiln.Root(num_threads=num_threads, simd=simd)
     scene = root.create_scene_manager()
     arr = np.zeros((256, 256, 3), dtype=np.uint8)
     arr[:, :, 1] = np.mgrid[0:256, 0:256][1]
@@ -57,21 +61,34 @@ def tutorial_scene(num_threads, width=1280, height=1024):
     rect.set_corners(-0.5, 0.5, 0.5, -0.5)
     rect.material = mat
     scene.root_scene_node.create_child_scene_node().attach_object(rect)
-    win = root.create_render_texture("window", width, height)
+    win = root.create_render_texture("window", width, height, kiln.PF_BYTE_RGB)
     vp = win.add_viewport(scene.create_camera("cam"))
     vp.background_colour = (0.3, 0.3, 0.3)
     return root, win
 
 
-def bench_frame(num_threads, frames):
-    root, _ = tutorial_scene(num_threads)
-    root.render_one_frame()  # warm up: first-touch of the buffers
+def median_time(fn, frames):
+    fn()  # warm up: first touch of the buffers
     times = []
     for _ in range(frames):
         start = time.perf_counter()
-        root.render_one_frame()
+        fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), root.num_threads
+    return statistics.median(times)
+
+
+def bench_tutorial(num_threads, width, height, simd, frames):
+    """(tutorial path, render alone) median seconds, and the threads and instruction set used."""
+    root, win = tutorial_scene(num_threads, width, height, simd)
+    mem = kiln.MemoryDataStream(width * height * 3)
+    pb = kiln.PixelBox(width, height, 1, kiln.PF_BYTE_RGB, mem)
+
+    def tutorial_path():
+        win.update()
+        win.copy_contents_to_memory(pb, pb)
+        kiln.numpy.view(pb)
+
+    return median_time(tutorial_path, frames), median_time(win.update, frames), root.num_threads, root.simd
 
 
 def main():
@@ -90,15 +107,23 @@ def main():
     print(f"\nkiln.numpy.view(PixelBox 1280x1024 RGB): {t_view * 1e6:.2f} us "
           f"(np.asarray of an existing array: {t_asarray * 1e6:.3f} us)")
 
-    frame_bytes = 1280 * 1024 * 4
-    src = np.ones(frame_bytes, np.uint8)
-    dst = np.empty_like(src)
-    t_memcpy = best_time(lambda: np.copyto(dst, src), repeat=7, number=50)
-    print(f"\ntutorial frame at 1280x1024 (median of {args.frames}); memcpy of the 5 MiB frame: "
-          f"{t_memcpy * 1e3:.3f} ms")
-    for threads in (1, 0):
-        t, n = bench_frame(threads, args.frames)
-        print(f"  {n} thread(s): {t * 1e3:.2f} ms  ({t / t_memcpy:.1f} memcpys)")
+    names = {kiln.SIMD_SCALAR: "scalar", kiln.SIMD_SSE2: "sse2", kiln.SIMD_AVX2: "avx2"}
+    simds = sorted({kiln.Root(num_threads=1, simd=s).simd for s in names})
+    print(f"\ntutorial scene (median of {args.frames} frames): the tutorial's path (update + "
+          "copy_contents_to_memory + view) and the render alone (update)")
+    print(f"{'size':>10} {'threads':>7} {'simd':>6} {'path fps':>9} {'render fps':>10} "
+          f"{'path vs scalar':>14} {'render vs scalar':>16} {'memcpys':>8}")
+    for width, height in ((640, 480), (1280, 1024), (1920, 1080)):
+        src = np.ones(width * height * 3, np.uint8)
+        dst = np.empty_like(src)
+        t_memcpy = best_time(lambda: np.copyto(dst, src), repeat=7, number=50)
+        for threads in (1, 0):
+            base = None
+            for simd in simds:
+                t_path, t_render, n, used = bench_tutorial(threads, width, height, simd, args.frames)
+                base = base or (t_path, t_render)
+                print(f"{width}x{height:<5} {n:>7} {names[used]:>6} {1 / t_path:>9.0f} {1 / t_render:>10.0f} "
+                      f"{base[0] / t_path:>13.2f}x {base[1] / t_render:>15.2f}x {t_path / t_memcpy:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import kiln
+import kiln.numpy
 import kiln_scenes
 import kiln_scenes_3d
 
@@ -56,3 +57,76 @@ def test_every_path_draws_the_same_bytes(module, path):
                 f"thread in {len(diff)} pixels, first at (row, column) {tuple(diff[0])}: "
                 f"{tuple(actual[tuple(diff[0])])} != {tuple(reference[tuple(diff[0])])}"
             )
+
+
+def random_affine_frame(seed, simd, threads):
+    """A frame of random triangles seen through an orthographic camera (no perspective,
+    the span kernels' case) with a random pass: lighting per vertex, lighting without lights (a constant colour) or none, vertex
+    colours, one texture unit with random filtering, addressing and colour operation,
+    and a random depth test. Returns its RGB pixels."""
+    rng = np.random.default_rng(seed)
+    root = kiln.Root(num_threads=threads, simd=simd)
+    scene = root.create_scene_manager()
+    scene.ambient_light = tuple(rng.uniform(0, 0.5, 3))
+    texels = rng.integers(0, 256, (16, 32, 3), dtype=np.uint8)
+    img = kiln.Image()
+    img.load_dynamic_image(kiln.numpy.as_data_stream(texels), 32, 16, kiln.PF_BYTE_RGB)
+    root.texture_manager.load_image("noise", "General", img)
+    mat = root.material_manager.create("m", "General")
+    p = mat.techniques[0].passes[0]
+    p.lighting_enabled = bool(rng.integers(2))
+    p.vertex_colour_tracking = int(rng.choice([kiln.TVC_NONE, kiln.TVC_DIFFUSE]))
+    p.diffuse = tuple(rng.uniform(0, 1, 3))
+    p.specular = tuple(rng.uniform(0, 1, 3))
+    p.shininess = float(rng.uniform(1, 64))
+    p.depth_function = int(rng.choice([kiln.CMPF_LESS, kiln.CMPF_LESS_EQUAL, kiln.CMPF_GREATER,
+                                       kiln.CMPF_NOT_EQUAL, kiln.CMPF_ALWAYS_PASS, kiln.CMPF_EQUAL]))
+    p.depth_write_enabled = bool(rng.integers(2))
+    p.depth_check_enabled = bool(rng.integers(4))
+    if rng.integers(4):
+        tus = p.create_texture_unit_state("noise")
+        tus.texture_filtering = int(rng.choice([kiln.TFO_NONE, kiln.TFO_BILINEAR, kiln.TFO_TRILINEAR]))
+        tus.texture_addressing_mode = int(rng.choice([kiln.TAM_WRAP, kiln.TAM_CLAMP, kiln.TAM_MIRROR]))
+        tus.colour_operation = int(rng.choice([kiln.LBO_MODULATE, kiln.LBO_REPLACE, kiln.LBO_ADD]))
+    if rng.integers(2):  # lit per vertex; without a light, lighting leaves a constant colour
+        light = scene.create_light("sun")
+        light.type = kiln.LT_DIRECTIONAL
+        light.direction = tuple(rng.normal(size=3))
+        scene.root_scene_node.create_child_scene_node().attach_object(light)
+    mo = scene.create_manual_object("tris")
+    mo.begin("m", kiln.OT_TRIANGLE_LIST)
+    for _ in range(30):
+        size = rng.choice([0.05, 0.3, 2.0])
+        centre = rng.uniform(-1, 1, 2)
+        for _ in range(3):
+            x, y = centre + rng.normal(0, size, 2)
+            mo.position(float(x), float(y), float(rng.uniform(-1, 1)))
+            mo.normal(*(float(v) for v in rng.normal(size=3)))
+            mo.colour(*(float(v) for v in rng.uniform(0, 1, 4)))
+            mo.texture_coord(*(float(v) for v in rng.uniform(-2, 2, 2)))
+    mo.end()
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    cam = scene.create_camera("cam")
+    cam.projection_type = kiln.PT_ORTHOGRAPHIC
+    cam.ortho_window_height = 2.5
+    cam.near_clip_distance = 0.1
+    cam.far_clip_distance = 10
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(cam)
+    node.position = (0, 0, 5)
+    win = root.create_render_texture("w", 97, 75, kiln.PF_BYTE_RGB)
+    vp = win.add_viewport(cam)
+    vp.background_colour = tuple(rng.uniform(0, 1, 3))
+    root.render_one_frame()
+    root.render_one_frame()  # a second frame over the first: depth and colour are kept per tile
+    return kiln.numpy.read_pixels(win)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_affine_states_draw_the_same_bytes_on_every_path(seed):
+    reference = random_affine_frame(seed, kiln.SIMD_SCALAR, 1)
+    for simd in available():
+        if simd != kiln.SIMD_SCALAR:
+            actual = random_affine_frame(seed, simd, 2)
+            diff = np.argwhere((actual != reference).any(axis=2))
+            assert not len(diff), f"seed {seed}: {NAMES[simd]} differs in {len(diff)} pixels, first at {tuple(diff[0])}"
