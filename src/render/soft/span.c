@@ -34,6 +34,11 @@ kiln_simd kiln__soft_resolve_simd(kiln_simd requested) {
     return (int)requested > (int)best ? best : requested;
 }
 
+static kiln__soft_span_level span_level(const kiln__texture_level *l) {
+    return (kiln__soft_span_level){(const uint32_t *)(const void *)l->texels, (int32_t)l->width,
+                                   (int32_t)l->height};
+}
+
 /* The level that sample.c reads for a footprint that is the same at every pixel,
  * as a texture kind and its levels. Returns false for what the kernels do not
  * cover. */
@@ -69,14 +74,9 @@ static bool choose_levels(const kiln__sampler_state *unit, kiln__soft_lod lod,
     default:
         return false;
     }
-    const kiln__texture_level *l = &unit->levels[level];
-    span->level[0] = (kiln__soft_span_level){(const uint32_t *)(const void *)l->texels,
-                                             (int32_t)l->width, (int32_t)l->height};
-    if (second >= 0) {
-        l = &unit->levels[second];
-        span->level[1] = (kiln__soft_span_level){(const uint32_t *)(const void *)l->texels,
-                                                 (int32_t)l->width, (int32_t)l->height};
-    }
+    span->level[0] = span_level(&unit->levels[level]);
+    if (second >= 0)
+        span->level[1] = span_level(&unit->levels[second]);
     return true;
 }
 
