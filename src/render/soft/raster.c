@@ -180,7 +180,8 @@ static inline void clip_to_edge(const row_edge *e, int32_t *lo, int32_t *hi) {
     double guess = -(double)e->k * e->inv_a;
     if (e->a > 0) {
         /* The first covered pixel. */
-        int32_t x = guess <= (double)*lo ? *lo : (guess >= (double)*hi ? *hi : (int32_t)ceil(guess));
+        int32_t x =
+            guess <= (double)*lo ? *lo : (guess >= (double)*hi ? *hi : (int32_t)ceil(guess));
         while (x > *lo && e->a * (x - 1) + e->k >= 0)
             x--;
         while (x < *hi && e->a * x + e->k < 0)
@@ -188,8 +189,8 @@ static inline void clip_to_edge(const row_edge *e, int32_t *lo, int32_t *hi) {
         *lo = x;
     } else {
         /* One past the last covered pixel. */
-        int32_t x = guess < (double)*lo ? *lo
-                                        : (guess >= (double)*hi ? *hi : (int32_t)floor(guess) + 1);
+        int32_t x =
+            guess < (double)*lo ? *lo : (guess >= (double)*hi ? *hi : (int32_t)floor(guess) + 1);
         while (x > *lo && e->a * (x - 1) + e->k < 0)
             x--;
         while (x < *hi && e->a * x + e->k >= 0)

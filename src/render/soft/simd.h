@@ -72,9 +72,9 @@ static inline vi vi_max(vi a, vi b) { return _mm256_max_epi32(a, b); }
 static inline vi vi_gather(const uint32_t *table, vi index) {
     int32_t i[8];
     _mm256_storeu_si256((__m256i *)(void *)i, index);
-    return _mm256_setr_epi32((int)table[i[0]], (int)table[i[1]], (int)table[i[2]],
-                             (int)table[i[3]], (int)table[i[4]], (int)table[i[5]],
-                             (int)table[i[6]], (int)table[i[7]]);
+    return _mm256_setr_epi32((int)table[i[0]], (int)table[i[1]], (int)table[i[2]], (int)table[i[3]],
+                             (int)table[i[4]], (int)table[i[5]], (int)table[i[6]],
+                             (int)table[i[7]]);
 }
 static inline int vi_any(vi mask) { return !_mm256_testz_si256(mask, mask); }
 #else

@@ -57,8 +57,8 @@ struct kiln__surface {
     size_t row_pitch;
     float *depth; /* width * height, rows width apart */
     uint32_t tiles_x, tiles_y;
-    float *tile_depth;     /* per tile: the value of its whole depth when uniform */
-    uint8_t *tile_uniform; /* per tile: nonzero while its depth is tile_depth */
+    float *tile_depth;                /* per tile: the value of its whole depth when uniform */
+    uint8_t *tile_uniform;            /* per tile: nonzero while its depth is tile_depth */
     kiln__row_converter to_storage;   /* working format -> format */
     kiln__row_converter from_storage; /* format -> working format */
 };

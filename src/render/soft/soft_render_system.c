@@ -495,7 +495,8 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
 
 static void run_tile(void *context, uint32_t index, uint32_t worker) {
     kiln__soft_render_system *self = context;
-    kiln__soft_run_tile(&self->frame, index, self->working + (size_t)worker * KILN__TILE_WORKING_BYTES);
+    kiln__soft_run_tile(&self->frame, index,
+                        self->working + (size_t)worker * KILN__TILE_WORKING_BYTES);
 }
 
 static kiln_result end_frame(kiln__render_system *base) {
@@ -522,9 +523,9 @@ static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface
     (void)self;
     /* The surface's memory, seen as a PixelBox over its own stream. */
     kiln_pixelbox *whole = NULL, *dst_part = NULL;
-    kiln_result r = kiln_pixelbox_create_over(src, surface->format, surface->stream, 0,
-                                              surface->width,
-                                              (size_t)surface->width * surface->height, &whole);
+    kiln_result r =
+        kiln_pixelbox_create_over(src, surface->format, surface->stream, 0, surface->width,
+                                  (size_t)surface->width * surface->height, &whole);
     if (r == KILN_OK) {
         kiln_box dst_extent = kiln_pixelbox_get_extent(dst);
         kiln_box part = {dst_extent.left,

@@ -77,10 +77,12 @@ static inline vi lerp_texels(vi a, vi b, vi w) {
 /* sample.c sample_bilinear (wrap and clamp: the 8-bit fixed-point path). */
 static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
     const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
-    vi fx = vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(u, l->width, wrap), f256), half))),
-                   vi_set1(128));
-    vi fy = vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(v, l->height, wrap), f256), half))),
-                   vi_set1(128));
+    vi fx =
+        vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(u, l->width, wrap), f256), half))),
+               vi_set1(128));
+    vi fy = vi_sub(
+        vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(v, l->height, wrap), f256), half))),
+        vi_set1(128));
     vi x0 = vi_srai(fx, 8), y0 = vi_srai(fy, 8);
     vi wx = vi_and(fx, vi_set1(255)), wy = vi_and(fy, vi_set1(255));
     vi ax0 = address(x0, l->width, wrap), ax1 = address(vi_add(x0, vi_set1(1)), l->width, wrap);
@@ -144,7 +146,7 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
         vf c[4];
         for (int k = 0; k < 4; k++)
             c[k] = source == KILN__SPAN_COLOUR_CONSTANT ? vf_set1(sp->constant[k])
-                                                         : plane_at(&sp->colour[k], xc, yc);
+                                                        : plane_at(&sp->colour[k], xc, yc);
         if (tex != KILN__SPAN_TEX_NONE) {
             /* shade.c combine. */
             if (sp->operation == KILN_LBO_MODULATE) {
@@ -200,7 +202,7 @@ static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, in
 }
 
 #define KILN__SPAN_KERNEL(D, T, S)                                                                 \
-    static void span_##D##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,           \
+    static void span_##D##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,             \
                                      int32_t x1) {                                                 \
         span_row(sp, y, x0, x1, D, T, S);                                                          \
     }
@@ -212,8 +214,9 @@ static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, in
 KILN__SPAN_KERNELS(0)
 KILN__SPAN_KERNELS(1)
 
-#define KILN__SPAN_ROW(D, T) {span_##D##_##T##_0, span_##D##_##T##_1, span_##D##_##T##_2}
+#define KILN__SPAN_ROW(D, T)                                                                       \
+    { span_##D##_##T##_0, span_##D##_##T##_1, span_##D##_##T##_2 }
 #define KILN__SPAN_DEPTH(D)                                                                        \
-    {KILN__SPAN_ROW(D, 0), KILN__SPAN_ROW(D, 1), KILN__SPAN_ROW(D, 2), KILN__SPAN_ROW(D, 3)}
+    { KILN__SPAN_ROW(D, 0), KILN__SPAN_ROW(D, 1), KILN__SPAN_ROW(D, 2), KILN__SPAN_ROW(D, 3) }
 
 const kiln__soft_span_table KILN__SPAN_TABLE = {KILN__SPAN_DEPTH(0), KILN__SPAN_DEPTH(1)};

@@ -129,12 +129,13 @@ static void store_colour(kiln__soft_tile *tile) {
     kiln__surface *surface = tile->surface;
     const kiln__rect *r = &tile->rect;
     const size_t row_bytes = (size_t)r->width * surface->pixel_size;
-    uint8_t *dst = surface->colour + (size_t)r->y * surface->row_pitch +
-                   (size_t)r->x * surface->pixel_size;
+    uint8_t *dst =
+        surface->colour + (size_t)r->y * surface->row_pitch + (size_t)r->x * surface->pixel_size;
     if (tile->colour_state == KILN__TILE_UNIFORM) {
         /* One row of the clear colour in the target's format, copied to every row. */
         fill_colour(tile, r->x, r->y, r->x + r->width, r->y + 1, tile->clear8, tile->clearf);
-        const void *src = surface->is_float ? (const void *)tile->colourf : (const void *)tile->colour8;
+        const void *src =
+            surface->is_float ? (const void *)tile->colourf : (const void *)tile->colour8;
         kiln__row_convert(&surface->to_storage, src, dst, (size_t)r->width);
         for (int32_t y = 1; y < r->height; y++)
             memcpy(dst + (size_t)y * surface->row_pitch, dst, row_bytes);
