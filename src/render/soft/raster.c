@@ -227,12 +227,8 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
                                 kiln__soft_tile *tile) {
     const kiln__surface *surface = tile->surface;
     const kiln__soft_state *s = &frame->states[t->state];
-    const kiln__rect *r = &tile->rect;
-    int32_t x0 = t->min_x > r->x ? t->min_x : r->x;
-    int32_t y0 = t->min_y > r->y ? t->min_y : r->y;
-    int32_t x1 = t->max_x < r->x + r->width ? t->max_x : r->x + r->width;
-    int32_t y1 = t->max_y < r->y + r->height ? t->max_y : r->y + r->height;
-    if (x0 >= x1 || y0 >= y1)
+    int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
+    if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
     kiln__soft_span span;
     kiln__soft_span_fn kernel = kiln__soft_span_prepare(frame->simd, t, s, tile, &span);
@@ -285,12 +281,8 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
 void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                             kiln__soft_tile *tile) {
     const kiln__soft_state *s = &frame->states[t->state];
-    const kiln__rect *r = &tile->rect;
-    int32_t x0 = t->min_x > r->x ? t->min_x : r->x;
-    int32_t y0 = t->min_y > r->y ? t->min_y : r->y;
-    int32_t x1 = t->max_x < r->x + r->width ? t->max_x : r->x + r->width;
-    int32_t y1 = t->max_y < r->y + r->height ? t->max_y : r->y + r->height;
-    if (x0 >= x1 || y0 >= y1)
+    int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
+    if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
     int32_t first = t->x_major ? x0 : y0, last = t->x_major ? x1 : y1;
     int32_t lo = t->x_major ? y0 : x0, hi = t->x_major ? y1 : x1;
@@ -309,11 +301,9 @@ void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_tria
 void kiln__soft_raster_point(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                              kiln__soft_tile *tile) {
     const kiln__soft_state *s = &frame->states[t->state];
-    const kiln__rect *r = &tile->rect;
-    int32_t x0 = t->min_x > r->x ? t->min_x : r->x;
-    int32_t y0 = t->min_y > r->y ? t->min_y : r->y;
-    int32_t x1 = t->max_x < r->x + r->width ? t->max_x : r->x + r->width;
-    int32_t y1 = t->max_y < r->y + r->height ? t->max_y : r->y + r->height;
+    int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
+    if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
+        return;
     for (int32_t y = y0; y < y1; y++)
         for (int32_t x = x0; x < x1; x++) {
             if (s->simple_write)

@@ -106,6 +106,22 @@ static inline float *kiln__soft_tile_colourf(const kiln__soft_tile *tile, int32_
     return tile->colourf +
            ((size_t)(y - tile->rect.y) * KILN__TILE_SIZE + (size_t)(x - tile->rect.x)) * 4;
 }
+/* The working pixel at (x, y) in the tile's working format. */
+static inline void *kiln__soft_tile_working(const kiln__soft_tile *tile, int32_t x, int32_t y) {
+    return tile->surface->is_float ? (void *)kiln__soft_tile_colourf(tile, x, y)
+                                   : (void *)kiln__soft_tile_colour8(tile, x, y);
+}
+/* Narrows the pixels [*x0, *x1) x [*y0, *y1) to those of the tile; false when none
+ * are left. */
+static inline bool kiln__soft_clip_to_tile(const kiln__soft_tile *tile, int32_t *x0, int32_t *y0,
+                                           int32_t *x1, int32_t *y1) {
+    const kiln__rect *r = &tile->rect;
+    *x0 = *x0 > r->x ? *x0 : r->x;
+    *y0 = *y0 > r->y ? *y0 : r->y;
+    *x1 = *x1 < r->x + r->width ? *x1 : r->x + r->width;
+    *y1 = *y1 < r->y + r->height ? *y1 : r->y + r->height;
+    return *x0 < *x1 && *y0 < *y1;
+}
 static inline float *kiln__soft_tile_depth(const kiln__soft_tile *tile, int32_t x, int32_t y) {
     return tile->surface->depth + (size_t)y * tile->surface->width + (size_t)x;
 }

@@ -14,6 +14,11 @@ static void fill_depth(kiln__surface *surface, const kiln__rect *r, float value)
     }
 }
 
+/* The colour memory of pixel (x, y) of the surface. */
+static uint8_t *surface_pixel(const kiln__surface *surface, int32_t x, int32_t y) {
+    return surface->colour + (size_t)y * surface->row_pitch + (size_t)x * surface->pixel_size;
+}
+
 /* The pixels of tile (tx, ty) of the surface. */
 static kiln__rect tile_rect(const kiln__surface *surface, uint32_t tx, uint32_t ty) {
     kiln__rect r = {(int32_t)(tx << KILN__TILE_SHIFT), (int32_t)(ty << KILN__TILE_SHIFT),
@@ -69,11 +74,8 @@ static void load_colour(kiln__soft_tile *tile) {
                     tile->clearf);
     } else if (tile->colour_state == KILN__TILE_IN_SURFACE) {
         for (int32_t y = r->y; y < r->y + r->height; y++) {
-            const uint8_t *src = surface->colour + (size_t)y * surface->row_pitch +
-                                 (size_t)r->x * surface->pixel_size;
-            void *dst = surface->is_float ? (void *)kiln__soft_tile_colourf(tile, r->x, y)
-                                          : (void *)kiln__soft_tile_colour8(tile, r->x, y);
-            kiln__row_convert(&surface->from_storage, src, dst, (size_t)r->width);
+            kiln__row_convert(&surface->from_storage, surface_pixel(surface, r->x, y),
+                              kiln__soft_tile_working(tile, r->x, y), (size_t)r->width);
         }
     }
     tile->colour_state = KILN__TILE_LOADED;
@@ -91,13 +93,9 @@ void kiln__soft_tile_prepare(kiln__soft_tile *tile, bool depth) {
 
 static void run_clear(kiln__soft_tile *tile, const kiln__soft_clear *clear) {
     const kiln__rect *r = &tile->rect;
-    int32_t x0 = clear->rect.x > r->x ? clear->rect.x : r->x;
-    int32_t y0 = clear->rect.y > r->y ? clear->rect.y : r->y;
-    int32_t x1 = clear->rect.x + clear->rect.width;
-    int32_t y1 = clear->rect.y + clear->rect.height;
-    x1 = x1 < r->x + r->width ? x1 : r->x + r->width;
-    y1 = y1 < r->y + r->height ? y1 : r->y + r->height;
-    if (x0 >= x1 || y0 >= y1)
+    int32_t x0 = clear->rect.x, y0 = clear->rect.y;
+    int32_t x1 = x0 + clear->rect.width, y1 = y0 + clear->rect.height;
+    if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
     const bool whole = x0 == r->x && y0 == r->y && x1 == r->x + r->width && y1 == r->y + r->height;
     kiln__surface *surface = tile->surface;
@@ -129,23 +127,19 @@ static void store_colour(kiln__soft_tile *tile) {
     kiln__surface *surface = tile->surface;
     const kiln__rect *r = &tile->rect;
     const size_t row_bytes = (size_t)r->width * surface->pixel_size;
-    uint8_t *dst =
-        surface->colour + (size_t)r->y * surface->row_pitch + (size_t)r->x * surface->pixel_size;
+    uint8_t *dst = surface_pixel(surface, r->x, r->y);
     if (tile->colour_state == KILN__TILE_UNIFORM) {
         /* One row of the clear colour in the target's format, copied to every row. */
         fill_colour(tile, r->x, r->y, r->x + r->width, r->y + 1, tile->clear8, tile->clearf);
-        const void *src =
-            surface->is_float ? (const void *)tile->colourf : (const void *)tile->colour8;
-        kiln__row_convert(&surface->to_storage, src, dst, (size_t)r->width);
+        kiln__row_convert(&surface->to_storage, kiln__soft_tile_working(tile, r->x, r->y), dst,
+                          (size_t)r->width);
         for (int32_t y = 1; y < r->height; y++)
             memcpy(dst + (size_t)y * surface->row_pitch, dst, row_bytes);
         return;
     }
-    for (int32_t y = r->y; y < r->y + r->height; y++, dst += surface->row_pitch) {
-        const void *src = surface->is_float ? (const void *)kiln__soft_tile_colourf(tile, r->x, y)
-                                            : (const void *)kiln__soft_tile_colour8(tile, r->x, y);
-        kiln__row_convert(&surface->to_storage, src, dst, (size_t)r->width);
-    }
+    for (int32_t y = r->y; y < r->y + r->height; y++, dst += surface->row_pitch)
+        kiln__row_convert(&surface->to_storage, kiln__soft_tile_working(tile, r->x, y), dst,
+                          (size_t)r->width);
 }
 
 void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *working) {
