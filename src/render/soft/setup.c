@@ -1,6 +1,7 @@
 #include "sample.h"
 
 #include <math.h>
+#include <string.h>
 
 /* A vertex in screen space: float position for attribute planes, fixed-point
  * position for coverage. */
@@ -181,10 +182,11 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     }
     t->perspective = !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
     t->inv_w = make_plane(s, s[0].inv_w, s[1].inv_w, s[2].inv_w, inv_det);
-    for (uint32_t k = 0; k < state->num_varyings; k++) {
+    for (uint32_t i = 0; i < state->num_planes; i++) {
+        const uint32_t k = state->planes[i];
         double a[3];
-        for (int i = 0; i < 3; i++)
-            a[i] = (double)s[i].v->varyings[k] * (t->perspective ? s[i].inv_w : 1.0);
+        for (int j = 0; j < 3; j++)
+            a[j] = (double)s[j].v->varyings[k] * (t->perspective ? s[j].inv_w : 1.0);
         t->varyings[k] = make_plane(s, a[0], a[1], a[2], inv_det);
     }
     /* Without perspective the texel footprint is the same at every pixel. */
@@ -197,13 +199,16 @@ kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_t
     kiln__soft_triangle *t = NULL;
     uint32_t index = 0;
     KILN__CHECK(push_triangle(frame, &t, &index));
-    *t = *setup;
+    memcpy(t, setup, KILN__SOFT_TRIANGLE_BYTES(&frame->states[setup->state]));
     /* Bin into every tile that the triangle may touch. */
     kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, index};
     uint32_t tx0 = (uint32_t)t->min_x >> KILN__TILE_SHIFT;
     uint32_t ty0 = (uint32_t)t->min_y >> KILN__TILE_SHIFT;
     uint32_t tx1 = (uint32_t)(t->max_x - 1) >> KILN__TILE_SHIFT;
     uint32_t ty1 = (uint32_t)(t->max_y - 1) >> KILN__TILE_SHIFT;
+    /* A triangle within one tile touches that tile: setup found a covered pixel. */
+    if (tx0 == tx1 && ty0 == ty1)
+        return kiln__soft_bin_push(frame, tx0, ty0, command);
     for (uint32_t ty = ty0; ty <= ty1; ty++) {
         for (uint32_t tx = tx0; tx <= tx1; tx++) {
             int64_t x0 =
@@ -318,7 +323,8 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     t->depth = LINE_PLANE(z0, z1);
     t->depth.c += depth_bias(state, (float)(z0 > z1 ? z0 : z1), 0.0f);
     t->inv_w = LINE_PLANE(w0, w1);
-    for (uint32_t k = 0; k < state->num_varyings; k++) {
+    for (uint32_t i = 0; i < state->num_planes; i++) {
+        const uint32_t k = state->planes[i];
         double p0 = v0->varyings[k] * (t->perspective ? w0 : 1.0);
         double p1 = v1->varyings[k] * (t->perspective ? w1 : 1.0);
         t->varyings[k] = LINE_PLANE(p0, p1);
@@ -362,8 +368,9 @@ kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index
     t->perspective = false;
     t->depth = (kiln__soft_plane){(float)z + depth_bias(state, (float)z, 0.0f), 0.0f, 0.0f};
     t->inv_w = (kiln__soft_plane){(float)inv_w, 0.0f, 0.0f};
-    for (uint32_t k = 0; k < state->num_varyings; k++)
-        t->varyings[k] = (kiln__soft_plane){v->varyings[k], 0.0f, 0.0f};
+    for (uint32_t i = 0; i < state->num_planes; i++)
+        t->varyings[state->planes[i]] =
+            (kiln__soft_plane){v->varyings[state->planes[i]], 0.0f, 0.0f};
     constant_lods(state, t);
     return bin_bounds(frame, t, index);
 }

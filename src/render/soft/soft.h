@@ -9,6 +9,7 @@
 #include "render/render_system.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #define KILN__TILE_SHIFT 6
 #define KILN__TILE_SIZE (1 << KILN__TILE_SHIFT)
@@ -134,13 +135,15 @@ typedef struct kiln__soft_state {
     bool colour_varies;  /* otherwise `colour` holds the colour of every pixel */
     bool colour_is_white;
     float colour[4];
-    uint32_t num_varyings; /* how many varyings (a prefix) the draw interpolates */
-    bool has_specular;     /* the specular varyings hold light to add after texturing */
-    bool lit_per_pixel;    /* lighting at each pixel from position and normal varyings */
-    bool tracks_colour;    /* lit per pixel, the colour varyings hold the vertex colour */
-    bool fast_texture;     /* the colour is unit 0's texel, read as it is */
-    bool simple_write;     /* no alpha rejection and no blending */
-    float eye[3];          /* the camera's world position */
+    uint32_t num_varyings;              /* the vertex stage computes this prefix of the varyings */
+    uint8_t planes[KILN__NUM_VARYINGS]; /* of those, the ones pixels read: set up */
+    uint32_t num_planes;
+    bool has_specular;  /* the specular varyings hold light to add after texturing */
+    bool lit_per_pixel; /* lighting at each pixel from position and normal varyings */
+    bool tracks_colour; /* lit per pixel, the colour varyings hold the vertex colour */
+    bool fast_texture;  /* the colour is unit 0's texel, read as it is */
+    bool simple_write;  /* no alpha rejection and no blending */
+    float eye[3];       /* the camera's world position */
     /* Lighting terms that do not change within the draw (light.c). */
     bool specular_enabled;
     float lit_base[4];    /* ambient * scene ambient + emissive; diffuse alpha */
@@ -183,16 +186,24 @@ typedef struct kiln__soft_triangle {
     /* Edge functions E = a * X + b * Y + c over fixed-point pixel centres, biased so
      * that E >= 0 means covered under the top-left rule. */
     int64_t edge_a[3], edge_b[3], edge_c[3];
-    kiln__soft_plane depth;                        /* window depth in [0, 1] */
-    kiln__soft_plane inv_w;                        /* 1 / w, for perspective-correct varyings */
-    kiln__soft_plane varyings[KILN__NUM_VARYINGS]; /* divided by w when perspective */
+    kiln__soft_plane depth; /* window depth in [0, 1] */
+    kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings */
     bool perspective;
     kiln__soft_lod lod[KILN__MAX_TEXTURE_UNITS]; /* per unit, when the same at every pixel */
     uint32_t state;
     /* A line's window-space end points; x_major lines step along x. */
     float line_x0, line_y0, line_x1, line_y1;
     bool x_major;
+    /* Last, so that a copy can stop after the state's highest varying. Only those the
+     * state lists (kiln__soft_state.planes) are set up. Divided by w when
+     * perspective. */
+    kiln__soft_plane varyings[KILN__NUM_VARYINGS];
 } kiln__soft_triangle;
+
+/* The bytes of a primitive of state s that hold anything: the header and the
+ * varyings up to the highest the state uses. */
+#define KILN__SOFT_TRIANGLE_BYTES(s)                                                               \
+    (offsetof(kiln__soft_triangle, varyings) + (size_t)(s)->num_varyings * sizeof(kiln__soft_plane))
 
 typedef enum kiln__soft_command_type {
     KILN__SOFT_COMMAND_CLEAR = 0,

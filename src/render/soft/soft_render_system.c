@@ -246,6 +246,27 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
         s->num_varyings = KILN__VARYING_SPECULAR + 3;
     if (s->lit_per_pixel)
         s->num_varyings = KILN__NUM_VARYINGS;
+    /* Of those, what pixels read: the colour when it varies, the coordinate sets of
+     * the units, the specular light, and the position and normal when lit per pixel. */
+    s->num_planes = 0;
+    if (s->colour_varies)
+        for (uint8_t k = 0; k < 4; k++)
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_R + k);
+    for (uint32_t set = 0; set < sets; set++) {
+        bool read = false;
+        for (uint32_t i = 0; i < p->num_units; i++)
+            read = read || p->unit_ops[i].coord_set == set;
+        if (read) {
+            s->planes[s->num_planes++] = (uint8_t)KILN__VARYING_UV(set);
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_UV(set) + 1);
+        }
+    }
+    if (s->has_specular)
+        for (uint8_t k = 0; k < 3; k++)
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_SPECULAR + k);
+    if (s->lit_per_pixel)
+        for (uint8_t k = 0; k < 6; k++)
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_POSITION + k);
     const kiln__unit_state *unit0 = &p->unit_ops[0];
     s->fast_texture = s->colour_is_white && p->num_units == 1 && unit0->coord_set == 0 &&
                       !unit0->has_transform &&
