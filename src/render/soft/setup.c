@@ -1,7 +1,6 @@
 #include "sample.h"
 
 #include <math.h>
-#include <string.h>
 
 /* A vertex in screen space: float position for attribute planes, fixed-point
  * position for coverage. */
@@ -25,19 +24,13 @@ static kiln__soft_plane make_plane(const screen_vertex s[3], double a0, double a
     return (kiln__soft_plane){(float)(a0 - dx * s[0].x - dy * s[0].y), (float)dx, (float)dy};
 }
 
-static kiln_result push_triangle(kiln__soft_frame *frame, kiln__soft_triangle **out,
-                                 uint32_t *index) {
-    if (frame->num_triangles == frame->triangles_capacity) {
-        uint32_t capacity = frame->triangles_capacity ? frame->triangles_capacity * 2 : 256;
-        kiln__soft_triangle *triangles =
-            kiln__realloc_array(frame->triangles, capacity, sizeof *triangles);
-        if (!triangles)
-            return kiln__fail_oom("triangle setup data", (size_t)capacity * sizeof *triangles);
-        frame->triangles = triangles;
-        frame->triangles_capacity = capacity;
-    }
-    *index = frame->num_triangles++;
-    *out = &frame->triangles[*index];
+/* A primitive of the given state in the recording thread's arena. */
+static kiln_result new_primitive(kiln__soft_frame *frame, uint32_t state,
+                                 kiln__soft_triangle **out) {
+    size_t bytes = KILN__SOFT_TRIANGLE_BYTES(&frame->states[state]);
+    *out = kiln__soft_arena_alloc(&frame->arenas[0], bytes);
+    if (!*out)
+        return kiln__fail_oom("primitive setup data", bytes);
     return KILN_OK;
 }
 
@@ -85,10 +78,9 @@ static float depth_bias(const kiln__soft_state *state, float max_z, float slope)
     return -(p->depth_bias_constant * resolution + p->depth_bias_slope_scale * slope);
 }
 
-static kiln_result bin_bounds(kiln__soft_frame *frame, const kiln__soft_triangle *t,
-                              uint32_t index) {
+static kiln_result bin_bounds(kiln__soft_frame *frame, const kiln__soft_triangle *t) {
     kiln__rect r = {t->min_x, t->min_y, t->max_x - t->min_x, t->max_y - t->min_y};
-    return kiln__soft_bin_rect(frame, &r, (kiln__soft_command){KILN__SOFT_COMMAND_TRIANGLE, index});
+    return kiln__soft_bin_rect(frame, &r, (kiln__soft_command){KILN__SOFT_COMMAND_TRIANGLE, 0, t});
 }
 
 /* True when no pixel centre of the tile can be inside the edge: the edge function
@@ -195,13 +187,9 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     return true;
 }
 
-kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *setup) {
-    kiln__soft_triangle *t = NULL;
-    uint32_t index = 0;
-    KILN__CHECK(push_triangle(frame, &t, &index));
-    memcpy(t, setup, KILN__SOFT_TRIANGLE_BYTES(&frame->states[setup->state]));
+kiln_result kiln__soft_bin_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t) {
     /* Bin into every tile that the triangle may touch. */
-    kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, index};
+    kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, 0, t};
     uint32_t tx0 = (uint32_t)t->min_x >> KILN__TILE_SHIFT;
     uint32_t ty0 = (uint32_t)t->min_y >> KILN__TILE_SHIFT;
     uint32_t tx1 = (uint32_t)(t->max_x - 1) >> KILN__TILE_SHIFT;
@@ -281,8 +269,7 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     if (first > last)
         return KILN_OK;
     kiln__soft_triangle *t = NULL;
-    uint32_t index = 0;
-    KILN__CHECK(push_triangle(frame, &t, &index));
+    KILN__CHECK(new_primitive(frame, state_index, &t));
     t->state = state_index;
     t->kind = KILN__SOFT_LINE;
     t->x_major = x_major;
@@ -298,7 +285,7 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     mlo = mlo < slo ? slo : mlo;
     mhi = mhi + 1 > shi ? shi : mhi + 1;
     if (mlo >= mhi) {
-        frame->num_triangles--;
+        kiln__soft_arena_pop(&frame->arenas[0], KILN__SOFT_TRIANGLE_BYTES(state));
         return KILN_OK;
     }
     if (x_major) {
@@ -331,7 +318,7 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     }
 #undef LINE_PLANE
     constant_lods(state, t);
-    return bin_bounds(frame, t, index);
+    return bin_bounds(frame, t);
 }
 
 kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index,
@@ -357,8 +344,7 @@ kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index
     if (x0 >= x1 || y0 >= y1)
         return KILN_OK;
     kiln__soft_triangle *t = NULL;
-    uint32_t index = 0;
-    KILN__CHECK(push_triangle(frame, &t, &index));
+    KILN__CHECK(new_primitive(frame, state_index, &t));
     t->state = state_index;
     t->kind = KILN__SOFT_POINT;
     t->min_x = (int32_t)x0;
@@ -372,5 +358,5 @@ kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index
         t->varyings[state->planes[i]] =
             (kiln__soft_plane){v->varyings[state->planes[i]], 0.0f, 0.0f};
     constant_lods(state, t);
-    return bin_bounds(frame, t, index);
+    return bin_bounds(frame, t);
 }

@@ -86,6 +86,7 @@ typedef struct kiln__soft_tile {
     kiln__soft_tile_colour colour_state;
     uint8_t clear8[4]; /* the colour of a uniform tile */
     float clearf[4];
+    struct kiln__soft_span_cache *spans; /* span.h: what the last state's spans need */
 } kiln__soft_tile;
 
 #define KILN__TILE_WORKING_BYTES (KILN__TILE_SIZE * KILN__TILE_SIZE * 4 * sizeof(float))
@@ -200,8 +201,8 @@ typedef struct kiln__soft_triangle {
     kiln__soft_plane varyings[KILN__NUM_VARYINGS];
 } kiln__soft_triangle;
 
-/* The bytes of a primitive of state s that hold anything: the header and the
- * varyings up to the highest the state uses. */
+/* The bytes of a primitive of state s: the header and the varyings up to the highest
+ * the state uses (the rest of the structure is not allocated). */
 #define KILN__SOFT_TRIANGLE_BYTES(s)                                                               \
     (offsetof(kiln__soft_triangle, varyings) + (size_t)(s)->num_varyings * sizeof(kiln__soft_plane))
 
@@ -212,8 +213,30 @@ typedef enum kiln__soft_command_type {
 
 typedef struct kiln__soft_command {
     uint32_t type;
-    uint32_t index; /* into the frame's clears or triangles */
+    uint32_t index;                      /* a clear: into the frame's clears */
+    const kiln__soft_triangle *triangle; /* a primitive: in one of the frame's arenas */
 } kiln__soft_command;
+
+/* Memory for a frame's primitives: blocks that never move, so that a primitive is
+ * written once where it is set up and the bins point at it; reset, not freed,
+ * between frames. Each thread appends to an arena of its own. */
+typedef struct kiln__soft_block {
+    struct kiln__soft_block *next;
+    size_t used, capacity;
+    uint64_t data[]; /* 8-byte aligned records */
+} kiln__soft_block;
+
+typedef struct kiln__soft_arena {
+    kiln__soft_block *first;
+    kiln__soft_block *current;
+} kiln__soft_arena;
+
+/* arena.c: `bytes` (rounded up to 8) at the end of the arena, or NULL when memory
+ * runs out; kiln__soft_arena_pop gives back the last allocation of that size. */
+void *kiln__soft_arena_alloc(kiln__soft_arena *arena, size_t bytes);
+void kiln__soft_arena_pop(kiln__soft_arena *arena, size_t bytes);
+void kiln__soft_arena_reset(kiln__soft_arena *arena);
+void kiln__soft_arena_free(kiln__soft_arena *arena);
 
 typedef struct kiln__soft_clear {
     kiln__rect rect;
@@ -238,8 +261,8 @@ typedef struct kiln__soft_frame {
     uint32_t tiles_x, tiles_y;
     kiln__soft_bin *bins;
     uint32_t bins_capacity;
-    kiln__soft_triangle *triangles;
-    uint32_t num_triangles, triangles_capacity;
+    kiln__soft_arena *arenas; /* one per thread; the recording thread uses the first */
+    uint32_t num_arenas;
     kiln__soft_state *states;
     uint32_t num_states, states_capacity;
     kiln__soft_clear *clears;
@@ -288,8 +311,8 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
                                     const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                     const kiln__soft_vertex *v2, kiln__soft_triangle *t);
 
-/* setup.c: appends a set-up triangle to the frame and bins it. */
-kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t);
+/* setup.c: bins a set-up triangle, which stays where it is until the frame ends. */
+kiln_result kiln__soft_bin_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t);
 
 /* setup.c: a clipped line, one pixel wide, and a point `point_size` pixels square. */
 kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state,
