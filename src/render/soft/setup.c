@@ -15,13 +15,39 @@ static inline int64_t floor_div(int64_t a, int64_t b) {
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-static kiln__soft_plane make_plane(const screen_vertex s[3], double a0, double a1, double a2,
-                                   double inv_det) {
-    double x10 = s[1].x - s[0].x, y10 = s[1].y - s[0].y;
-    double x20 = s[2].x - s[0].x, y20 = s[2].y - s[0].y;
-    double dx = ((a1 - a0) * y20 - (a2 - a0) * y10) * inv_det;
-    double dy = ((a2 - a0) * x10 - (a1 - a0) * x20) * inv_det;
-    return (kiln__soft_plane){(float)(a0 - dx * s[0].x - dy * s[0].y), (float)dx, (float)dy};
+/* What every plane of a triangle shares: its edges from vertex 0 and 1 / the
+ * determinant. */
+typedef struct plane_basis {
+    double x0, y0, x10, y10, x20, y20, inv_det;
+} plane_basis;
+
+static inline plane_basis make_basis(const screen_vertex s[3], double inv_det) {
+    return (plane_basis){s[0].x,          s[0].y,          s[1].x - s[0].x, s[1].y - s[0].y,
+                         s[2].x - s[0].x, s[2].y - s[0].y, inv_det};
+}
+
+static inline kiln__soft_plane make_plane(const plane_basis *b, double a0, double a1, double a2) {
+    double dx = ((a1 - a0) * b->y20 - (a2 - a0) * b->y10) * b->inv_det;
+    double dy = ((a2 - a0) * b->x10 - (a1 - a0) * b->x20) * b->inv_det;
+    return (kiln__soft_plane){(float)(a0 - dx * b->x0 - dy * b->y0), (float)dx, (float)dy};
+}
+
+void kiln__soft_vertex_to_window(const kiln__rect *vp, kiln__soft_vertex *v) {
+    const float *c = v->clip;
+    double inv_w = 1.0 / (double)c[3];
+    /* NDC [-1, 1] spans the viewport's pixel edges; NDC y up is row 0 at the top. */
+    double x = vp->x + ((double)c[0] * inv_w * 0.5 + 0.5) * vp->width;
+    double y = vp->y + (0.5 - (double)c[1] * inv_w * 0.5) * vp->height;
+    v->window[0] = x;
+    v->window[1] = y;
+    v->window[2] = (double)c[2] * inv_w * 0.5 + 0.5;
+    v->window[3] = inv_w;
+    /* Outside the clip volume the position means nothing; keep the conversions
+     * defined. */
+    double fx = floor(x * KILN__SUBPIXEL_ONE + 0.5), fy = floor(y * KILN__SUBPIXEL_ONE + 0.5);
+    const double limit = 4.0e18;
+    v->fixed[0] = fx > -limit && fx < limit ? (int64_t)fx : 0;
+    v->fixed[1] = fy > -limit && fy < limit ? (int64_t)fy : 0;
 }
 
 /* A primitive of the given state in the recording thread's arena. */
@@ -96,20 +122,12 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
                                     const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                     const kiln__soft_vertex *v2, kiln__soft_triangle *t) {
     const kiln__soft_state *state = &frame->states[state_index];
-    const kiln__rect *vp = &state->viewport;
     const kiln__soft_vertex *in[3] = {v0, v1, v2};
     screen_vertex s[3];
     for (int i = 0; i < 3; i++) {
-        const float *c = in[i]->clip;
-        double inv_w = 1.0 / (double)c[3];
-        /* NDC [-1, 1] spans the viewport's pixel edges; NDC y up is row 0 at the top. */
-        s[i].x = vp->x + ((double)c[0] * inv_w * 0.5 + 0.5) * vp->width;
-        s[i].y = vp->y + (0.5 - (double)c[1] * inv_w * 0.5) * vp->height;
-        s[i].z = (double)c[2] * inv_w * 0.5 + 0.5;
-        s[i].inv_w = inv_w;
-        s[i].fx = (int64_t)floor(s[i].x * KILN__SUBPIXEL_ONE + 0.5);
-        s[i].fy = (int64_t)floor(s[i].y * KILN__SUBPIXEL_ONE + 0.5);
-        s[i].v = in[i];
+        const kiln__soft_vertex *v = in[i];
+        s[i] = (screen_vertex){
+            v->window[0], v->window[1], v->window[2], v->window[3], v->fixed[0], v->fixed[1], v};
     }
     int64_t area =
         (s[1].fx - s[0].fx) * (s[2].fy - s[0].fy) - (s[2].fx - s[0].fx) * (s[1].fy - s[0].fy);
@@ -165,7 +183,8 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
         t->edge_b[e] = dx;
         t->edge_c[e] = dy * a->fx - dx * a->fy - (top_left ? 0 : 1);
     }
-    t->depth = make_plane(s, s[0].z, s[1].z, s[2].z, inv_det);
+    const plane_basis basis = make_basis(s, inv_det);
+    t->depth = make_plane(&basis, s[0].z, s[1].z, s[2].z);
     if (state->pass.depth_bias_constant != 0.0f || state->pass.depth_bias_slope_scale != 0.0f) {
         double max_z = s[0].z > s[1].z ? s[0].z : s[1].z;
         max_z = s[2].z > max_z ? s[2].z : max_z;
@@ -173,13 +192,13 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
         t->depth.c += depth_bias(state, (float)max_z, slope);
     }
     t->perspective = !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
-    t->inv_w = make_plane(s, s[0].inv_w, s[1].inv_w, s[2].inv_w, inv_det);
+    t->inv_w = make_plane(&basis, s[0].inv_w, s[1].inv_w, s[2].inv_w);
     for (uint32_t i = 0; i < state->num_planes; i++) {
         const uint32_t k = state->planes[i];
         double a[3];
         for (int j = 0; j < 3; j++)
             a[j] = (double)s[j].v->varyings[k] * (t->perspective ? s[j].inv_w : 1.0);
-        t->varyings[k] = make_plane(s, a[0], a[1], a[2], inv_det);
+        t->varyings[k] = make_plane(&basis, a[0], a[1], a[2]);
     }
     /* Without perspective the texel footprint is the same at every pixel. */
     constant_lods(state, t);

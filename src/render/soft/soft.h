@@ -38,7 +38,15 @@ enum {
 typedef struct kiln__soft_vertex {
     float clip[4];
     float varyings[KILN__NUM_VARYINGS];
+    /* Where it lands on the target (kiln__soft_vertex_to_window): x, y in pixels, depth,
+     * 1 / w, and x, y in fixed point. Meaningful inside the clip volume only. */
+    double window[4];
+    int64_t fixed[2];
 } kiln__soft_vertex;
+
+/* setup.c: the window position of a vertex in the viewport, computed once per vertex
+ * for every triangle that shares it. */
+void kiln__soft_vertex_to_window(const kiln__rect *viewport, kiln__soft_vertex *v);
 
 /* Colour and depth memory of a target. The colour lives in a stream in the target's
  * own pixel format, rows `row_pitch` bytes apart, so that reading it into a PixelBox

@@ -343,6 +343,8 @@ static void assemble_triangle(const kiln__soft_frame *frame, uint32_t state,
     }
     kiln__soft_vertex polygon[KILN__MAX_CLIPPED_VERTICES];
     uint32_t n = kiln__soft_clip_triangle(a, b, c, polygon);
+    for (uint32_t i = 0; i < n; i++)
+        kiln__soft_vertex_to_window(&frame->states[state].viewport, &polygon[i]);
     /* The clipped polygon is convex and keeps the winding: a fan covers it. */
     for (uint32_t i = 1; i + 1 < n; i++)
         setup_into_chunk(frame, state, &polygon[0], &polygon[i], &polygon[i + 1], chunk);

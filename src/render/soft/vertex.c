@@ -90,5 +90,6 @@ void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state
                 v->varyings[KILN__VARYING_NORMAL + k] = normal[k];
             }
         }
+        kiln__soft_vertex_to_window(&state->viewport, v);
     }
 }
