@@ -94,10 +94,22 @@ typedef struct kiln__soft_tile {
     kiln__soft_tile_colour colour_state;
     uint8_t clear8[4]; /* the colour of a uniform tile */
     float clearf[4];
+    /* Working depth, laid out as the colour; it holds the tile's depth once loaded,
+     * and is stored back when something may have written it. */
+    float *depth;
+    bool depth_loaded;
+    bool depth_written;
     struct kiln__soft_span_cache *spans; /* span.h: what the last state's spans need */
 } kiln__soft_tile;
 
-#define KILN__TILE_WORKING_BYTES (KILN__TILE_SIZE * KILN__TILE_SIZE * 4 * sizeof(float))
+/* Working memory of a thread: float colour and depth for one tile, and room for a
+ * vector of 8 pixels to run past the last one (the span kernels load and store whole
+ * vectors, masked). */
+#define KILN__TILE_PIXELS (KILN__TILE_SIZE * KILN__TILE_SIZE)
+#define KILN__TILE_PADDING (8 * 4 * sizeof(float))
+#define KILN__TILE_COLOUR_BYTES (KILN__TILE_PIXELS * 4 * sizeof(float) + KILN__TILE_PADDING)
+#define KILN__TILE_WORKING_BYTES                                                                   \
+    (KILN__TILE_COLOUR_BYTES + KILN__TILE_PIXELS * sizeof(float) + KILN__TILE_PADDING)
 
 /* tile.c: runs the bin of tile `index` of the frame in working memory of at least
  * KILN__TILE_WORKING_BYTES (aligned to 64 bytes), then stores the tile. */
@@ -133,7 +145,7 @@ static inline bool kiln__soft_clip_to_tile(const kiln__soft_tile *tile, int32_t 
     return *x0 < *x1 && *y0 < *y1;
 }
 static inline float *kiln__soft_tile_depth(const kiln__soft_tile *tile, int32_t x, int32_t y) {
-    return tile->surface->depth + (size_t)y * tile->surface->width + (size_t)x;
+    return tile->depth + (size_t)(y - tile->rect.y) * KILN__TILE_SIZE + (size_t)(x - tile->rect.x);
 }
 
 /* The state of one draw as the tile stage needs it. */

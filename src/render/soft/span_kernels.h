@@ -8,7 +8,6 @@
 
 #include <float.h>
 #include <math.h>
-#include <string.h>
 
 /* plane.c + plane.dx * x + plane.dy * y, in that order (shade.c eval). */
 static inline vf plane_at(const kiln__soft_plane *p, vf x, vf y) {
@@ -285,34 +284,20 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
     vi_storeu(colour, vi_select(mask, out, old));
 }
 
-/* Pixels [x0, x1) of row y: whole vectors in place, the last part through a copy so
- * that no lane reads or writes past the span (the depth beside it may be another
- * thread's tile). */
+/* Pixels [x0, x1) of row y, a vector at a time; the lanes of the last one past x1 are
+ * masked off. Colour and depth are the tile's own working memory, which has room
+ * for a vector past its last pixel, so the whole vector may be loaded and stored. */
 static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, int32_t x1,
                             int depth_test, int persp, int tex, int source) {
     kiln__soft_tile *tile = sp->tile;
     uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, x0, y);
     float *depth = kiln__soft_tile_depth(tile, x0, y);
-    int32_t x = x0;
     const vi all = vi_set1(-1);
+    int32_t x = x0;
     for (; x + W <= x1; x += W, colour += W, depth += W)
         span_pixels(sp, colour, depth, all, x, y, depth_test, persp, tex, source);
-    int32_t n = x1 - x;
-    if (n <= 0)
-        return;
-    uint32_t c[W];
-    float d[W];
-    memcpy(c, colour, (size_t)n * sizeof *c);
-    if (depth_test)
-        memcpy(d, depth, (size_t)n * sizeof *d);
-    for (int32_t i = n; i < W; i++) {
-        c[i] = 0;
-        d[i] = 0.0f;
-    }
-    span_pixels(sp, c, d, vi_lanes_below(x, x1), x, y, depth_test, persp, tex, source);
-    memcpy(colour, c, (size_t)n * sizeof *c);
-    if (depth_test)
-        memcpy(depth, d, (size_t)n * sizeof *d);
+    if (x < x1)
+        span_pixels(sp, colour, depth, vi_lanes_below(x, x1), x, y, depth_test, persp, tex, source);
 }
 
 #define KILN__SPAN_KERNEL(D, P, T, S)                                                              \

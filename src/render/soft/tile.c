@@ -81,14 +81,51 @@ static void load_colour(kiln__soft_tile *tile) {
     tile->colour_state = KILN__TILE_LOADED;
 }
 
+/* Fills [x0, x1) x [y0, y1) of the working depth with one value. */
+static void fill_working_depth(kiln__soft_tile *tile, int32_t x0, int32_t y0, int32_t x1,
+                               int32_t y1, float value) {
+    for (int32_t y = y0; y < y1; y++) {
+        float *d = kiln__soft_tile_depth(tile, x0, y);
+        for (int32_t x = x0; x < x1; x++)
+            *d++ = value;
+    }
+}
+
+static void load_depth(kiln__soft_tile *tile) {
+    const kiln__surface *surface = tile->surface;
+    const kiln__rect *r = &tile->rect;
+    if (surface->tile_uniform[tile->index]) {
+        fill_working_depth(tile, r->x, r->y, r->x + r->width, r->y + r->height,
+                           surface->tile_depth[tile->index]);
+    } else {
+        for (int32_t y = r->y; y < r->y + r->height; y++)
+            memcpy(kiln__soft_tile_depth(tile, r->x, y),
+                   surface->depth + (size_t)y * surface->width + (size_t)r->x,
+                   (size_t)r->width * sizeof(float));
+    }
+    tile->depth_loaded = true;
+}
+
 void kiln__soft_tile_prepare(kiln__soft_tile *tile, bool depth) {
     if (tile->colour_state != KILN__TILE_LOADED)
         load_colour(tile);
-    kiln__surface *surface = tile->surface;
-    if (depth && surface->tile_uniform[tile->index]) {
-        fill_depth(surface, &tile->rect, surface->tile_depth[tile->index]);
-        surface->tile_uniform[tile->index] = 0;
+    if (depth) {
+        if (!tile->depth_loaded)
+            load_depth(tile);
+        tile->depth_written = true;
     }
+}
+
+/* Stores the working depth into the surface, if anything may have written it. */
+static void store_depth(kiln__soft_tile *tile) {
+    if (!tile->depth_written)
+        return;
+    kiln__surface *surface = tile->surface;
+    const kiln__rect *r = &tile->rect;
+    for (int32_t y = r->y; y < r->y + r->height; y++)
+        memcpy(surface->depth + (size_t)y * surface->width + (size_t)r->x,
+               kiln__soft_tile_depth(tile, r->x, y), (size_t)r->width * sizeof(float));
+    surface->tile_uniform[tile->index] = 0;
 }
 
 static void run_clear(kiln__soft_tile *tile, const kiln__soft_clear *clear) {
@@ -112,12 +149,13 @@ static void run_clear(kiln__soft_tile *tile, const kiln__soft_clear *clear) {
     }
     if (clear->clear_depth) {
         if (whole) {
+            /* The tile's depth is the value again, wherever it was loaded. */
             surface->tile_uniform[tile->index] = 1;
             surface->tile_depth[tile->index] = clear->depth;
+            tile->depth_loaded = tile->depth_written = false;
         } else {
             kiln__soft_tile_prepare(tile, true);
-            kiln__rect part = {x0, y0, x1 - x0, y1 - y0};
-            fill_depth(surface, &part, clear->depth);
+            fill_working_depth(tile, x0, y0, x1, y1, clear->depth);
         }
     }
 }
@@ -153,6 +191,7 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     tile.rect = tile_rect(surface, index % frame->tiles_x, index / frame->tiles_x);
     tile.colour8 = working;
     tile.colourf = working;
+    tile.depth = (float *)(void *)((uint8_t *)working + KILN__TILE_COLOUR_BYTES);
     tile.colour_state = KILN__TILE_IN_SURFACE;
     kiln__soft_span_cache spans;
     spans.state = UINT32_MAX;
@@ -174,4 +213,5 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     }
     if (tile.colour_state != KILN__TILE_IN_SURFACE)
         store_colour(&tile);
+    store_depth(&tile);
 }
