@@ -455,7 +455,8 @@ def main(argv=None):
         engine, threads, result_path, picture_path = args.worker
         return worker(engine, int(threads), result_path, picture_path)
     print(f"heavy scene: {hs.TRIANGLES:,} triangles at {hs.WIDTH}x{hs.HEIGHT}, median of {args.rounds} x {FRAMES} "
-          f"frames, each process after {WARMUP}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
+          f"frames, each process after {WARMUP}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}",
+          flush=True)
     out = measure(args.rounds, args.debian_python, args.pictures, log=lambda s: print(s, flush=True))
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))

@@ -129,7 +129,8 @@ def bench_view():
     large = kiln.PixelBox(4096, 4096, 1, kiln.PF_BYTE_RGBA)
     arr = np.zeros((4, 4, 3), np.uint8)
     return {"small": {"what": "4x4 PF_BYTE_RGB (48 B)", "seconds": median_call(lambda: kiln.numpy.view(small))},
-            "large": {"what": "4096x4096 PF_BYTE_RGBA (64 MiB)", "seconds": median_call(lambda: kiln.numpy.view(large))},
+            "large": {"what": "4096x4096 PF_BYTE_RGBA (64 MiB)",
+                      "seconds": median_call(lambda: kiln.numpy.view(large))},
             "asarray": median_call(lambda: np.asarray(arr))}
 
 

@@ -234,7 +234,8 @@ def instruction_sets(frames):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--frames", type=int, default=200, help="timed frames per Kiln figure (default: %(default)s)")
-    parser.add_argument("--ogre-frames", type=int, default=60, help="timed frames per OGRE figure (default: %(default)s)")
+    parser.add_argument("--ogre-frames", type=int, default=60,
+                        help="timed frames per OGRE figure (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--debian-python", default=DEBIAN_PYTHON, help="the Python with python3-ogre-1.12")
     parser.add_argument("--instruction-sets", action="store_true", help="Kiln only, with each instruction set")
