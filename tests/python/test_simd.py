@@ -59,9 +59,9 @@ def test_every_path_draws_the_same_bytes(module, path):
             )
 
 
-def random_affine_frame(seed, simd, threads):
-    """A frame of random triangles seen through an orthographic camera (no perspective,
-    the span kernels' case) with a random pass: lighting per vertex, lighting without lights (a constant colour) or none, vertex
+def random_frame(seed, simd, threads, perspective):
+    """A frame of random triangles seen through an orthographic or a perspective camera
+    with a random pass: lighting per vertex, lighting without lights (a constant colour) or none, vertex
     colours, one texture unit with random filtering, addressing and colour operation,
     and a random depth test. Returns its RGB pixels."""
     rng = np.random.default_rng(seed)
@@ -107,8 +107,12 @@ def random_affine_frame(seed, simd, threads):
     mo.end()
     scene.root_scene_node.create_child_scene_node().attach_object(mo)
     cam = scene.create_camera("cam")
-    cam.projection_type = kiln.PT_ORTHOGRAPHIC
-    cam.ortho_window_height = 2.5
+    if perspective:
+        cam.fov_y = 0.7
+        cam.auto_aspect_ratio = True
+    else:
+        cam.projection_type = kiln.PT_ORTHOGRAPHIC
+        cam.ortho_window_height = 2.5
     cam.near_clip_distance = 0.1
     cam.far_clip_distance = 10
     node = scene.root_scene_node.create_child_scene_node()
@@ -122,11 +126,12 @@ def random_affine_frame(seed, simd, threads):
     return kiln.numpy.read_pixels(win)
 
 
+@pytest.mark.parametrize("perspective", [False, True], ids=["orthographic", "perspective"])
 @pytest.mark.parametrize("seed", range(40))
-def test_random_affine_states_draw_the_same_bytes_on_every_path(seed):
-    reference = random_affine_frame(seed, kiln.SIMD_SCALAR, 1)
+def test_random_states_draw_the_same_bytes_on_every_path(seed, perspective):
+    reference = random_frame(seed, kiln.SIMD_SCALAR, 1, perspective)
     for simd in available():
         if simd != kiln.SIMD_SCALAR:
-            actual = random_affine_frame(seed, simd, 2)
+            actual = random_frame(seed, simd, 2, perspective)
             diff = np.argwhere((actual != reference).any(axis=2))
             assert not len(diff), f"seed {seed}: {NAMES[simd]} differs in {len(diff)} pixels, first at {tuple(diff[0])}"

@@ -1,8 +1,6 @@
 #include "shade.h"
 #include "span.h"
 
-#include <math.h>
-
 static inline bool depth_passes(kiln_compare_function f, float z, float stored) {
     switch (f) {
     case KILN_CMPF_ALWAYS_FAIL:
@@ -177,11 +175,15 @@ static inline void clip_to_edge(const row_edge *e, int32_t *lo, int32_t *hi) {
             *hi = *lo;
         return;
     }
-    double guess = -(double)e->k * e->inv_a;
+    /* Start from where the edge crosses the row (truncated; the steps below correct
+     * it), or from the near end of a short row. */
+    int32_t x = e->a > 0 ? *lo : *hi;
+    if (*hi - *lo > 8) {
+        double guess = -(double)e->k * e->inv_a;
+        x = guess <= (double)*lo ? *lo : (guess >= (double)*hi ? *hi : (int32_t)guess);
+    }
     if (e->a > 0) {
         /* The first covered pixel. */
-        int32_t x =
-            guess <= (double)*lo ? *lo : (guess >= (double)*hi ? *hi : (int32_t)ceil(guess));
         while (x > *lo && e->a * (x - 1) + e->k >= 0)
             x--;
         while (x < *hi && e->a * x + e->k < 0)
@@ -189,8 +191,6 @@ static inline void clip_to_edge(const row_edge *e, int32_t *lo, int32_t *hi) {
         *lo = x;
     } else {
         /* One past the last covered pixel. */
-        int32_t x =
-            guess < (double)*lo ? *lo : (guess >= (double)*hi ? *hi : (int32_t)floor(guess) + 1);
         while (x > *lo && e->a * (x - 1) + e->k < 0)
             x--;
         while (x < *hi && e->a * x + e->k >= 0)
@@ -210,7 +210,7 @@ static void draw_spans(const kiln__soft_triangle *t, kiln__soft_span_fn kernel,
         e[i].a = t->edge_a[i] * one;
         e[i].b = t->edge_b[i] * one;
         e[i].k = t->edge_a[i] * half + t->edge_b[i] * ((int64_t)y0 * one + half) + t->edge_c[i];
-        e[i].inv_a = e[i].a ? 1.0 / (double)e[i].a : 0.0;
+        e[i].inv_a = e[i].a && x1 - x0 > 8 ? 1.0 / (double)e[i].a : 0.0;
     }
     for (int32_t y = y0; y < y1; y++) {
         int32_t lo = x0, hi = x1;
@@ -230,10 +230,9 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
     int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
     if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
-    kiln__soft_span span;
-    kiln__soft_span_fn kernel = kiln__soft_span_prepare(frame->simd, t, s, tile, &span);
+    kiln__soft_span_fn kernel = kiln__soft_span_prepare(frame->simd, t, s, tile, tile->spans);
     if (kernel) {
-        draw_spans(t, kernel, &span, x0, y0, x1, y1);
+        draw_spans(t, kernel, &tile->spans->span, x0, y0, x1, y1);
         return;
     }
     const bool depth_check = s->pass.depth_check;

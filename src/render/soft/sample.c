@@ -16,7 +16,7 @@ kiln__soft_lod kiln__soft_sample_lod(const kiln__sampler_state *sampler, float d
     int e;
     float m = frexpf(rho2, &e); /* m in [0.5, 1) */
     float fast = (float)(e - 1) + (2.0f * m - 1.0f);
-    return (kiln__soft_lod){0.5f * log2f(rho2), 0.5f * fast};
+    return (kiln__soft_lod){0.5f * kiln__soft_log2(rho2), 0.5f * fast};
 }
 
 /* Maps an integer texel coordinate into [0, size), or to -1 for the border. The

@@ -24,19 +24,13 @@ static kiln__soft_plane make_plane(const screen_vertex s[3], double a0, double a
     return (kiln__soft_plane){(float)(a0 - dx * s[0].x - dy * s[0].y), (float)dx, (float)dy};
 }
 
-static kiln_result push_triangle(kiln__soft_frame *frame, kiln__soft_triangle **out,
-                                 uint32_t *index) {
-    if (frame->num_triangles == frame->triangles_capacity) {
-        uint32_t capacity = frame->triangles_capacity ? frame->triangles_capacity * 2 : 256;
-        kiln__soft_triangle *triangles =
-            kiln__realloc_array(frame->triangles, capacity, sizeof *triangles);
-        if (!triangles)
-            return kiln__fail_oom("triangle setup data", (size_t)capacity * sizeof *triangles);
-        frame->triangles = triangles;
-        frame->triangles_capacity = capacity;
-    }
-    *index = frame->num_triangles++;
-    *out = &frame->triangles[*index];
+/* A primitive of the given state in the recording thread's arena. */
+static kiln_result new_primitive(kiln__soft_frame *frame, uint32_t state,
+                                 kiln__soft_triangle **out) {
+    size_t bytes = KILN__SOFT_TRIANGLE_BYTES(&frame->states[state]);
+    *out = kiln__soft_arena_alloc(&frame->arenas[0], bytes);
+    if (!*out)
+        return kiln__fail_oom("primitive setup data", bytes);
     return KILN_OK;
 }
 
@@ -84,10 +78,9 @@ static float depth_bias(const kiln__soft_state *state, float max_z, float slope)
     return -(p->depth_bias_constant * resolution + p->depth_bias_slope_scale * slope);
 }
 
-static kiln_result bin_bounds(kiln__soft_frame *frame, const kiln__soft_triangle *t,
-                              uint32_t index) {
+static kiln_result bin_bounds(kiln__soft_frame *frame, const kiln__soft_triangle *t) {
     kiln__rect r = {t->min_x, t->min_y, t->max_x - t->min_x, t->max_y - t->min_y};
-    return kiln__soft_bin_rect(frame, &r, (kiln__soft_command){KILN__SOFT_COMMAND_TRIANGLE, index});
+    return kiln__soft_bin_rect(frame, &r, (kiln__soft_command){KILN__SOFT_COMMAND_TRIANGLE, 0, t});
 }
 
 /* True when no pixel centre of the tile can be inside the edge: the edge function
@@ -181,10 +174,11 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     }
     t->perspective = !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
     t->inv_w = make_plane(s, s[0].inv_w, s[1].inv_w, s[2].inv_w, inv_det);
-    for (uint32_t k = 0; k < state->num_varyings; k++) {
+    for (uint32_t i = 0; i < state->num_planes; i++) {
+        const uint32_t k = state->planes[i];
         double a[3];
-        for (int i = 0; i < 3; i++)
-            a[i] = (double)s[i].v->varyings[k] * (t->perspective ? s[i].inv_w : 1.0);
+        for (int j = 0; j < 3; j++)
+            a[j] = (double)s[j].v->varyings[k] * (t->perspective ? s[j].inv_w : 1.0);
         t->varyings[k] = make_plane(s, a[0], a[1], a[2], inv_det);
     }
     /* Without perspective the texel footprint is the same at every pixel. */
@@ -193,17 +187,16 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     return true;
 }
 
-kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *setup) {
-    kiln__soft_triangle *t = NULL;
-    uint32_t index = 0;
-    KILN__CHECK(push_triangle(frame, &t, &index));
-    *t = *setup;
+kiln_result kiln__soft_bin_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t) {
     /* Bin into every tile that the triangle may touch. */
-    kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, index};
+    kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, 0, t};
     uint32_t tx0 = (uint32_t)t->min_x >> KILN__TILE_SHIFT;
     uint32_t ty0 = (uint32_t)t->min_y >> KILN__TILE_SHIFT;
     uint32_t tx1 = (uint32_t)(t->max_x - 1) >> KILN__TILE_SHIFT;
     uint32_t ty1 = (uint32_t)(t->max_y - 1) >> KILN__TILE_SHIFT;
+    /* A triangle within one tile touches that tile: setup found a covered pixel. */
+    if (tx0 == tx1 && ty0 == ty1)
+        return kiln__soft_bin_push(frame, tx0, ty0, command);
     for (uint32_t ty = ty0; ty <= ty1; ty++) {
         for (uint32_t tx = tx0; tx <= tx1; tx++) {
             int64_t x0 =
@@ -276,8 +269,7 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     if (first > last)
         return KILN_OK;
     kiln__soft_triangle *t = NULL;
-    uint32_t index = 0;
-    KILN__CHECK(push_triangle(frame, &t, &index));
+    KILN__CHECK(new_primitive(frame, state_index, &t));
     t->state = state_index;
     t->kind = KILN__SOFT_LINE;
     t->x_major = x_major;
@@ -293,7 +285,7 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     mlo = mlo < slo ? slo : mlo;
     mhi = mhi + 1 > shi ? shi : mhi + 1;
     if (mlo >= mhi) {
-        frame->num_triangles--;
+        kiln__soft_arena_pop(&frame->arenas[0], KILN__SOFT_TRIANGLE_BYTES(state));
         return KILN_OK;
     }
     if (x_major) {
@@ -318,14 +310,15 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     t->depth = LINE_PLANE(z0, z1);
     t->depth.c += depth_bias(state, (float)(z0 > z1 ? z0 : z1), 0.0f);
     t->inv_w = LINE_PLANE(w0, w1);
-    for (uint32_t k = 0; k < state->num_varyings; k++) {
+    for (uint32_t i = 0; i < state->num_planes; i++) {
+        const uint32_t k = state->planes[i];
         double p0 = v0->varyings[k] * (t->perspective ? w0 : 1.0);
         double p1 = v1->varyings[k] * (t->perspective ? w1 : 1.0);
         t->varyings[k] = LINE_PLANE(p0, p1);
     }
 #undef LINE_PLANE
     constant_lods(state, t);
-    return bin_bounds(frame, t, index);
+    return bin_bounds(frame, t);
 }
 
 kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index,
@@ -351,8 +344,7 @@ kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index
     if (x0 >= x1 || y0 >= y1)
         return KILN_OK;
     kiln__soft_triangle *t = NULL;
-    uint32_t index = 0;
-    KILN__CHECK(push_triangle(frame, &t, &index));
+    KILN__CHECK(new_primitive(frame, state_index, &t));
     t->state = state_index;
     t->kind = KILN__SOFT_POINT;
     t->min_x = (int32_t)x0;
@@ -362,8 +354,9 @@ kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index
     t->perspective = false;
     t->depth = (kiln__soft_plane){(float)z + depth_bias(state, (float)z, 0.0f), 0.0f, 0.0f};
     t->inv_w = (kiln__soft_plane){(float)inv_w, 0.0f, 0.0f};
-    for (uint32_t k = 0; k < state->num_varyings; k++)
-        t->varyings[k] = (kiln__soft_plane){v->varyings[k], 0.0f, 0.0f};
+    for (uint32_t i = 0; i < state->num_planes; i++)
+        t->varyings[state->planes[i]] =
+            (kiln__soft_plane){v->varyings[state->planes[i]], 0.0f, 0.0f};
     constant_lods(state, t);
-    return bin_bounds(frame, t, index);
+    return bin_bounds(frame, t);
 }

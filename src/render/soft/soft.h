@@ -9,6 +9,7 @@
 #include "render/render_system.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #define KILN__TILE_SHIFT 6
 #define KILN__TILE_SIZE (1 << KILN__TILE_SHIFT)
@@ -85,6 +86,7 @@ typedef struct kiln__soft_tile {
     kiln__soft_tile_colour colour_state;
     uint8_t clear8[4]; /* the colour of a uniform tile */
     float clearf[4];
+    struct kiln__soft_span_cache *spans; /* span.h: what the last state's spans need */
 } kiln__soft_tile;
 
 #define KILN__TILE_WORKING_BYTES (KILN__TILE_SIZE * KILN__TILE_SIZE * 4 * sizeof(float))
@@ -134,13 +136,15 @@ typedef struct kiln__soft_state {
     bool colour_varies;  /* otherwise `colour` holds the colour of every pixel */
     bool colour_is_white;
     float colour[4];
-    uint32_t num_varyings; /* how many varyings (a prefix) the draw interpolates */
-    bool has_specular;     /* the specular varyings hold light to add after texturing */
-    bool lit_per_pixel;    /* lighting at each pixel from position and normal varyings */
-    bool tracks_colour;    /* lit per pixel, the colour varyings hold the vertex colour */
-    bool fast_texture;     /* the colour is unit 0's texel, read as it is */
-    bool simple_write;     /* no alpha rejection and no blending */
-    float eye[3];          /* the camera's world position */
+    uint32_t num_varyings;              /* the vertex stage computes this prefix of the varyings */
+    uint8_t planes[KILN__NUM_VARYINGS]; /* of those, the ones pixels read: set up */
+    uint32_t num_planes;
+    bool has_specular;  /* the specular varyings hold light to add after texturing */
+    bool lit_per_pixel; /* lighting at each pixel from position and normal varyings */
+    bool tracks_colour; /* lit per pixel, the colour varyings hold the vertex colour */
+    bool fast_texture;  /* the colour is unit 0's texel, read as it is */
+    bool simple_write;  /* no alpha rejection and no blending */
+    float eye[3];       /* the camera's world position */
     /* Lighting terms that do not change within the draw (light.c). */
     bool specular_enabled;
     float lit_base[4];    /* ambient * scene ambient + emissive; diffuse alpha */
@@ -183,16 +187,24 @@ typedef struct kiln__soft_triangle {
     /* Edge functions E = a * X + b * Y + c over fixed-point pixel centres, biased so
      * that E >= 0 means covered under the top-left rule. */
     int64_t edge_a[3], edge_b[3], edge_c[3];
-    kiln__soft_plane depth;                        /* window depth in [0, 1] */
-    kiln__soft_plane inv_w;                        /* 1 / w, for perspective-correct varyings */
-    kiln__soft_plane varyings[KILN__NUM_VARYINGS]; /* divided by w when perspective */
+    kiln__soft_plane depth; /* window depth in [0, 1] */
+    kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings */
     bool perspective;
     kiln__soft_lod lod[KILN__MAX_TEXTURE_UNITS]; /* per unit, when the same at every pixel */
     uint32_t state;
     /* A line's window-space end points; x_major lines step along x. */
     float line_x0, line_y0, line_x1, line_y1;
     bool x_major;
+    /* Last, so that a copy can stop after the state's highest varying. Only those the
+     * state lists (kiln__soft_state.planes) are set up. Divided by w when
+     * perspective. */
+    kiln__soft_plane varyings[KILN__NUM_VARYINGS];
 } kiln__soft_triangle;
+
+/* The bytes of a primitive of state s: the header and the varyings up to the highest
+ * the state uses (the rest of the structure is not allocated). */
+#define KILN__SOFT_TRIANGLE_BYTES(s)                                                               \
+    (offsetof(kiln__soft_triangle, varyings) + (size_t)(s)->num_varyings * sizeof(kiln__soft_plane))
 
 typedef enum kiln__soft_command_type {
     KILN__SOFT_COMMAND_CLEAR = 0,
@@ -201,8 +213,30 @@ typedef enum kiln__soft_command_type {
 
 typedef struct kiln__soft_command {
     uint32_t type;
-    uint32_t index; /* into the frame's clears or triangles */
+    uint32_t index;                      /* a clear: into the frame's clears */
+    const kiln__soft_triangle *triangle; /* a primitive: in one of the frame's arenas */
 } kiln__soft_command;
+
+/* Memory for a frame's primitives: blocks that never move, so that a primitive is
+ * written once where it is set up and the bins point at it; reset, not freed,
+ * between frames. Each thread appends to an arena of its own. */
+typedef struct kiln__soft_block {
+    struct kiln__soft_block *next;
+    size_t used, capacity;
+    uint64_t data[]; /* 8-byte aligned records */
+} kiln__soft_block;
+
+typedef struct kiln__soft_arena {
+    kiln__soft_block *first;
+    kiln__soft_block *current;
+} kiln__soft_arena;
+
+/* arena.c: `bytes` (rounded up to 8) at the end of the arena, or NULL when memory
+ * runs out; kiln__soft_arena_pop gives back the last allocation of that size. */
+void *kiln__soft_arena_alloc(kiln__soft_arena *arena, size_t bytes);
+void kiln__soft_arena_pop(kiln__soft_arena *arena, size_t bytes);
+void kiln__soft_arena_reset(kiln__soft_arena *arena);
+void kiln__soft_arena_free(kiln__soft_arena *arena);
 
 typedef struct kiln__soft_clear {
     kiln__rect rect;
@@ -227,8 +261,8 @@ typedef struct kiln__soft_frame {
     uint32_t tiles_x, tiles_y;
     kiln__soft_bin *bins;
     uint32_t bins_capacity;
-    kiln__soft_triangle *triangles;
-    uint32_t num_triangles, triangles_capacity;
+    kiln__soft_arena *arenas; /* one per thread; the recording thread uses the first */
+    uint32_t num_arenas;
     kiln__soft_state *states;
     uint32_t num_states, states_capacity;
     kiln__soft_clear *clears;
@@ -277,8 +311,8 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
                                     const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                     const kiln__soft_vertex *v2, kiln__soft_triangle *t);
 
-/* setup.c: appends a set-up triangle to the frame and bins it. */
-kiln_result kiln__soft_push_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t);
+/* setup.c: bins a set-up triangle, which stays where it is until the frame ends. */
+kiln_result kiln__soft_bin_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t);
 
 /* setup.c: a clipped line, one pixel wide, and a point `point_size` pixels square. */
 kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state,

@@ -19,11 +19,13 @@ typedef struct kiln__soft_render_system {
     uint32_t chunks_capacity;
 } kiln__soft_render_system;
 
-/* The triangles set up from one range of a draw's primitives, in submission order.
- * Ranges are set up in parallel and then appended to the frame one after another, so
- * the frame sees the same triangles in the same order for any number of threads. */
+/* The triangles set up from one range of a draw's primitives, in submission order:
+ * written once into the arena of the thread that set them up, and listed here. Ranges
+ * are set up in parallel and then binned one after another, so the frame sees the
+ * same triangles in the same order for any number of threads. */
 typedef struct setup_chunk {
-    kiln__soft_triangle *triangles;
+    kiln__soft_arena *arena; /* of the thread setting the range up */
+    const kiln__soft_triangle **triangles;
     uint32_t count;
     uint32_t capacity;
     bool out_of_memory;
@@ -110,7 +112,8 @@ static kiln_result begin_frame(kiln__render_system *base, kiln__surface *surface
     kiln__soft_render_system *self = soft(base);
     kiln__soft_frame *frame = &self->frame;
     frame->surface = surface;
-    frame->num_triangles = 0;
+    for (uint32_t i = 0; i < frame->num_arenas; i++)
+        kiln__soft_arena_reset(&frame->arenas[i]);
     frame->num_states = 0;
     frame->num_clears = 0;
     self->in_frame = true;
@@ -164,7 +167,7 @@ static kiln_result begin_viewport(kiln__render_system *base, const kiln__rect *v
         }
     }
     return kiln__soft_bin_rect(frame, &c->rect,
-                               (kiln__soft_command){KILN__SOFT_COMMAND_CLEAR, index});
+                               (kiln__soft_command){KILN__SOFT_COMMAND_CLEAR, index, NULL});
 }
 
 static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_call *call,
@@ -246,6 +249,27 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
         s->num_varyings = KILN__VARYING_SPECULAR + 3;
     if (s->lit_per_pixel)
         s->num_varyings = KILN__NUM_VARYINGS;
+    /* Of those, what pixels read: the colour when it varies, the coordinate sets of
+     * the units, the specular light, and the position and normal when lit per pixel. */
+    s->num_planes = 0;
+    if (s->colour_varies)
+        for (uint8_t k = 0; k < 4; k++)
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_R + k);
+    for (uint32_t set = 0; set < sets; set++) {
+        bool read = false;
+        for (uint32_t i = 0; i < p->num_units; i++)
+            read = read || p->unit_ops[i].coord_set == set;
+        if (read) {
+            s->planes[s->num_planes++] = (uint8_t)KILN__VARYING_UV(set);
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_UV(set) + 1);
+        }
+    }
+    if (s->has_specular)
+        for (uint8_t k = 0; k < 3; k++)
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_SPECULAR + k);
+    if (s->lit_per_pixel)
+        for (uint8_t k = 0; k < 6; k++)
+            s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_POSITION + k);
     const kiln__unit_state *unit0 = &p->unit_ops[0];
     s->fast_texture = s->colour_is_white && p->num_units == 1 && unit0->coord_set == 0 &&
                       !unit0->has_transform &&
@@ -269,28 +293,32 @@ static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first) {
         v->varyings[KILN__VARYING_SPECULAR + k] = first->varyings[KILN__VARYING_SPECULAR + k];
 }
 
-/* A free slot at the end of the chunk, or NULL when memory runs out. */
-static kiln__soft_triangle *chunk_slot(setup_chunk *chunk) {
-    if (chunk->count == chunk->capacity) {
-        uint32_t capacity = chunk->capacity ? chunk->capacity * 2 : 64;
-        kiln__soft_triangle *t =
-            kiln__realloc_array(chunk->triangles, capacity, sizeof *chunk->triangles);
-        if (!t) {
-            chunk->out_of_memory = true;
-            return NULL;
-        }
-        chunk->triangles = t;
-        chunk->capacity = capacity;
-    }
-    return &chunk->triangles[chunk->count];
-}
-
 static void setup_into_chunk(const kiln__soft_frame *frame, uint32_t state,
                              const kiln__soft_vertex *a, const kiln__soft_vertex *b,
                              const kiln__soft_vertex *c, setup_chunk *chunk) {
-    kiln__soft_triangle *slot = chunk_slot(chunk);
-    if (slot && kiln__soft_setup_triangle_into(frame, state, a, b, c, slot))
-        chunk->count++;
+    if (chunk->out_of_memory)
+        return;
+    if (chunk->count == chunk->capacity) {
+        uint32_t capacity = chunk->capacity ? chunk->capacity * 2 : 64;
+        const kiln__soft_triangle **list =
+            kiln__realloc_array(chunk->triangles, capacity, sizeof *chunk->triangles);
+        if (!list) {
+            chunk->out_of_memory = true;
+            return;
+        }
+        chunk->triangles = list;
+        chunk->capacity = capacity;
+    }
+    size_t bytes = KILN__SOFT_TRIANGLE_BYTES(&frame->states[state]);
+    kiln__soft_triangle *t = kiln__soft_arena_alloc(chunk->arena, bytes);
+    if (!t) {
+        chunk->out_of_memory = true;
+        return;
+    }
+    if (kiln__soft_setup_triangle_into(frame, state, a, b, c, t))
+        chunk->triangles[chunk->count++] = t;
+    else
+        kiln__soft_arena_pop(chunk->arena, bytes);
 }
 
 /* Clips and sets up one triangle of a draw into chunk; reads only shared state. */
@@ -368,9 +396,9 @@ static void triangle_vertices(const kiln__draw_call *call, const kiln__soft_vert
 }
 
 static void setup_range(void *context, uint32_t index, uint32_t worker) {
-    (void)worker;
     const front_end *f = context;
     setup_chunk *chunk = &f->self->chunks[index];
+    chunk->arena = &f->self->frame.arenas[worker];
     chunk->count = 0;
     chunk->out_of_memory = false;
     uint32_t first = index * f->per_range;
@@ -420,10 +448,9 @@ static kiln_result draw_triangles(kiln__soft_render_system *self, const kiln__dr
     for (uint32_t r = 0; r < ranges; r++) {
         const setup_chunk *chunk = &self->chunks[r];
         if (chunk->out_of_memory)
-            return kiln__fail_oom("triangle setup data",
-                                  (size_t)chunk->capacity * 2 * sizeof *chunk->triangles);
+            return kiln__fail_oom("triangle setup data", sizeof(kiln__soft_triangle));
         for (uint32_t i = 0; i < chunk->count; i++)
-            KILN__CHECK(kiln__soft_push_triangle(&self->frame, &chunk->triangles[i]));
+            KILN__CHECK(kiln__soft_bin_triangle(&self->frame, chunk->triangles[i]));
     }
     return KILN_OK;
 }
@@ -564,7 +591,9 @@ static void destroy(kiln__render_system *base) {
     if (!self)
         return;
     kiln__soft_bins_free(&self->frame);
-    kiln__free(self->frame.triangles);
+    for (uint32_t i = 0; i < self->frame.num_arenas; i++)
+        kiln__soft_arena_free(&self->frame.arenas[i]);
+    kiln__free(self->frame.arenas);
     kiln__free(self->frame.states);
     kiln__free(self->frame.clears);
     kiln__free(self->vertices);
@@ -596,6 +625,13 @@ kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool, kiln
     self->base.ops = &soft_ops;
     self->pool = pool;
     self->frame.simd = kiln__soft_resolve_simd(simd);
+    uint32_t threads = kiln__thread_pool_size(pool);
+    self->frame.arenas = kiln__calloc(threads, sizeof *self->frame.arenas);
+    if (!self->frame.arenas) {
+        destroy(&self->base);
+        return kiln__fail_oom("the software rasterizer", sizeof *self);
+    }
+    self->frame.num_arenas = threads;
     *out = &self->base;
     return KILN_OK;
 }

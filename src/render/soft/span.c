@@ -80,6 +80,30 @@ static bool choose_levels(const kiln__sampler_state *unit, kiln__soft_lod lod,
     return true;
 }
 
+/* With perspective the level is chosen at every pixel: the kernels read all of them. */
+static bool choose_filter(const kiln__sampler_state *unit, kiln__soft_span *span, int *tex) {
+    switch (unit->filtering) {
+    case KILN_TFO_NONE:
+        *tex = KILN__SPAN_TEX_NEAREST;
+        break;
+    case KILN_TFO_BILINEAR:
+        *tex = KILN__SPAN_TEX_BILINEAR;
+        break;
+    case KILN_TFO_TRILINEAR:
+    case KILN_TFO_ANISOTROPIC:
+        *tex = KILN__SPAN_TEX_TRILINEAR;
+        break;
+    default:
+        return false;
+    }
+    span->level[0] = span_level(&unit->levels[0]);
+    span->mips = unit->levels;
+    span->last_level = (int32_t)unit->num_levels - 1;
+    span->width0 = (float)unit->levels[0].width;
+    span->height0 = (float)unit->levels[0].height;
+    return true;
+}
+
 static void depth_masks(kiln_compare_function f, kiln__soft_span *span) {
     const uint32_t all = UINT32_MAX;
     span->pass_lt = span->pass_eq = span->pass_gt = span->pass_neq = span->pass_always = 0;
@@ -113,67 +137,77 @@ static void depth_masks(kiln_compare_function f, kiln__soft_span *span) {
     }
 }
 
-kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
-                                           const kiln__soft_state *s, kiln__soft_tile *tile,
-                                           kiln__soft_span *span) {
-    if (simd == KILN_SIMD_SCALAR)
-        return NULL;
+/* The decisions that depend on the state alone. */
+static void prepare_state(kiln_simd simd, const kiln__soft_state *s, const kiln__soft_tile *tile,
+                          kiln__soft_span_cache *cache) {
     const kiln__pass_state *p = &s->pass;
-    if (tile->surface->is_float || !s->simple_write || t->perspective || s->lit_per_pixel ||
-        t->kind != KILN__SOFT_TRIANGLE)
-        return NULL;
+    kiln__soft_span *span = &cache->span;
+    cache->covered = false;
+    if (simd == KILN_SIMD_SCALAR || !KILN__HAVE_SPANS || tile->surface->is_float ||
+        !s->simple_write || s->lit_per_pixel)
+        return;
     /* At most one unit with texels, reading set 0 without a transform. */
-    int units = 0, tex = KILN__SPAN_TEX_NONE;
-    const kiln__sampler_state *unit = NULL;
-    const kiln__unit_state *op = NULL;
+    cache->unit = -1;
+    cache->tex_perspective = KILN__SPAN_TEX_NONE;
     for (uint32_t i = 0; i < p->num_units; i++) {
         if (!p->units[i].levels)
             continue;
-        units++;
-        unit = &p->units[i];
-        op = &p->unit_ops[i];
-        if (!choose_levels(unit, t->lod[i], span, &tex))
-            return NULL;
+        if (cache->unit >= 0)
+            return;
+        cache->unit = (int)i;
     }
-    if (units > 1)
-        return NULL;
+    const kiln__sampler_state *unit = cache->unit >= 0 ? &p->units[cache->unit] : NULL;
     if (unit) {
+        const kiln__unit_state *op = &p->unit_ops[cache->unit];
         if (op->coord_set != 0 || op->has_transform)
-            return NULL;
+            return;
         if (unit->addressing != KILN_TAM_WRAP && unit->addressing != KILN_TAM_CLAMP)
-            return NULL;
+            return;
         if (op->colour_operation != KILN_LBO_MODULATE && op->colour_operation != KILN_LBO_REPLACE &&
             op->colour_operation != KILN_LBO_ADD)
-            return NULL;
+            return;
+        if (!choose_filter(unit, span, &cache->tex_perspective))
+            return;
         span->wrap = unit->addressing == KILN_TAM_WRAP;
         span->operation = op->colour_operation;
-        span->u = t->varyings[KILN__VARYING_U];
-        span->v = t->varyings[KILN__VARYING_V];
     }
-    int source;
-    if (s->fast_texture && unit) {
-        source = KILN__SPAN_COLOUR_TEXEL;
-    } else if (s->colour_varies) {
-        source = KILN__SPAN_COLOUR_VARYING;
-        for (int k = 0; k < 4; k++)
-            span->colour[k] = t->varyings[KILN__VARYING_R + k];
+    if (s->colour_varies) {
+        cache->source_affine = cache->source_perspective = KILN__SPAN_COLOUR_VARYING;
         span->add_specular = s->has_specular;
-        if (s->has_specular)
-            for (int k = 0; k < 3; k++)
-                span->specular[k] = t->varyings[KILN__VARYING_SPECULAR + k];
     } else {
-        source = KILN__SPAN_COLOUR_CONSTANT;
+        cache->source_affine = cache->source_perspective = KILN__SPAN_COLOUR_CONSTANT;
         memcpy(span->constant, s->colour, sizeof span->constant);
     }
-    span->tile = tile;
-    span->depth = t->depth;
+    if (s->fast_texture && unit)
+        cache->source_affine = KILN__SPAN_COLOUR_TEXEL;
     depth_masks(p->depth_function, span);
     span->depth_write = p->depth_write ? UINT32_MAX : 0;
+    cache->depth_test = p->depth_check ? 1 : 0;
 #if KILN__HAVE_SPANS
-    const kiln__soft_span_table *table =
-        simd == KILN_SIMD_AVX2 ? &kiln__soft_spans_avx2 : &kiln__soft_spans_sse2;
-    return (*table)[p->depth_check ? 1 : 0][tex][source];
-#else
-    return NULL;
+    cache->table = simd == KILN_SIMD_AVX2 ? &kiln__soft_spans_avx2 : &kiln__soft_spans_sse2;
 #endif
+    cache->covered = true;
+}
+
+kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
+                                           const kiln__soft_state *s, kiln__soft_tile *tile,
+                                           kiln__soft_span_cache *cache) {
+    if (cache->state != t->state) {
+        cache->state = t->state;
+        prepare_state(simd, s, tile, cache);
+    }
+    if (!cache->covered || t->kind != KILN__SOFT_TRIANGLE)
+        return NULL;
+    kiln__soft_span *span = &cache->span;
+    span->tile = tile;
+    span->t = t;
+    if (t->perspective)
+        return (
+            *cache->table)[cache->depth_test][1][cache->tex_perspective][cache->source_perspective];
+    /* Without perspective the level is the triangle's. */
+    int tex = KILN__SPAN_TEX_NONE;
+    if (cache->unit >= 0 &&
+        !choose_levels(&s->pass.units[cache->unit], t->lod[cache->unit], span, &tex))
+        return NULL;
+    return (*cache->table)[cache->depth_test][0][tex][cache->source_affine];
 }

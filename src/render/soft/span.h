@@ -4,8 +4,8 @@
  * code of raster.c and shade.c computes, operation for operation, so that every
  * path gives the same bytes; states the kernels do not cover take that code.
  *
- * Kernels cover 8-bit working colour, no blending and no alpha rejection, without
- * perspective, with colour passed through from a texture, constant or
+ * Kernels cover 8-bit working colour, no blending and no alpha rejection, with or
+ * without perspective, with colour passed through from a texture, constant or
  * interpolated per vertex (with its specular light), times at most one texture
  * unit read from set 0 without a transform (nearest, bilinear on one level or
  * between two, wrapping or clamping), with any depth test. */
@@ -39,26 +39,30 @@ typedef struct kiln__soft_span_level {
 /* Everything a kernel reads for one triangle in one tile. */
 typedef struct kiln__soft_span {
     kiln__soft_tile *tile;
-    kiln__soft_plane depth;
+    const kiln__soft_triangle *t; /* its planes */
     /* Depth test as masks of the comparisons that pass (all ones or zero), and the
      * depth write. */
     uint32_t pass_lt, pass_eq, pass_gt, pass_neq, pass_always;
     uint32_t depth_write;
     kiln__soft_span_level level[2];
     int32_t level_weight; /* trilinear: the weight of level[1], 0..255 */
-    uint32_t wrap;        /* addressing: wrap when set, clamp to edge otherwise */
-    uint32_t operation;   /* kiln_layer_blend_operation of the unit */
-    kiln__soft_plane u, v;
-    kiln__soft_plane colour[4];
-    kiln__soft_plane specular[3];
+    /* With perspective the level is chosen at every pixel from all of them. */
+    const kiln__texture_level *mips;
+    int32_t last_level;
+    float width0, height0; /* of level 0 */
+    uint32_t wrap;         /* addressing: wrap when set, clamp to edge otherwise */
+    uint32_t operation;    /* kiln_layer_blend_operation of the unit */
     float constant[4];
     uint32_t add_specular;
 } kiln__soft_span;
 
 typedef void (*kiln__soft_span_fn)(const kiln__soft_span *span, int32_t y, int32_t x0, int32_t x1);
 
-/* The kernel tables of each instruction set: [depth test][texture][colour]. */
-typedef kiln__soft_span_fn kiln__soft_span_table[2][KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
+/* The kernel tables of each instruction set: [depth test][perspective][texture][colour].
+ * With perspective the texture kinds choose their levels at every pixel, and the
+ * colour is never the texel as it is. */
+typedef kiln__soft_span_fn kiln__soft_span_table[2][2][KILN__SPAN_TEX_COUNT]
+                                                [KILN__SPAN_COLOUR_COUNT];
 extern const kiln__soft_span_table kiln__soft_spans_sse2;
 extern const kiln__soft_span_table kiln__soft_spans_avx2;
 
@@ -67,11 +71,24 @@ extern const kiln__soft_span_table kiln__soft_spans_avx2;
  * processor has; any choice is lowered to what the processor has. */
 kiln_simd kiln__soft_resolve_simd(kiln_simd requested);
 
-/* Fills span for triangle t of state s in tile and returns the kernel of the
- * instruction set simd, or NULL when no kernel covers the state (the per-pixel code
- * draws it). */
+/* What a tile keeps of the state it last prepared spans for, so that the triangles
+ * of one draw after the first only name themselves. */
+typedef struct kiln__soft_span_cache {
+    uint32_t state; /* the state prepared, or UINT32_MAX */
+    bool covered;   /* some kernel covers the state */
+    int source_affine, source_perspective;
+    int tex_perspective; /* the texture kind with a level at every pixel */
+    int unit;            /* the unit with texels, or -1 */
+    int depth_test;
+    const kiln__soft_span_table *table;
+    kiln__soft_span span;
+} kiln__soft_span_cache;
+
+/* Readies cache->span for triangle t of state s (index `state`) in tile and returns
+ * the kernel of the instruction set simd, or NULL when no kernel covers the state or
+ * the triangle (the per-pixel code draws it). */
 kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
                                            const kiln__soft_state *s, kiln__soft_tile *tile,
-                                           kiln__soft_span *span);
+                                           kiln__soft_span_cache *cache);
 
 #endif

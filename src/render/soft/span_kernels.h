@@ -3,8 +3,11 @@
  * with KILN__SPAN_TABLE. Each step mirrors the per-pixel code it replaces; the
  * comments name it. */
 #include "simd.h"
+#include "sample.h"
 #include "span.h"
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 /* plane.c + plane.dx * x + plane.dy * y, in that order (shade.c eval). */
@@ -105,14 +108,110 @@ static inline vf channel(vi texel, int k) {
     return vf_mul(vi_to_vf(vi_and(vi_srli(texel, 8 * k), vi_set1(255))), vf_set1(1.0f / 255.0f));
 }
 
+/* sample.h kiln__soft_log2, per lane. */
+static inline vf vf_log2(vf x) {
+    vi bits = vf_as_vi(x);
+    vi e = vi_sub(vi_and(vi_srli(bits, 23), vi_set1(255)), vi_set1(127));
+    vi mantissa = vi_or(vi_and(bits, vi_set1(0x7FFFFF)), vi_set1(0x3F800000));
+    vi big = vi_gt(mantissa, vi_set1((int)KILN__LOG2_SQRT2_BITS));
+    mantissa = vi_sub(mantissa, vi_and(big, vi_set1(0x00800000)));
+    e = vi_sub(e, big);
+    vf m = vi_as_vf(mantissa), one = vf_set1(1.0f);
+    vf t = vf_div(vf_sub(m, one), vf_add(m, one)), t2 = vf_mul(t, t);
+    vf ln = vf_add(vf_set1(0.2857143f), vf_mul(t2, vf_set1(0.2222222f)));
+    ln = vf_add(vf_set1(0.4f), vf_mul(t2, ln));
+    ln = vf_add(vf_set1(0.6666667f), vf_mul(t2, ln));
+    ln = vf_mul(t, vf_add(vf_set1(2.0f), vf_mul(t2, ln)));
+    return vf_add(vi_to_vf(e), vf_mul(ln, vf_set1(1.442695041f)));
+}
+
+/* sample.c kiln__soft_sample_lod at every lane: the exact and the blending lambda,
+ * -inf where the footprint is zero or not finite. */
+static inline void lods(const kiln__soft_span *sp, vf u, vf v, vf q, vf *nearest, vf *linear) {
+    const kiln__soft_plane *pu = &sp->t->varyings[KILN__VARYING_U], *pv = pu + 1;
+    const kiln__soft_plane *iw = &sp->t->inv_w;
+    vf dudx = vf_mul(vf_sub(vf_set1(pu->dx), vf_mul(u, vf_set1(iw->dx))), q);
+    vf dvdx = vf_mul(vf_sub(vf_set1(pv->dx), vf_mul(v, vf_set1(iw->dx))), q);
+    vf dudy = vf_mul(vf_sub(vf_set1(pu->dy), vf_mul(u, vf_set1(iw->dy))), q);
+    vf dvdy = vf_mul(vf_sub(vf_set1(pv->dy), vf_mul(v, vf_set1(iw->dy))), q);
+    vf w = vf_set1(sp->width0), h = vf_set1(sp->height0);
+    vf xx = vf_mul(dudx, w), xy = vf_mul(dvdx, h), yx = vf_mul(dudy, w), yy = vf_mul(dvdy, h);
+    vf a = vf_add(vf_mul(xx, xx), vf_mul(xy, xy)), b = vf_add(vf_mul(yx, yx), vf_mul(yy, yy));
+    /* fmaxf: the larger, or the one that is not NaN. */
+    vf rho2 = vf_select(vf_or(vf_gt(b, a), vf_neq(a, a)), b, a);
+    vf valid = vf_and(vf_gt(rho2, vf_setzero()), vf_le(rho2, vf_set1(FLT_MAX)));
+    const vf minus_infinity = vf_set1(-INFINITY), half = vf_set1(0.5f);
+    *nearest = vf_select(valid, vf_mul(half, vf_log2(rho2)), minus_infinity);
+    /* frexpf's exponent and mantissa of a normal float, from its bits. */
+    vi bits = vf_as_vi(rho2);
+    vf exponent = vi_to_vf(vi_sub(vi_and(vi_srli(bits, 23), vi_set1(255)), vi_set1(127)));
+    vf mantissa = vf_sub(vi_as_vf(vi_or(vi_and(bits, vi_set1(0x7FFFFF)), vi_set1(0x3F800000))),
+                         vf_set1(1.0f));
+    *linear = vf_select(valid, vf_mul(half, vf_add(exponent, mantissa)), minus_infinity);
+}
+
+/* The bilinear texels of each lane's own level; one pass per level the active lanes
+ * use. */
+static inline vi bilinear_levels(const kiln__soft_span *sp, vi level, vf u, vf v, vi active) {
+    int32_t lv[W], on[W];
+    vi_storeu(lv, level);
+    vi_storeu(on, active);
+    uint32_t pending = 0;
+    for (int i = 0; i < W; i++)
+        pending |= on[i] ? 1u << i : 0u;
+    vi out = vi_zero();
+    while (pending) {
+        int32_t l = lv[__builtin_ctz(pending)];
+        const kiln__texture_level *m = &sp->mips[l];
+        kiln__soft_span_level one = {(const uint32_t *)(const void *)m->texels, (int32_t)m->width,
+                                     (int32_t)m->height};
+        out = vi_select(vi_eq(level, vi_set1(l)), bilinear(&one, u, v, sp->wrap), out);
+        for (int i = 0; i < W; i++)
+            if (lv[i] == l)
+                pending &= ~(1u << i);
+    }
+    return out;
+}
+
+/* sample.c kiln__soft_sample for TFO_BILINEAR and TFO_TRILINEAR with a lambda at
+ * every lane. */
+static inline vi sample_mipmapped(const kiln__soft_span *sp, int tex, vf u, vf v, vf q, vi active) {
+    vf nearest, linear;
+    lods(sp, u, v, q, &nearest, &linear);
+    const vi last = vi_set1(sp->last_level);
+    const vf last_f = vf_set1((float)sp->last_level);
+    if (tex == KILN__SPAN_TEX_BILINEAR) {
+        vi rounded = vf_to_vi_trunc(vf_floor(vf_add(nearest, vf_set1(0.5f))));
+        vi level = vi_select(vf_as_vi(vf_ge(nearest, last_f)), last, rounded);
+        level = vi_and(level, vf_as_vi(vf_gt(nearest, vf_set1(0.5f))));
+        return bilinear_levels(sp, level, u, v, active);
+    }
+    if (sp->last_level == 0)
+        return bilinear_levels(sp, vi_zero(), u, v, active);
+    vi positive = vf_as_vi(vf_gt(linear, vf_setzero()));
+    vi top = vf_as_vi(vf_ge(linear, last_f));
+    vf floor_lambda = vf_floor(linear);
+    vi blend = vi_andnot(top, positive);
+    vi level = vi_and(positive, vi_select(top, last, vf_to_vi_trunc(floor_lambda)));
+    vi weight =
+        vi_and(blend, vf_to_vi_trunc(vf_mul(vf_sub(linear, floor_lambda), vf_set1(256.0f))));
+    vi a = bilinear_levels(sp, level, u, v, active);
+    vi both = vi_and(active, blend);
+    if (!vi_any(both))
+        return a;
+    vi b = bilinear_levels(sp, vi_min(vi_add(level, vi_set1(1)), last), u, v, both);
+    return lerp_texels(a, b, weight);
+}
+
 /* The W pixels at (x.., y) of one span: depth test and write, shading, colour. */
 static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask,
-                               int32_t x, int32_t y, int depth_test, int tex, int source) {
+                               int32_t x, int32_t y, int depth_test, int persp, int tex,
+                               int source) {
     const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_lanes())), vf_set1(0.5f));
     const vf yc = vf_set1((float)y + 0.5f);
     if (depth_test) {
         /* raster.c: window depth clamped to [0, 1], then the test. */
-        vf z = plane_at(&sp->depth, xc, yc);
+        vf z = plane_at(&sp->t->depth, xc, yc);
         z = vf_select(vf_lt(z, vf_setzero()), vf_setzero(), z);
         z = vf_select(vf_gt(z, vf_set1(1.0f)), vf_set1(1.0f), z);
         vf stored = vf_loadu(depth);
@@ -127,9 +226,19 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
         vi write = vi_and(mask, vi_set1((int)sp->depth_write));
         vf_storeu(depth, vf_select(vi_as_vf(write), z, stored));
     }
+    /* shade.c: 1 / w for perspective-correct varyings. */
+    const vf q = persp ? vf_div(vf_set1(1.0f), plane_at(&sp->t->inv_w, xc, yc)) : vf_set1(1.0f);
     vi texel = vi_zero();
-    if (tex != KILN__SPAN_TEX_NONE) {
-        vf u = plane_at(&sp->u, xc, yc), v = plane_at(&sp->v, xc, yc);
+    if (tex != KILN__SPAN_TEX_NONE && persp) {
+        vf u = vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_U], xc, yc), q),
+           v = vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_V], xc, yc), q);
+        if (tex == KILN__SPAN_TEX_NEAREST)
+            texel = nearest(&sp->level[0], u, v, sp->wrap);
+        else
+            texel = sample_mipmapped(sp, tex, u, v, q, mask);
+    } else if (tex != KILN__SPAN_TEX_NONE) {
+        vf u = plane_at(&sp->t->varyings[KILN__VARYING_U], xc, yc),
+           v = plane_at(&sp->t->varyings[KILN__VARYING_V], xc, yc);
         if (tex == KILN__SPAN_TEX_NEAREST) {
             texel = nearest(&sp->level[0], u, v, sp->wrap);
         } else {
@@ -146,7 +255,8 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
         vf c[4];
         for (int k = 0; k < 4; k++)
             c[k] = source == KILN__SPAN_COLOUR_CONSTANT ? vf_set1(sp->constant[k])
-                                                        : plane_at(&sp->colour[k], xc, yc);
+                   : persp ? vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_R + k], xc, yc), q)
+                           : plane_at(&sp->t->varyings[KILN__VARYING_R + k], xc, yc);
         if (tex != KILN__SPAN_TEX_NONE) {
             /* shade.c combine. */
             if (sp->operation == KILN_LBO_MODULATE) {
@@ -163,7 +273,11 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
         }
         if (source == KILN__SPAN_COLOUR_VARYING && sp->add_specular)
             for (int k = 0; k < 3; k++)
-                c[k] = vf_add(c[k], plane_at(&sp->specular[k], xc, yc));
+                c[k] = vf_add(
+                    c[k],
+                    persp
+                        ? vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_SPECULAR + k], xc, yc), q)
+                        : plane_at(&sp->t->varyings[KILN__VARYING_SPECULAR + k], xc, yc));
         out = vi_or(vi_or(unorm8(c[0]), vi_slli(unorm8(c[1]), 8)),
                     vi_or(vi_slli(unorm8(c[2]), 16), vi_slli(unorm8(c[3]), 24)));
     }
@@ -175,14 +289,14 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
  * that no lane reads or writes past the span (the depth beside it may be another
  * thread's tile). */
 static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, int32_t x1,
-                            int depth_test, int tex, int source) {
+                            int depth_test, int persp, int tex, int source) {
     kiln__soft_tile *tile = sp->tile;
     uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, x0, y);
     float *depth = kiln__soft_tile_depth(tile, x0, y);
     int32_t x = x0;
     const vi all = vi_set1(-1);
     for (; x + W <= x1; x += W, colour += W, depth += W)
-        span_pixels(sp, colour, depth, all, x, y, depth_test, tex, source);
+        span_pixels(sp, colour, depth, all, x, y, depth_test, persp, tex, source);
     int32_t n = x1 - x;
     if (n <= 0)
         return;
@@ -195,28 +309,35 @@ static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, in
         c[i] = 0;
         d[i] = 0.0f;
     }
-    span_pixels(sp, c, d, vi_lanes_below(x, x1), x, y, depth_test, tex, source);
+    span_pixels(sp, c, d, vi_lanes_below(x, x1), x, y, depth_test, persp, tex, source);
     memcpy(colour, c, (size_t)n * sizeof *c);
     if (depth_test)
         memcpy(depth, d, (size_t)n * sizeof *d);
 }
 
-#define KILN__SPAN_KERNEL(D, T, S)                                                                 \
-    static void span_##D##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,             \
-                                     int32_t x1) {                                                 \
-        span_row(sp, y, x0, x1, D, T, S);                                                          \
+#define KILN__SPAN_KERNEL(D, P, T, S)                                                              \
+    static void span_##D##_##P##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,       \
+                                           int32_t x1) {                                           \
+        span_row(sp, y, x0, x1, D, P, T, S);                                                       \
     }
-#define KILN__SPAN_KERNELS_OF(D, T)                                                                \
-    KILN__SPAN_KERNEL(D, T, 0) KILN__SPAN_KERNEL(D, T, 1) KILN__SPAN_KERNEL(D, T, 2)
-#define KILN__SPAN_KERNELS(D)                                                                      \
-    KILN__SPAN_KERNELS_OF(D, 0)                                                                    \
-    KILN__SPAN_KERNELS_OF(D, 1) KILN__SPAN_KERNELS_OF(D, 2) KILN__SPAN_KERNELS_OF(D, 3)
-KILN__SPAN_KERNELS(0)
-KILN__SPAN_KERNELS(1)
+#define KILN__SPAN_KERNELS_OF(D, P, T)                                                             \
+    KILN__SPAN_KERNEL(D, P, T, 0) KILN__SPAN_KERNEL(D, P, T, 1) KILN__SPAN_KERNEL(D, P, T, 2)
+#define KILN__SPAN_KERNELS(D, P)                                                                   \
+    KILN__SPAN_KERNELS_OF(D, P, 0)                                                                 \
+    KILN__SPAN_KERNELS_OF(D, P, 1) KILN__SPAN_KERNELS_OF(D, P, 2) KILN__SPAN_KERNELS_OF(D, P, 3)
+KILN__SPAN_KERNELS(0, 0)
+KILN__SPAN_KERNELS(0, 1)
+KILN__SPAN_KERNELS(1, 0)
+KILN__SPAN_KERNELS(1, 1)
 
-#define KILN__SPAN_ROW(D, T)                                                                       \
-    { span_##D##_##T##_0, span_##D##_##T##_1, span_##D##_##T##_2 }
+#define KILN__SPAN_ROW(D, P, T)                                                                    \
+    { span_##D##_##P##_##T##_0, span_##D##_##P##_##T##_1, span_##D##_##P##_##T##_2 }
+#define KILN__SPAN_PERSPECTIVE(D, P)                                                               \
+    {                                                                                              \
+        KILN__SPAN_ROW(D, P, 0), KILN__SPAN_ROW(D, P, 1), KILN__SPAN_ROW(D, P, 2),                 \
+            KILN__SPAN_ROW(D, P, 3)                                                                \
+    }
 #define KILN__SPAN_DEPTH(D)                                                                        \
-    { KILN__SPAN_ROW(D, 0), KILN__SPAN_ROW(D, 1), KILN__SPAN_ROW(D, 2), KILN__SPAN_ROW(D, 3) }
+    { KILN__SPAN_PERSPECTIVE(D, 0), KILN__SPAN_PERSPECTIVE(D, 1) }
 
 const kiln__soft_span_table KILN__SPAN_TABLE = {KILN__SPAN_DEPTH(0), KILN__SPAN_DEPTH(1)};

@@ -2,7 +2,7 @@
  * uniform depth) without touching memory, primitives load what they draw over, and
  * the finished tile is stored into the surface in the target's format while it is
  * still in cache. */
-#include "soft.h"
+#include "span.h"
 
 #include <string.h>
 
@@ -154,13 +154,16 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     tile.colour8 = working;
     tile.colourf = working;
     tile.colour_state = KILN__TILE_IN_SURFACE;
+    kiln__soft_span_cache spans;
+    spans.state = UINT32_MAX;
+    tile.spans = &spans;
     for (uint32_t i = 0; i < bin->count; i++) {
         kiln__soft_command c = bin->commands[i];
         if (c.type == KILN__SOFT_COMMAND_CLEAR) {
             run_clear(&tile, &frame->clears[c.index]);
             continue;
         }
-        const kiln__soft_triangle *t = &frame->triangles[c.index];
+        const kiln__soft_triangle *t = c.triangle;
         kiln__soft_tile_prepare(&tile, frame->states[t->state].pass.depth_check);
         if (t->kind == KILN__SOFT_TRIANGLE)
             kiln__soft_raster_triangle(frame, t, &tile);
