@@ -92,6 +92,43 @@ def checker_texels():
 # ---------------------------------------------------------------- OGRE side (a subprocess per thread count)
 
 
+def ogre_mesh(Ogre, numpy_bridge, name, material, positions, normals, uvs, indices):
+    """An OGRE mesh of one submesh drawn with material, from float32 arrays: one interleaved
+    static vertex buffer (position, normal, uv) and 32-bit indices; bounds of the unit sphere."""
+    verts = np.ascontiguousarray(np.concatenate([positions, normals, uvs], axis=1), np.float32)
+    indices = np.ascontiguousarray(indices.ravel(), np.uint32)
+    mesh = Ogre.MeshManager.getSingleton().createManual(name, "General")
+    vertex_data = Ogre.VertexData()
+    vertex_data.disown()  # the mesh deletes its shared vertex data
+    mesh.sharedVertexData = vertex_data
+    vertex_data.vertexCount = len(verts)
+    decl = vertex_data.vertexDeclaration
+    offset = 0
+    offset += decl.addElement(0, offset, Ogre.VET_FLOAT3, Ogre.VES_POSITION).getSize()
+    offset += decl.addElement(0, offset, Ogre.VET_FLOAT3, Ogre.VES_NORMAL).getSize()
+    offset += decl.addElement(0, offset, Ogre.VET_FLOAT2, Ogre.VES_TEXTURE_COORDINATES, 0).getSize()
+    buffers = Ogre.HardwareBufferManager.getSingleton()
+    vbuf = buffers.createVertexBuffer(offset, len(verts), Ogre.HardwareBuffer.HBU_STATIC_WRITE_ONLY)
+    vmem = numpy_bridge.AsDataStream(verts)
+    vbuf.writeData(0, verts.nbytes, vmem.getPtr())
+    vertex_data.vertexBufferBinding.setBinding(0, vbuf)
+    sub = mesh.createSubMesh()
+    sub.useSharedVertices = True
+    ibuf = buffers.createIndexBuffer(
+        Ogre.HardwareIndexBuffer.IT_32BIT, len(indices), Ogre.HardwareBuffer.HBU_STATIC_WRITE_ONLY
+    )
+    imem = numpy_bridge.AsDataStream(indices)
+    ibuf.writeData(0, indices.nbytes, imem.getPtr())
+    sub.indexData.indexBuffer = ibuf
+    sub.indexData.indexCount = len(indices)
+    sub.indexData.indexStart = 0
+    sub.setMaterialName(material, "General")
+    mesh._setBounds(Ogre.AxisAlignedBox(-1.0, -1.0, -1.0, 1.0, 1.0, 1.0))
+    mesh._setBoundingSphereRadius(1.0)
+    mesh.load()
+    return mesh
+
+
 class OgreScene:
     """The benchmark scene built with the 3D golden generator's OGRE set-up."""
 
@@ -115,7 +152,10 @@ class OgreScene:
         spec = {"texture_units": [{"texture": "checker", "filtering": "trilinear"}]}
         self.renderer._material("bench_lit", spec, {"checker": "bench_checker"})
 
-        self.mesh = self._mesh("bench_sphere", *uv_sphere())
+        positions, normals, uvs, indices = uv_sphere()
+        if indices.size // 3 != 250_000:
+            raise RuntimeError(f"the sphere has {indices.size // 3} triangles, bench_mesh.py's has 250,000")
+        self.mesh = ogre_mesh(Ogre, self.numpy, "bench_sphere", "bench_lit", positions, normals, uvs, indices)
         self.entity = self.scn.createEntity("sphere", self.mesh)
         root_node = self.scn.getRootSceneNode()
         root_node.createChildSceneNode().attachObject(self.entity)
@@ -144,44 +184,6 @@ class OgreScene:
         self._pixel_mem = Ogre.MemoryDataStream(4)
         self._pixel = Ogre.PixelBox(1, 1, 1, Ogre.PF_BYTE_RGB, self._pixel_mem.getPtr())
         self._pixel_box = Ogre.Box(0, 0, 1, 1)
-
-    def _mesh(self, name, positions, normals, uvs, indices):
-        """A mesh with one interleaved static vertex buffer and 32-bit indices."""
-        Ogre = self.Ogre
-        verts = np.ascontiguousarray(np.concatenate([positions, normals, uvs], axis=1), np.float32)
-        indices = np.ascontiguousarray(indices.ravel(), np.uint32)
-        mesh = Ogre.MeshManager.getSingleton().createManual(name, "General")
-        vertex_data = Ogre.VertexData()
-        vertex_data.disown()  # the mesh deletes its shared vertex data
-        mesh.sharedVertexData = vertex_data
-        vertex_data.vertexCount = len(verts)
-        decl = vertex_data.vertexDeclaration
-        offset = 0
-        offset += decl.addElement(0, offset, Ogre.VET_FLOAT3, Ogre.VES_POSITION).getSize()
-        offset += decl.addElement(0, offset, Ogre.VET_FLOAT3, Ogre.VES_NORMAL).getSize()
-        offset += decl.addElement(0, offset, Ogre.VET_FLOAT2, Ogre.VES_TEXTURE_COORDINATES, 0).getSize()
-        buffers = Ogre.HardwareBufferManager.getSingleton()
-        vbuf = buffers.createVertexBuffer(offset, len(verts), Ogre.HardwareBuffer.HBU_STATIC_WRITE_ONLY)
-        vmem = self.numpy.AsDataStream(verts)
-        vbuf.writeData(0, verts.nbytes, vmem.getPtr())
-        vertex_data.vertexBufferBinding.setBinding(0, vbuf)
-        sub = mesh.createSubMesh()
-        sub.useSharedVertices = True
-        ibuf = buffers.createIndexBuffer(
-            Ogre.HardwareIndexBuffer.IT_32BIT, len(indices), Ogre.HardwareBuffer.HBU_STATIC_WRITE_ONLY
-        )
-        imem = self.numpy.AsDataStream(indices)
-        ibuf.writeData(0, indices.nbytes, imem.getPtr())
-        sub.indexData.indexBuffer = ibuf
-        sub.indexData.indexCount = len(indices)
-        sub.indexData.indexStart = 0
-        sub.setMaterialName("bench_lit", "General")
-        mesh._setBounds(Ogre.AxisAlignedBox(-1.0, -1.0, -1.0, 1.0, 1.0, 1.0))
-        mesh._setBoundingSphereRadius(1.0)
-        mesh.load()
-        if len(indices) // 3 != 250_000:
-            raise RuntimeError(f"the sphere has {len(indices) // 3} triangles, bench_mesh.py's has 250,000")
-        return mesh
 
     def frame(self):
         """Draw one frame and wait for it; return (update seconds, readback seconds)."""

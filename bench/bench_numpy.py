@@ -1,51 +1,52 @@
-"""Benchmarks of the NumPy bridge and the tutorial's frame.
+"""Benchmarks of the NumPy bridge and of moving pixels, each beside NumPy doing the same
+in the same run.
 
-Every figure is reported against a baseline measured in the same run:
-- as_data_stream throughput as a ratio to NumPy's own copy of the same array
-  (np.array(arr, copy=True)), both timed as the best of several repeats;
-- the cost of kiln.numpy.view in microseconds, beside the cost of np.asarray on an
-  existing array (the floor of any array construction);
-- the tutorial scene at 640x480, 1280x1024 and 1920x1080 through the tutorial's own
-  path (update, copy_contents_to_memory into a PF_BYTE_RGB PixelBox, view) and the
-  render alone (update), median of the runs, for 1 thread and for all cores, with each
-  instruction set: the scalar path (the per-pixel code, the rasterizer before its span
-  kernels) is the baseline of the SSE2 and AVX2 figures; a memcpy of the frame's bytes
-  beside them.
+- The memory-bandwidth floor of the 1280x1024 tutorial frame: a NumPy fill of a
+  1280x1024x4 uint8 array (the frame's working colour) plus a copy of a 1280x1024x3
+  uint8 array (its read back), in ms and fps.
+- kiln.numpy.as_data_stream of a 256x256x3 (192 KiB) and a 4096x4096x4 (64 MiB) uint8
+  array, beside NumPy's copy of the same array (np.array(arr, copy=True)).
+- copy_contents_to_memory of a 1280x1024 PF_BYTE_RGB target (the tutorial scene) into a
+  PF_BYTE_RGB PixelBox, and format conversions of 1280x1024 pixels with
+  kiln.pixel_convert_pixels (BYTE_RGBA -> BYTE_RGB, BYTE_RGB -> FLOAT32_RGB), beside
+  np.copyto of as many bytes as they write (and, for the conversions, NumPy converting
+  the same pixels itself).
+- kiln.numpy.view of a 4x4 PF_BYTE_RGB PixelBox and of a 4096x4096 PF_BYTE_RGBA one
+  (64 MiB), in microseconds, beside np.asarray of an existing array.
 
-Run: make bench   (or PYTHONPATH=build/python python3 bench/bench_numpy.py)"""
+Throughputs are in GiB/s (2^30 bytes) of the bytes written; every figure is the median
+of 21 repeats of a batch of calls (the machines are shared and noisy).
+
+Run: PYTHONPATH=build/python python3 bench/bench_numpy.py [--json out.json]
+(bench/bench_tutorial.py measures the tutorial's frame, which tutorial_scene() builds.)"""
 
 import argparse
+import json
 import statistics
-import time
+import sys
 import timeit
+from pathlib import Path
 
 import numpy as np
 
 import kiln
 import kiln.numpy
 
-
-def best_time(fn, repeat, number):
-    return min(timeit.repeat(fn, repeat=repeat, number=number)) / number
-
-
-def bench_as_data_stream(shape, dtype=np.uint8):
-    arr = (np.arange(int(np.prod(shape))) % 251).astype(dtype).reshape(shape)
-    number = max(1, int(2e8 // max(arr.nbytes, 1)) // 10)
-    t_kiln = best_time(lambda: kiln.numpy.as_data_stream(arr), repeat=7, number=number)
-    t_numpy = best_time(lambda: np.array(arr, copy=True), repeat=7, number=number)
-    return arr.nbytes, t_kiln, t_numpy
+GIB = float(1 << 30)
+REPEAT = 21
 
 
-def bench_view():
-    pb = kiln.PixelBox(1280, 1024, 1, kiln.PF_BYTE_RGB)
-    arr = np.zeros((1024, 1280, 3), np.uint8)
-    t_view = best_time(lambda: kiln.numpy.view(pb), repeat=7, number=2000)
-    t_asarray = best_time(lambda: np.asarray(arr), repeat=7, number=20000)
-    return t_view, t_asarray
+def median_call(fn, min_seconds=0.02):
+    """Median seconds of one call of fn, over REPEAT batches of calls lasting about min_seconds."""
+    fn()
+    timer = timeit.Timer(fn)
+    number, _ = timer.autorange()
+    number = max(1, int(number * min_seconds / 0.2))
+    return statistics.median(timer.repeat(repeat=REPEAT, number=number)) / number
 
 
 def tutorial_scene(num_threads, width, height, simd=0):
+    """The tutorial's scene: (root, PF_BYTE_RGB render texture of width x height)."""
     root = kiln.Root(num_threads=num_threads, simd=simd)
     scene = root.create_scene_manager()
     arr = np.zeros((256, 256, 3), dtype=np.uint8)
@@ -67,64 +68,106 @@ def tutorial_scene(num_threads, width, height, simd=0):
     return root, win
 
 
-def median_time(fn, frames):
-    fn()  # warm up: first touch of the buffers
-    times = []
-    for _ in range(frames):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def numpy_copy(nbytes):
+    """Seconds of np.copyto between two existing arrays of nbytes."""
+    src = np.ones(nbytes, np.uint8)
+    dst = np.empty_like(src)
+    return median_call(lambda: np.copyto(dst, src))
 
 
-def bench_tutorial(num_threads, width, height, simd, frames):
-    """(tutorial path, render alone) median seconds, and the threads and instruction set used."""
-    root, win = tutorial_scene(num_threads, width, height, simd)
-    mem = kiln.MemoryDataStream(width * height * 3)
-    pb = kiln.PixelBox(width, height, 1, kiln.PF_BYTE_RGB, mem)
+def bench_floor():
+    colour = np.empty((1024, 1280, 4), np.uint8)
+    src = np.ones((1024, 1280, 3), np.uint8)
+    dst = np.empty_like(src)
 
-    def tutorial_path():
-        win.update()
-        win.copy_contents_to_memory(pb, pb)
-        kiln.numpy.view(pb)
+    def frame():
+        colour.fill(77)
+        np.copyto(dst, src)
 
-    return median_time(tutorial_path, frames), median_time(win.update, frames), root.num_threads, root.simd
+    return {"seconds": median_call(frame), "bytes": colour.nbytes + dst.nbytes}
 
 
-def main():
+def bench_as_data_stream(shape):
+    arr = (np.arange(int(np.prod(shape))) % 251).astype(np.uint8).reshape(shape)
+    t_kiln = median_call(lambda: kiln.numpy.as_data_stream(arr))
+    t_numpy = median_call(lambda: np.array(arr, copy=True))
+    return {"shape": list(shape), "bytes": arr.nbytes, "kiln": t_kiln, "numpy": t_numpy}
+
+
+def bench_copy_contents():
+    root, win = tutorial_scene(0, 1280, 1024)
+    win.update()
+    pb = kiln.PixelBox(1280, 1024, 1, kiln.PF_BYTE_RGB, kiln.MemoryDataStream(1280 * 1024 * 3))
+    nbytes = 1280 * 1024 * 3
+    return {"bytes": nbytes, "kiln": median_call(lambda: win.copy_contents_to_memory(pb, pb)),
+            "numpy": numpy_copy(nbytes)}
+
+
+def bench_conversions():
+    n = 1280 * 1024
+    rgba = (np.arange(n * 4) % 251).astype(np.uint8).reshape(1024, 1280, 4)
+    rgb = np.ascontiguousarray(rgba[..., :3])
+    rgb_out = np.empty_like(rgb)
+    float_out = np.empty((1024, 1280, 3), np.float32)
+    scale = np.float32(1.0 / 255.0)
+    out = {}
+    cases = (
+        ("BYTE_RGBA -> BYTE_RGB", rgba, kiln.PF_BYTE_RGBA, rgb_out, kiln.PF_BYTE_RGB,
+         lambda: np.copyto(rgb_out, rgba[..., :3])),
+        ("BYTE_RGB -> FLOAT32_RGB", rgb, kiln.PF_BYTE_RGB, float_out, kiln.PF_FLOAT32_RGB,
+         lambda: np.multiply(rgb, scale, out=float_out)),
+    )
+    for name, src, src_fmt, dst, dst_fmt, numpy_convert in cases:
+        t_kiln = median_call(lambda: kiln.pixel_convert_pixels(src, src_fmt, dst, dst_fmt, n))
+        out[name] = {"bytes": dst.nbytes, "source_bytes": src.nbytes, "kiln": t_kiln,
+                     "numpy": numpy_copy(dst.nbytes), "numpy_convert": median_call(numpy_convert)}
+    return out
+
+
+def bench_view():
+    small = kiln.PixelBox(4, 4, 1, kiln.PF_BYTE_RGB)
+    large = kiln.PixelBox(4096, 4096, 1, kiln.PF_BYTE_RGBA)
+    arr = np.zeros((4, 4, 3), np.uint8)
+    return {"small": {"what": "4x4 PF_BYTE_RGB (48 B)", "seconds": median_call(lambda: kiln.numpy.view(small))},
+            "large": {"what": "4096x4096 PF_BYTE_RGBA (64 MiB)",
+                      "seconds": median_call(lambda: kiln.numpy.view(large))},
+            "asarray": median_call(lambda: np.asarray(arr))}
+
+
+def measure(log=print):
+    out = {"repeat": REPEAT}
+    out["floor"] = floor = bench_floor()
+    log(f"  bandwidth floor of the 1280x1024 frame (fill 5 MiB + copy 3.75 MiB): {floor['seconds'] * 1e3:.3f} ms "
+        f"({1 / floor['seconds']:.0f} fps)")
+    out["as_data_stream"] = {}
+    for label, shape in (("192 KiB", (256, 256, 3)), ("64 MiB", (4096, 4096, 4))):
+        r = out["as_data_stream"][label] = bench_as_data_stream(shape)
+        log(f"  as_data_stream {label}: {r['bytes'] / r['kiln'] / GIB:.2f} GiB/s, NumPy's copy "
+            f"{r['bytes'] / r['numpy'] / GIB:.2f} GiB/s, ratio {r['numpy'] / r['kiln']:.2f}")
+    r = out["copy_contents_to_memory"] = bench_copy_contents()
+    log(f"  copy_contents_to_memory 1280x1024 RGB: {r['bytes'] / r['kiln'] / GIB:.2f} GiB/s, NumPy's copy "
+        f"{r['bytes'] / r['numpy'] / GIB:.2f} GiB/s, ratio {r['numpy'] / r['kiln']:.2f}")
+    out["conversions"] = bench_conversions()
+    for name, r in out["conversions"].items():
+        log(f"  pixel_convert_pixels {name}: {r['bytes'] / r['kiln'] / GIB:.2f} GiB/s, NumPy's copy "
+            f"{r['bytes'] / r['numpy'] / GIB:.2f} GiB/s (ratio {r['numpy'] / r['kiln']:.2f}), NumPy converting "
+            f"{r['bytes'] / r['numpy_convert'] / GIB:.2f} GiB/s")
+    out["view"] = v = bench_view()
+    log(f"  view: {v['small']['what']} {v['small']['seconds'] * 1e6:.2f} us, {v['large']['what']} "
+        f"{v['large']['seconds'] * 1e6:.2f} us (np.asarray of an existing array {v['asarray'] * 1e6:.3f} us)")
+    return out
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=30)
-    args = parser.parse_args()
-
-    print("as_data_stream vs numpy copy (same array, same run; ratio > 1 means Kiln is faster)")
-    print(f"{'array':>22} {'bytes':>10} {'kiln GB/s':>10} {'numpy GB/s':>11} {'ratio':>6}")
-    for shape in ((256, 256, 3), (1024, 1024, 4), (4096, 4096, 3)):
-        nbytes, t_kiln, t_numpy = bench_as_data_stream(shape)
-        print(f"{str(shape):>22} {nbytes:>10} {nbytes / t_kiln / 1e9:>10.2f} "
-              f"{nbytes / t_numpy / 1e9:>11.2f} {t_numpy / t_kiln:>6.2f}")
-
-    t_view, t_asarray = bench_view()
-    print(f"\nkiln.numpy.view(PixelBox 1280x1024 RGB): {t_view * 1e6:.2f} us "
-          f"(np.asarray of an existing array: {t_asarray * 1e6:.3f} us)")
-
-    names = {kiln.SIMD_SCALAR: "scalar", kiln.SIMD_SSE2: "sse2", kiln.SIMD_AVX2: "avx2"}
-    simds = sorted({kiln.Root(num_threads=1, simd=s).simd for s in names})
-    print(f"\ntutorial scene (median of {args.frames} frames): the tutorial's path (update + "
-          "copy_contents_to_memory + view) and the render alone (update)")
-    print(f"{'size':>10} {'threads':>7} {'simd':>6} {'path fps':>9} {'render fps':>10} "
-          f"{'path vs scalar':>14} {'render vs scalar':>16} {'memcpys':>8}")
-    for width, height in ((640, 480), (1280, 1024), (1920, 1080)):
-        src = np.ones(width * height * 3, np.uint8)
-        dst = np.empty_like(src)
-        t_memcpy = best_time(lambda: np.copyto(dst, src), repeat=7, number=50)
-        for threads in (1, 0):
-            base = None
-            for simd in simds:
-                t_path, t_render, n, used = bench_tutorial(threads, width, height, simd, args.frames)
-                base = base or (t_path, t_render)
-                print(f"{width}x{height:<5} {n:>7} {names[used]:>6} {1 / t_path:>9.0f} {1 / t_render:>10.0f} "
-                      f"{base[0] / t_path:>13.2f}x {base[1] / t_render:>15.2f}x {t_path / t_memcpy:>8.1f}")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args(argv)
+    print(f"NumPy bridge (median of {REPEAT} batches)", flush=True)
+    out = measure(log=lambda s: print(s, flush=True))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
