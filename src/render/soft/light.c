@@ -91,6 +91,8 @@ void kiln__soft_lighting(const kiln__soft_state *s, const float position[3], con
             sc[k] =
                 (tracking & KILN_TVC_SPECULAR) ? l->specular[k] * vc[k] : s->light_specular[i][k];
         }
+        /* A light without specular colour adds no highlight: skip computing it. */
+        const bool shines = sc[0] != 0.0f || sc[1] != 0.0f || sc[2] != 0.0f;
         float to_light[3], factor = 1.0f;
         if (l->type == KILN_LT_DIRECTIONAL) {
             to_light[0] = -l->direction[0];
@@ -106,12 +108,15 @@ void kiln__soft_lighting(const kiln__soft_state *s, const float position[3], con
             }
             if (!(n_dot_l > 0.0f))
                 continue;
-            float half[3] = {view[0] + to_light[0], view[1] + to_light[1], view[2] + to_light[2]};
-            normalise3(half, half);
-            float highlight = powf(clamp01(dot3(n, half)), p->shininess);
-            for (int k = 0; k < 3; k++) {
+            for (int k = 0; k < 3; k++)
                 colour[k] = clamp01(colour[k] + d[k] * n_dot_l);
-                specular[k] = clamp01(specular[k] + sc[k] * highlight);
+            if (shines) {
+                float half[3] = {view[0] + to_light[0], view[1] + to_light[1],
+                                 view[2] + to_light[2]};
+                normalise3(half, half);
+                float highlight = powf(clamp01(dot3(n, half)), p->shininess);
+                for (int k = 0; k < 3; k++)
+                    specular[k] = clamp01(specular[k] + sc[k] * highlight);
             }
             continue;
         }
@@ -134,7 +139,7 @@ void kiln__soft_lighting(const kiln__soft_state *s, const float position[3], con
         }
         for (int k = 0; k < 3; k++)
             colour[k] = clamp01(colour[k] + d[k] * n_dot_l * factor);
-        if (with_specular) {
+        if (with_specular && shines) {
             float half[3] = {view[0] + to_light[0], view[1] + to_light[1], view[2] + to_light[2]};
             normalise3(half, half);
             float highlight = powf(clamp01(dot3(n, half)), p->shininess) * factor;
