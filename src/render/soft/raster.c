@@ -223,6 +223,37 @@ static void draw_spans(const kiln__soft_triangle *t, kiln__soft_span_fn kernel,
     }
 }
 
+/* A small part of a triangle, [x0, x1) x [y0, y1), as blocks bw pixels wide and 2
+ * tall drawn by a block kernel, with the edge functions in 32 bits. False, drawing
+ * nothing, when the triangle's edges are too steep for that. */
+static bool draw_blocks(const kiln__soft_triangle *t, kiln__soft_block_fn kernel,
+                        kiln__soft_span *span, int32_t bw, int32_t x0, int32_t y0, int32_t x1,
+                        int32_t y1) {
+    const int64_t one = KILN__SUBPIXEL_ONE, half = KILN__SUBPIXEL_ONE / 2, limit = 1 << 30;
+    for (int i = 0; i < 3; i++)
+        for (int32_t lane = 0; lane < 2 * bw; lane++) {
+            int64_t step = t->edge_a[i] * one * (lane % bw) + t->edge_b[i] * one * (lane / bw);
+            if (step <= -limit || step >= limit)
+                return false;
+            span->block_edges[i][lane] = (int32_t)step;
+        }
+    span->x_end = x1;
+    span->y_end = y1;
+    for (int32_t y = y0; y < y1; y += 2)
+        for (int32_t x = x0; x < x1; x += bw) {
+            /* Beyond +-2^30 an edge function keeps its sign at every lane; clamped there
+             * it still does. */
+            int32_t edge[3];
+            for (int i = 0; i < 3; i++) {
+                int64_t e = t->edge_a[i] * ((int64_t)x * one + half) +
+                            t->edge_b[i] * ((int64_t)y * one + half) + t->edge_c[i];
+                edge[i] = (int32_t)(e < -limit ? -limit : (e > limit ? limit : e));
+            }
+            kernel(span, x, y, edge);
+        }
+    return true;
+}
+
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                                 kiln__soft_tile *tile) {
     const kiln__surface *surface = tile->surface;
@@ -232,6 +263,11 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
         return;
     kiln__soft_span_fn kernel = kiln__soft_span_prepare(frame->simd, t, s, tile, tile->spans);
     if (kernel) {
+        const int32_t bw = tile->spans->table->block_width;
+        if (x1 - x0 <= 2 * bw && y1 - y0 <= 4 &&
+            draw_blocks(t, kiln__soft_block_kernel(tile->spans), &tile->spans->span, bw, x0, y0, x1,
+                        y1))
+            return;
         draw_spans(t, kernel, &tile->spans->span, x0, y0, x1, y1);
         return;
     }

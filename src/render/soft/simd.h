@@ -77,6 +77,21 @@ static inline vi vi_gather(const uint32_t *table, vi index) {
                              (int)table[i[7]]);
 }
 static inline int vi_any(vi mask) { return !_mm256_testz_si256(mask, mask); }
+/* A block of W pixels, W / 2 wide and 2 tall: lanes [0, W/2) are row y, the rest
+ * row y + 1. */
+static inline vi vi_block_x(void) { return _mm256_setr_epi32(0, 1, 2, 3, 0, 1, 2, 3); }
+static inline vi vi_block_y(void) { return _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1); }
+static inline vi vi_load_rows(const void *row0, const void *row1) {
+    return _mm256_set_m128i(_mm_loadu_si128((const __m128i *)row1),
+                            _mm_loadu_si128((const __m128i *)row0));
+}
+static inline void vi_store_rows(void *row0, void *row1, vi v) {
+    _mm_storeu_si128((__m128i *)row0, _mm256_castsi256_si128(v));
+    _mm_storeu_si128((__m128i *)row1, _mm256_extracti128_si256(v, 1));
+}
+static inline void vi_store_first_row(void *row0, vi v) {
+    _mm_storeu_si128((__m128i *)row0, _mm256_castsi256_si128(v));
+}
 #else
 #define W 4
 typedef __m128 vf;
@@ -151,6 +166,19 @@ static inline vi vi_gather(const uint32_t *table, vi index) {
     return _mm_setr_epi32((int)table[i[0]], (int)table[i[1]], (int)table[i[2]], (int)table[i[3]]);
 }
 static inline int vi_any(vi mask) { return _mm_movemask_epi8(mask) != 0; }
+/* A block of W pixels, W / 2 wide and 2 tall: lanes [0, W/2) are row y, the rest
+ * row y + 1. */
+static inline vi vi_block_x(void) { return _mm_setr_epi32(0, 1, 0, 1); }
+static inline vi vi_block_y(void) { return _mm_setr_epi32(0, 0, 1, 1); }
+static inline vi vi_load_rows(const void *row0, const void *row1) {
+    return _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)row0),
+                              _mm_loadl_epi64((const __m128i *)row1));
+}
+static inline void vi_store_rows(void *row0, void *row1, vi v) {
+    _mm_storel_epi64((__m128i *)row0, v);
+    _mm_storel_epi64((__m128i *)row1, _mm_srli_si128(v, 8));
+}
+static inline void vi_store_first_row(void *row0, vi v) { _mm_storel_epi64((__m128i *)row0, v); }
 #endif
 
 /* floorf per lane, exact for |x| < 2^31 (the kernels clamp before they floor). */

@@ -201,13 +201,17 @@ kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_tria
     kiln__soft_span *span = &cache->span;
     span->tile = tile;
     span->t = t;
-    if (t->perspective)
-        return (
-            *cache->table)[cache->depth_test][1][cache->tex_perspective][cache->source_perspective];
+    const int d = cache->depth_test;
+    if (t->perspective) {
+        const int tex = cache->tex_perspective, source = cache->source_perspective;
+        cache->block = cache->table->blocks[d][1][tex][source];
+        return cache->table->rows[d][1][tex][source];
+    }
     /* Without perspective the level is the triangle's. */
     int tex = KILN__SPAN_TEX_NONE;
     if (cache->unit >= 0 &&
         !choose_levels(&s->pass.units[cache->unit], t->lod[cache->unit], span, &tex))
         return NULL;
-    return (*cache->table)[cache->depth_test][0][tex][cache->source_affine];
+    cache->block = cache->table->blocks[d][0][tex][cache->source_affine];
+    return cache->table->rows[d][0][tex][cache->source_affine];
 }

@@ -54,15 +54,27 @@ typedef struct kiln__soft_span {
     uint32_t operation;    /* kiln_layer_blend_operation of the unit */
     float constant[4];
     uint32_t add_specular;
+    /* Blocks: each edge function's step from a block's top-left pixel to each lane's,
+     * and the end of the pixels to draw (the triangle's bounds in the tile). */
+    int32_t block_edges[3][8];
+    int32_t x_end, y_end;
 } kiln__soft_span;
 
 typedef void (*kiln__soft_span_fn)(const kiln__soft_span *span, int32_t y, int32_t x0, int32_t x1);
+/* The pixels of a block (block_width x 2, top-left (x, y)) that the triangle covers;
+ * edge[i] is edge function i at the pixel centre of (x, y) (span.block_edges holds
+ * its steps to the other pixels). */
+typedef void (*kiln__soft_block_fn)(const kiln__soft_span *span, int32_t x, int32_t y,
+                                    const int32_t edge[3]);
 
-/* The kernel tables of each instruction set: [depth test][perspective][texture][colour].
- * With perspective the texture kinds choose their levels at every pixel, and the
- * colour is never the texel as it is. */
-typedef kiln__soft_span_fn kiln__soft_span_table[2][2][KILN__SPAN_TEX_COUNT]
-                                                [KILN__SPAN_COLOUR_COUNT];
+/* The kernel tables of each instruction set: [depth test][perspective][texture][colour]
+ * for rows and for blocks (small triangles). With perspective the texture kinds
+ * choose their levels at every pixel, and the colour is never the texel as it is. */
+typedef struct kiln__soft_span_table {
+    kiln__soft_span_fn rows[2][2][KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
+    kiln__soft_block_fn blocks[2][2][KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
+    int32_t block_width; /* blocks are this wide and 2 tall */
+} kiln__soft_span_table;
 extern const kiln__soft_span_table kiln__soft_spans_sse2;
 extern const kiln__soft_span_table kiln__soft_spans_avx2;
 
@@ -81,6 +93,7 @@ typedef struct kiln__soft_span_cache {
     int unit;            /* the unit with texels, or -1 */
     int depth_test;
     const kiln__soft_span_table *table;
+    kiln__soft_block_fn block; /* of the last triangle prepared */
     kiln__soft_span span;
 } kiln__soft_span_cache;
 
@@ -90,5 +103,9 @@ typedef struct kiln__soft_span_cache {
 kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
                                            const kiln__soft_state *s, kiln__soft_tile *tile,
                                            kiln__soft_span_cache *cache);
+/* After kiln__soft_span_prepare: the block kernel of the same state and triangle. */
+static inline kiln__soft_block_fn kiln__soft_block_kernel(const kiln__soft_span_cache *cache) {
+    return cache->block;
+}
 
 #endif

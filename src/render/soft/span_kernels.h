@@ -203,17 +203,19 @@ static inline vi sample_mipmapped(const kiln__soft_span *sp, int tex, vf u, vf v
 }
 
 /* The W pixels at (x.., y) of one span: depth test and write, shading, colour. */
-static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask,
-                               int32_t x, int32_t y, int depth_test, int persp, int tex,
-                               int source) {
-    const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_lanes())), vf_set1(0.5f));
-    const vf yc = vf_set1((float)y + 0.5f);
+/* The pixels at (xi, yi), W at a time, given their colour and depth and the mask of
+ * those covered: updates *colour and *depth in registers. Returns false when no
+ * pixel is drawn (nothing changed). */
+static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth,
+                               vi mask, int depth_test, int persp, int tex, int source) {
+    const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
+    const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
     if (depth_test) {
         /* raster.c: window depth clamped to [0, 1], then the test. */
         vf z = plane_at(&sp->t->depth, xc, yc);
         z = vf_select(vf_lt(z, vf_setzero()), vf_setzero(), z);
         z = vf_select(vf_gt(z, vf_set1(1.0f)), vf_set1(1.0f), z);
-        vf stored = vf_loadu(depth);
+        vf stored = *depth;
         vi pass = vi_and(vf_as_vi(vf_lt(z, stored)), vi_set1((int)sp->pass_lt));
         pass = vi_or(pass, vi_and(vf_as_vi(vf_eq(z, stored)), vi_set1((int)sp->pass_eq)));
         pass = vi_or(pass, vi_and(vf_as_vi(vf_gt(z, stored)), vi_set1((int)sp->pass_gt)));
@@ -221,9 +223,9 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
         pass = vi_or(pass, vi_set1((int)sp->pass_always));
         mask = vi_and(mask, pass);
         if (!vi_any(mask))
-            return;
+            return false;
         vi write = vi_and(mask, vi_set1((int)sp->depth_write));
-        vf_storeu(depth, vf_select(vi_as_vf(write), z, stored));
+        *depth = vf_select(vi_as_vf(write), z, stored);
     }
     /* shade.c: 1 / w for perspective-correct varyings. */
     const vf q = persp ? vf_div(vf_set1(1.0f), plane_at(&sp->t->inv_w, xc, yc)) : vf_set1(1.0f);
@@ -280,8 +282,22 @@ static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, floa
         out = vi_or(vi_or(unorm8(c[0]), vi_slli(unorm8(c[1]), 8)),
                     vi_or(vi_slli(unorm8(c[2]), 16), vi_slli(unorm8(c[3]), 24)));
     }
-    vi old = vi_loadu(colour);
-    vi_storeu(colour, vi_select(mask, out, old));
+    *colour = vi_select(mask, out, *colour);
+    return true;
+}
+
+/* W pixels of row y from x, those of mask covered. */
+static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask,
+                               int32_t x, int32_t y, int depth_test, int persp, int tex,
+                               int source) {
+    vi c = vi_loadu(colour);
+    vf d = depth_test ? vf_loadu(depth) : vf_setzero();
+    if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, depth_test,
+                     persp, tex, source))
+        return;
+    vi_storeu(colour, c);
+    if (depth_test)
+        vf_storeu(depth, d);
 }
 
 /* Pixels [x0, x1) of row y, a vector at a time; the lanes of the last one past x1 are
@@ -300,10 +316,53 @@ static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, in
         span_pixels(sp, colour, depth, vi_lanes_below(x, x1), x, y, depth_test, persp, tex, source);
 }
 
+/* A block of W / 2 x 2 pixels from (x, y): the lanes inside the triangle's edges and
+ * its bounds in the tile. On the tile's last row the second row is row 0 again, with
+ * its lanes off. */
+static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
+                                const int32_t edge[3], int depth_test, int persp, int tex,
+                                int source) {
+    const vi bx = vi_block_x(), by = vi_block_y();
+    vi outside = vi_zero();
+    for (int i = 0; i < 3; i++)
+        outside = vi_or(outside, vi_add(vi_set1(edge[i]), vi_loadu(sp->block_edges[i])));
+    /* Covered: every edge function >= 0 (no sign bit in their or), and inside the
+     * bounds. */
+    vi mask = vi_gt(outside, vi_set1(-1));
+    mask = vi_and(mask, vi_gt(vi_set1(sp->x_end - x), bx));
+    mask = vi_and(mask, vi_gt(vi_set1(sp->y_end - y), by));
+    if (!vi_any(mask))
+        return;
+    kiln__soft_tile *tile = sp->tile;
+    const int32_t y1 = y + 1 < sp->y_end ? y + 1 : y;
+    uint32_t *c0 = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, x, y);
+    uint32_t *c1 = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, x, y1);
+    float *d0 = kiln__soft_tile_depth(tile, x, y), *d1 = kiln__soft_tile_depth(tile, x, y1);
+    vi c = vi_load_rows(c0, c1);
+    vf d = depth_test ? vi_as_vf(vi_load_rows(d0, d1)) : vf_setzero();
+    if (!shade_lanes(sp, vi_add(vi_set1(x), bx), vi_add(vi_set1(y), by), &c, &d, mask, depth_test,
+                     persp, tex, source))
+        return;
+    if (y1 == y) {
+        /* The tile's last row: its second row was row 0 again, and is not stored. */
+        vi_store_first_row(c0, c);
+        if (depth_test)
+            vi_store_first_row(d0, vf_as_vi(d));
+        return;
+    }
+    vi_store_rows(c0, c1, c);
+    if (depth_test)
+        vi_store_rows(d0, d1, vf_as_vi(d));
+}
+
 #define KILN__SPAN_KERNEL(D, P, T, S)                                                              \
     static void span_##D##_##P##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,       \
                                            int32_t x1) {                                           \
         span_row(sp, y, x0, x1, D, P, T, S);                                                       \
+    }                                                                                              \
+    static void block_##D##_##P##_##T##_##S(const kiln__soft_span *sp, int32_t x, int32_t y,       \
+                                            const int32_t edge[3]) {                               \
+        block_pixels(sp, x, y, edge, D, P, T, S);                                                  \
     }
 #define KILN__SPAN_KERNELS_OF(D, P, T)                                                             \
     KILN__SPAN_KERNEL(D, P, T, 0) KILN__SPAN_KERNEL(D, P, T, 1) KILN__SPAN_KERNEL(D, P, T, 2)
@@ -315,14 +374,18 @@ KILN__SPAN_KERNELS(0, 1)
 KILN__SPAN_KERNELS(1, 0)
 KILN__SPAN_KERNELS(1, 1)
 
-#define KILN__SPAN_ROW(D, P, T)                                                                    \
-    { span_##D##_##P##_##T##_0, span_##D##_##P##_##T##_1, span_##D##_##P##_##T##_2 }
-#define KILN__SPAN_PERSPECTIVE(D, P)                                                               \
+#define KILN__SPAN_ROW(K, D, P, T)                                                                 \
+    { K##_##D##_##P##_##T##_0, K##_##D##_##P##_##T##_1, K##_##D##_##P##_##T##_2 }
+#define KILN__SPAN_PERSPECTIVE(K, D, P)                                                            \
     {                                                                                              \
-        KILN__SPAN_ROW(D, P, 0), KILN__SPAN_ROW(D, P, 1), KILN__SPAN_ROW(D, P, 2),                 \
-            KILN__SPAN_ROW(D, P, 3)                                                                \
+        KILN__SPAN_ROW(K, D, P, 0), KILN__SPAN_ROW(K, D, P, 1), KILN__SPAN_ROW(K, D, P, 2),        \
+            KILN__SPAN_ROW(K, D, P, 3)                                                             \
     }
-#define KILN__SPAN_DEPTH(D)                                                                        \
-    { KILN__SPAN_PERSPECTIVE(D, 0), KILN__SPAN_PERSPECTIVE(D, 1) }
+#define KILN__SPAN_DEPTH(K, D)                                                                     \
+    { KILN__SPAN_PERSPECTIVE(K, D, 0), KILN__SPAN_PERSPECTIVE(K, D, 1) }
 
-const kiln__soft_span_table KILN__SPAN_TABLE = {KILN__SPAN_DEPTH(0), KILN__SPAN_DEPTH(1)};
+const kiln__soft_span_table KILN__SPAN_TABLE = {
+    {KILN__SPAN_DEPTH(span, 0), KILN__SPAN_DEPTH(span, 1)},
+    {KILN__SPAN_DEPTH(block, 0), KILN__SPAN_DEPTH(block, 1)},
+    W / 2,
+};
