@@ -75,10 +75,10 @@ void kiln__soft_lighting(const kiln__soft_state *s, const float position[3], con
     }
     specular[0] = specular[1] = specular[2] = 0.0f;
 
-    float n[3], view[3];
+    float n[3], view[3] = {0.0f, 0.0f, 0.0f};
     normalise3(normal, n);
     const bool with_specular = s->specular_enabled;
-    if (with_specular) {
+    if (with_specular && s->lights_shine) {
         const float to_eye[3] = {s->eye[0] - position[0], s->eye[1] - position[1],
                                  s->eye[2] - position[2]};
         normalise3(to_eye, view);

@@ -230,13 +230,13 @@ static bool draw_blocks(const kiln__soft_triangle *t, kiln__soft_block_fn kernel
                         kiln__soft_span *span, int32_t bw, int32_t x0, int32_t y0, int32_t x1,
                         int32_t y1) {
     const int64_t one = KILN__SUBPIXEL_ONE, half = KILN__SUBPIXEL_ONE / 2, limit = 1 << 30;
-    for (int i = 0; i < 3; i++)
-        for (int32_t lane = 0; lane < 2 * bw; lane++) {
-            int64_t step = t->edge_a[i] * one * (lane % bw) + t->edge_b[i] * one * (lane / bw);
-            if (step <= -limit || step >= limit)
-                return false;
-            span->block_edges[i][lane] = (int32_t)step;
-        }
+    for (int i = 0; i < 3; i++) {
+        int64_t a = t->edge_a[i] * one, b = t->edge_b[i] * one;
+        if ((a < 0 ? -a : a) * (bw - 1) + (b < 0 ? -b : b) >= limit)
+            return false;
+        for (int32_t lane = 0; lane < 2 * bw; lane++)
+            span->block_edges[i][lane] = (int32_t)(a * (lane % bw) + b * (lane / bw));
+    }
     span->x_end = x1;
     span->y_end = y1;
     for (int32_t y = y0; y < y1; y += 2)

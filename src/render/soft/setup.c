@@ -1,6 +1,9 @@
 #include "sample.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* A vertex in screen space: float position for attribute planes, fixed-point
  * position for coverage. */
@@ -32,6 +35,16 @@ static inline kiln__soft_plane make_plane(const plane_basis *b, double a0, doubl
     return (kiln__soft_plane){(float)(a0 - dx * b->x0 - dy * b->y0), (float)dx, (float)dy};
 }
 
+/* floor(p * KILN__SUBPIXEL_ONE + 0.5): a window coordinate in fixed point. Outside the
+ * clip volume the position means nothing; the conversion stays defined (0). */
+static inline int64_t snap(double p) {
+    double scaled = p * KILN__SUBPIXEL_ONE + 0.5;
+    if (!(scaled > -4.0e18 && scaled < 4.0e18))
+        return 0;
+    int64_t i = (int64_t)scaled; /* toward zero; one less below zero unless exact */
+    return (double)i > scaled ? i - 1 : i;
+}
+
 void kiln__soft_vertex_to_window(const kiln__rect *vp, kiln__soft_vertex *v) {
     const float *c = v->clip;
     double inv_w = 1.0 / (double)c[3];
@@ -42,13 +55,36 @@ void kiln__soft_vertex_to_window(const kiln__rect *vp, kiln__soft_vertex *v) {
     v->window[1] = y;
     v->window[2] = (double)c[2] * inv_w * 0.5 + 0.5;
     v->window[3] = inv_w;
-    /* Outside the clip volume the position means nothing; keep the conversions
-     * defined. */
-    double fx = floor(x * KILN__SUBPIXEL_ONE + 0.5), fy = floor(y * KILN__SUBPIXEL_ONE + 0.5);
-    const double limit = 4.0e18;
-    v->fixed[0] = fx > -limit && fx < limit ? (int64_t)fx : 0;
-    v->fixed[1] = fy > -limit && fy < limit ? (int64_t)fy : 0;
+    v->fixed[0] = snap(x);
+    v->fixed[1] = snap(y);
 }
+
+#ifdef __SSE2__
+/* make_plane for varyings k and m at once, with the same operations in each lane. */
+static inline void make_plane_pair(const plane_basis *b, const screen_vertex s[3],
+                                   const double w[3], uint32_t k, uint32_t m,
+                                   kiln__soft_triangle *t) {
+    __m128d a[3];
+    for (int j = 0; j < 3; j++)
+        a[j] = _mm_mul_pd(_mm_set_pd((double)s[j].v->varyings[m], (double)s[j].v->varyings[k]),
+                          _mm_set1_pd(w[j]));
+    __m128d d1 = _mm_sub_pd(a[1], a[0]), d2 = _mm_sub_pd(a[2], a[0]);
+    __m128d dx = _mm_mul_pd(
+        _mm_sub_pd(_mm_mul_pd(d1, _mm_set1_pd(b->y20)), _mm_mul_pd(d2, _mm_set1_pd(b->y10))),
+        _mm_set1_pd(b->inv_det));
+    __m128d dy = _mm_mul_pd(
+        _mm_sub_pd(_mm_mul_pd(d2, _mm_set1_pd(b->x10)), _mm_mul_pd(d1, _mm_set1_pd(b->x20))),
+        _mm_set1_pd(b->inv_det));
+    __m128d c = _mm_sub_pd(_mm_sub_pd(a[0], _mm_mul_pd(dx, _mm_set1_pd(b->x0))),
+                           _mm_mul_pd(dy, _mm_set1_pd(b->y0)));
+    float cf[4], dxf[4], dyf[4];
+    _mm_storeu_ps(cf, _mm_cvtpd_ps(c));
+    _mm_storeu_ps(dxf, _mm_cvtpd_ps(dx));
+    _mm_storeu_ps(dyf, _mm_cvtpd_ps(dy));
+    t->varyings[k] = (kiln__soft_plane){cf[0], dxf[0], dyf[0]};
+    t->varyings[m] = (kiln__soft_plane){cf[1], dxf[1], dyf[1]};
+}
+#endif
 
 /* A primitive of the given state in the recording thread's arena. */
 static kiln_result new_primitive(kiln__soft_frame *frame, uint32_t state,
@@ -193,11 +229,18 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     }
     t->perspective = !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
     t->inv_w = make_plane(&basis, s[0].inv_w, s[1].inv_w, s[2].inv_w);
-    for (uint32_t i = 0; i < state->num_planes; i++) {
+    const double w[3] = {t->perspective ? s[0].inv_w : 1.0, t->perspective ? s[1].inv_w : 1.0,
+                         t->perspective ? s[2].inv_w : 1.0};
+    uint32_t i = 0;
+#ifdef __SSE2__
+    for (; i + 2 <= state->num_planes; i += 2)
+        make_plane_pair(&basis, s, w, state->planes[i], state->planes[i + 1], t);
+#endif
+    for (; i < state->num_planes; i++) {
         const uint32_t k = state->planes[i];
         double a[3];
         for (int j = 0; j < 3; j++)
-            a[j] = (double)s[j].v->varyings[k] * (t->perspective ? s[j].inv_w : 1.0);
+            a[j] = (double)s[j].v->varyings[k] * w[j];
         t->varyings[k] = make_plane(&basis, a[0], a[1], a[2]);
     }
     /* Without perspective the texel footprint is the same at every pixel. */

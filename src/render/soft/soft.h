@@ -167,6 +167,7 @@ typedef struct kiln__soft_state {
     float eye[3];       /* the camera's world position */
     /* Lighting terms that do not change within the draw (light.c). */
     bool specular_enabled;
+    bool lights_shine;    /* some light has a specular colour, or vertex colours give one */
     float lit_base[4];    /* ambient * scene ambient + emissive; diffuse alpha */
     float lit_ambient[3]; /* ambient * scene ambient */
     float lit_scene[4];   /* the scene's ambient light */

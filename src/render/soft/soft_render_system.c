@@ -194,6 +194,10 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
     const bool tracks = p->vertex_colour_tracking != 0 && call->colours != NULL;
     if (p->lighting) {
         kiln__soft_lighting_prepare(s);
+        s->lights_shine = tracks && (p->vertex_colour_tracking & KILN_TVC_SPECULAR);
+        for (uint32_t i = 0; i < p->num_lights; i++)
+            for (int k = 0; k < 3; k++)
+                s->lights_shine = s->lights_shine || s->light_specular[i][k] != 0.0f;
         if (!call->identity_transform) {
             /* The eye, for specular light: the origin of view space in the world. */
             kiln_matrix4 inverse;
@@ -213,11 +217,7 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
             s->colour_varies = true;
             /* Specular light is carried only when some light can add it: lights
              * without a specular colour (the default) add exactly nothing. */
-            bool lights_shine = tracks && (p->vertex_colour_tracking & KILN_TVC_SPECULAR);
-            for (uint32_t i = 0; i < p->num_lights; i++)
-                for (int k = 0; k < 3; k++)
-                    lights_shine = lights_shine || s->light_specular[i][k] != 0.0f;
-            s->has_specular = s->specular_enabled && lights_shine;
+            s->has_specular = s->specular_enabled && s->lights_shine;
         }
     } else if (p->lighting) {
         /* Without lights, fixed-function lighting leaves the scene's ambient light
