@@ -234,8 +234,8 @@ static bool draw_blocks(const kiln__soft_triangle *t, kiln__soft_block_fn kernel
         int64_t a = t->edge_a[i] * one, b = t->edge_b[i] * one;
         if ((a < 0 ? -a : a) * (bw - 1) + (b < 0 ? -b : b) >= limit)
             return false;
-        for (int32_t lane = 0; lane < 2 * bw; lane++)
-            span->block_edges[i][lane] = (int32_t)(a * (lane % bw) + b * (lane / bw));
+        span->block_a[i] = (int32_t)a;
+        span->block_b[i] = (int32_t)b;
     }
     span->x_end = x1;
     span->y_end = y1;

@@ -54,16 +54,16 @@ typedef struct kiln__soft_span {
     uint32_t operation;    /* kiln_layer_blend_operation of the unit */
     float constant[4];
     uint32_t add_specular;
-    /* Blocks: each edge function's step from a block's top-left pixel to each lane's,
-     * and the end of the pixels to draw (the triangle's bounds in the tile). */
-    int32_t block_edges[3][8];
+    /* Blocks: each edge function's step to the next pixel across and down, and the
+     * end of the pixels to draw (the triangle's bounds in the tile). */
+    int32_t block_a[3], block_b[3];
     int32_t x_end, y_end;
 } kiln__soft_span;
 
 typedef void (*kiln__soft_span_fn)(const kiln__soft_span *span, int32_t y, int32_t x0, int32_t x1);
 /* The pixels of a block (block_width x 2, top-left (x, y)) that the triangle covers;
- * edge[i] is edge function i at the pixel centre of (x, y) (span.block_edges holds
- * its steps to the other pixels). */
+ * edge[i] is edge function i at the pixel centre of (x, y) (span.block_a and block_b
+ * hold its steps to the other pixels). */
 typedef void (*kiln__soft_block_fn)(const kiln__soft_span *span, int32_t x, int32_t y,
                                     const int32_t edge[3]);
 

@@ -325,7 +325,10 @@ static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
     const vi bx = vi_block_x(), by = vi_block_y();
     vi outside = vi_zero();
     for (int i = 0; i < 3; i++)
-        outside = vi_or(outside, vi_add(vi_set1(edge[i]), vi_loadu(sp->block_edges[i])));
+        outside =
+            vi_or(outside, vi_add(vi_set1(edge[i]),
+                                  vi_add(vi_mullo(vi_set1(sp->block_a[i]), bx),
+                                         vi_and(vi_set1(sp->block_b[i]), vi_sub(vi_zero(), by)))));
     /* Covered: every edge function >= 0 (no sign bit in their or), and inside the
      * bounds. */
     vi mask = vi_gt(outside, vi_set1(-1));
