@@ -33,8 +33,7 @@ static void lerp_vertex(const kiln__soft_vertex *a, const kiln__soft_vertex *b, 
         out->varyings[k] = a->varyings[k] + (b->varyings[k] - a->varyings[k]) * t;
 }
 
-/* Inside the near and far planes and the guard band (false for NaN). */
-static inline bool vertex_inside(const kiln__soft_vertex *v) {
+bool kiln__soft_vertex_inside(const kiln__soft_vertex *v) {
     const float *c = v->clip;
     float w = c[3], g = GUARD_BAND * c[3];
     return c[2] + w >= 0.0f && w - c[2] >= 0.0f && g + c[0] >= 0.0f && g - c[0] >= 0.0f &&
@@ -43,7 +42,7 @@ static inline bool vertex_inside(const kiln__soft_vertex *v) {
 
 bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                            const kiln__soft_vertex *v2) {
-    return vertex_inside(v0) && vertex_inside(v1) && vertex_inside(v2);
+    return v0->inside && v1->inside && v2->inside;
 }
 
 uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,

@@ -42,7 +42,11 @@ typedef struct kiln__soft_vertex {
      * 1 / w, and x, y in fixed point. Meaningful inside the clip volume only. */
     double window[4];
     int64_t fixed[2];
+    bool inside; /* kiln__soft_vertex_inside, as the vertex stage found it */
 } kiln__soft_vertex;
+
+/* clip.c: inside the near and far planes and the guard band (false for NaN). */
+bool kiln__soft_vertex_inside(const kiln__soft_vertex *v);
 
 /* setup.c: the window position of a vertex in the viewport, computed once per vertex
  * for every triangle that shares it. */
@@ -309,8 +313,8 @@ static inline bool kiln__soft_position_finite(const kiln__soft_vertex *v) {
 }
 
 /* clip.c: true when every vertex of the triangle is finite and inside the near and
- * far planes and the guard band, so that it can be set up as it is (the common case,
- * which then skips the copies of the clipper). */
+ * far planes and the guard band (by their `inside`), so that it can be set up as it
+ * is (the common case, which then skips the copies of the clipper). */
 bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                            const kiln__soft_vertex *v2);
 

@@ -90,6 +90,7 @@ void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state
                 v->varyings[KILN__VARYING_NORMAL + k] = normal[k];
             }
         }
+        v->inside = kiln__soft_vertex_inside(v);
         kiln__soft_vertex_to_window(&state->viewport, v);
     }
 }
