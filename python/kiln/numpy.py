@@ -100,6 +100,15 @@ def _stream_array(stream):
 
 
 def _pixelbox_array(box):
+    # A PixelBox's layout and memory never change, so the array over them is built
+    # once per box object and each view is a new array over it.
+    base = getattr(box, "_view_base", None)
+    if base is None:
+        base = box._view_base = _pixelbox_base(box)
+    return base.view()
+
+
+def _pixelbox_base(box):
     import kiln
 
     ptr = box._ptr

@@ -189,3 +189,19 @@ def test_wrap_of_a_read_only_array_is_read_only():
 def test_wrap_rejects_non_contiguous_arrays():
     with pytest.raises(ValueError, match="contiguous"):
         kiln.numpy.wrap(np.zeros((4, 4), np.uint8)[:, ::2])
+
+
+def test_views_of_one_pixelbox_are_separate_arrays_over_the_same_memory():
+    """view builds the array over a PixelBox once and hands out a new array each call:
+    they share memory, but each has its own shape and outlives the box."""
+    import gc
+
+    pb = kiln.PixelBox(4, 3, 1, kiln.PF_BYTE_RGB)
+    a, b = kiln.numpy.view(pb), kiln.numpy.view(pb)
+    assert a is not b and a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+    b.shape = (12, 3)
+    assert a.shape == (3, 4, 3)
+    a[2, 3] = (7, 8, 9)
+    del pb
+    gc.collect()
+    assert tuple(b[11]) == (7, 8, 9)
