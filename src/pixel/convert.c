@@ -319,8 +319,14 @@ bool kiln__row_converter_init(kiln__row_converter *conv, kiln_pixel_format src_f
         const int one = 1;
         const bool little_endian = *(const char *)&one == 1;
         if (conv->run == swizzle_4_3 && little_endian && conv->byte_map[0] < 4 &&
-            conv->byte_map[1] < 4 && conv->byte_map[2] < 4)
+            conv->byte_map[1] < 4 && conv->byte_map[2] < 4) {
             conv->run = swizzle_4_3_words;
+#if defined(__x86_64__)
+            __builtin_cpu_init();
+            if (__builtin_cpu_supports("ssse3"))
+                conv->run = kiln__swizzle_4_3_ssse3;
+#endif
+        }
     }
     return true;
 }

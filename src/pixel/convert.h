@@ -51,6 +51,11 @@ static inline void kiln__row_convert(const kiln__row_converter *conv, const void
     conv->run(conv, src, dst, count);
 }
 
+/* convert_ssse3.c: the four-to-three-byte swizzle of conv's byte map (every byte taken
+ * from the source pixel) with SSSE3, on processors that have it. */
+void kiln__swizzle_4_3_ssse3(const kiln__row_converter *conv, const void *src, void *dst,
+                             size_t count);
+
 /* IEEE 754 binary16 <-> binary32. float to half rounds to nearest even, overflows
  * to infinity, produces subnormals, and keeps NaNs NaN (with their top payload
  * bits); half to float is exact. */

@@ -51,19 +51,18 @@ void kiln__soft_surface_materialise_depth(kiln__surface *surface, const kiln__re
 /* Fills rows [y0, y1) x [x0, x1) of the working colour with one colour. */
 static void fill_colour(kiln__soft_tile *tile, int32_t x0, int32_t y0, int32_t x1, int32_t y1,
                         const uint8_t c8[4], const float cf[4]) {
-    for (int32_t y = y0; y < y1; y++) {
-        if (tile->surface->is_float) {
-            float *p = kiln__soft_tile_colourf(tile, x0, y);
-            for (int32_t x = x0; x < x1; x++, p += 4)
-                memcpy(p, cf, 4 * sizeof *cf);
-        } else {
-            uint32_t pattern;
-            memcpy(&pattern, c8, 4);
-            uint8_t *p = kiln__soft_tile_colour8(tile, x0, y);
-            for (int32_t x = x0; x < x1; x++, p += 4)
-                memcpy(p, &pattern, 4);
-        }
-    }
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    /* The first row pixel by pixel, then copies of it, doubling. */
+    const bool is_float = tile->surface->is_float;
+    const size_t pixel = is_float ? 4 * sizeof(float) : 4;
+    const size_t row = (size_t)(x1 - x0) * pixel;
+    uint8_t *first = kiln__soft_tile_working(tile, x0, y0);
+    memcpy(first, is_float ? (const void *)cf : (const void *)c8, pixel);
+    for (size_t done = pixel; done < row; done *= 2)
+        memcpy(first + done, first, done < row - done ? done : row - done);
+    for (int32_t y = y0 + 1; y < y1; y++)
+        memcpy(kiln__soft_tile_working(tile, x0, y), first, row);
 }
 
 static void load_colour(kiln__soft_tile *tile) {
