@@ -77,6 +77,22 @@ static inline vi vi_gather(const uint32_t *table, vi index) {
                              (int)table[i[7]]);
 }
 static inline int vi_any(vi mask) { return !_mm256_testz_si256(mask, mask); }
+/* Texels at 32-bit indices of a table, and the texels just after them, with one
+ * 64-bit load per lane. */
+static inline void vi_gather_pairs(const uint32_t *table, vi index, vi *first, vi *second) {
+    int32_t i[8];
+    _mm256_storeu_si256((__m256i *)(void *)i, index);
+#define KILN__PAIR(k) _mm_loadl_epi64((const __m128i *)(const void *)(table + i[k]))
+    __m128i a0 = _mm_unpacklo_epi64(KILN__PAIR(0), KILN__PAIR(1));
+    __m128i a1 = _mm_unpacklo_epi64(KILN__PAIR(4), KILN__PAIR(5));
+    __m128i b0 = _mm_unpacklo_epi64(KILN__PAIR(2), KILN__PAIR(3));
+    __m128i b1 = _mm_unpacklo_epi64(KILN__PAIR(6), KILN__PAIR(7));
+#undef KILN__PAIR
+    __m256 a = _mm256_castsi256_ps(_mm256_set_m128i(a1, a0));
+    __m256 b = _mm256_castsi256_ps(_mm256_set_m128i(b1, b0));
+    *first = _mm256_castps_si256(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+    *second = _mm256_castps_si256(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+}
 /* A block of W pixels, W / 2 wide and 2 tall: lanes [0, W/2) are row y, the rest
  * row y + 1. */
 static inline vi vi_block_x(void) { return _mm256_setr_epi32(0, 1, 2, 3, 0, 1, 2, 3); }
@@ -166,6 +182,18 @@ static inline vi vi_gather(const uint32_t *table, vi index) {
     return _mm_setr_epi32((int)table[i[0]], (int)table[i[1]], (int)table[i[2]], (int)table[i[3]]);
 }
 static inline int vi_any(vi mask) { return _mm_movemask_epi8(mask) != 0; }
+/* Texels at 32-bit indices of a table, and the texels just after them, with one
+ * 64-bit load per lane. */
+static inline void vi_gather_pairs(const uint32_t *table, vi index, vi *first, vi *second) {
+    int32_t i[4];
+    _mm_storeu_si128((__m128i *)(void *)i, index);
+#define KILN__PAIR(k) _mm_loadl_epi64((const __m128i *)(const void *)(table + i[k]))
+    __m128 a = _mm_castsi128_ps(_mm_unpacklo_epi64(KILN__PAIR(0), KILN__PAIR(1)));
+    __m128 b = _mm_castsi128_ps(_mm_unpacklo_epi64(KILN__PAIR(2), KILN__PAIR(3)));
+#undef KILN__PAIR
+    *first = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+    *second = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+}
 /* A block of W pixels, W / 2 wide and 2 tall: lanes [0, W/2) are row y, the rest
  * row y + 1. */
 static inline vi vi_block_x(void) { return _mm_setr_epi32(0, 1, 0, 1); }

@@ -90,8 +90,17 @@ static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t w
     vi ax0 = address(x0, l->width, wrap), ax1 = address(vi_add(x0, vi_set1(1)), l->width, wrap);
     vi ay0 = address(y0, l->height, wrap), ay1 = address(vi_add(y0, vi_set1(1)), l->height, wrap);
     vi row0 = vi_mullo(ay0, vi_set1(l->width)), row1 = vi_mullo(ay1, vi_set1(l->width));
-    vi t00 = vi_gather(l->texels, vi_add(row0, ax0)), t01 = vi_gather(l->texels, vi_add(row0, ax1));
-    vi t10 = vi_gather(l->texels, vi_add(row1, ax0)), t11 = vi_gather(l->texels, vi_add(row1, ax1));
+    vi t00, t01, t10, t11;
+    if (!vi_any(vi_andnot(vi_eq(ax1, vi_add(ax0, vi_set1(1))), vi_set1(-1)))) {
+        /* Every lane's two texels are neighbours in memory: one load for both. */
+        vi_gather_pairs(l->texels, vi_add(row0, ax0), &t00, &t01);
+        vi_gather_pairs(l->texels, vi_add(row1, ax0), &t10, &t11);
+    } else {
+        t00 = vi_gather(l->texels, vi_add(row0, ax0));
+        t01 = vi_gather(l->texels, vi_add(row0, ax1));
+        t10 = vi_gather(l->texels, vi_add(row1, ax0));
+        t11 = vi_gather(l->texels, vi_add(row1, ax1));
+    }
     return lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), wy);
 }
 
