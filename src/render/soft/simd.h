@@ -210,10 +210,14 @@ static inline void vi_store_first_row(void *row0, vi v) { _mm_storel_epi64((__m1
 #endif
 
 /* floorf per lane, exact for |x| < 2^31 (the kernels clamp before they floor). */
+#ifdef KILN__SPAN_AVX2
+static inline vf vf_floor(vf x) { return _mm256_floor_ps(x); }
+#else
 static inline vf vf_floor(vf x) {
     vf t = vi_to_vf(vf_to_vi_trunc(x));
     return vf_sub(t, vf_and(vf_gt(t, x), vf_set1(1.0f)));
 }
+#endif
 static inline vf vf_min(vf a, vf b) { return vf_select(vf_lt(b, a), b, a); }
 
 /* The lanes of [x, x + W) that lie below end, as a mask. */

@@ -23,6 +23,8 @@ static inline vf texel_space(vf t, int32_t size, uint32_t wrap) {
     if (wrap) {
         vf period = vf_set1((float)size);
         vf outside = vf_or(vf_lt(s, vf_setzero()), vf_ge(s, period));
+        if (!vi_any(vf_as_vi(outside)))
+            return s;
         vf folded = vf_sub(s, vf_mul(vf_floor(vf_div(s, period)), period));
         return vf_select(outside, folded, s);
     }
