@@ -3,26 +3,29 @@
 kiln_result kiln__soft_bins_begin(kiln__soft_frame *frame, uint32_t width, uint32_t height) {
     uint32_t tiles_x = (width + KILN__TILE_SIZE - 1) >> KILN__TILE_SHIFT;
     uint32_t tiles_y = (height + KILN__TILE_SIZE - 1) >> KILN__TILE_SHIFT;
-    uint32_t count = tiles_x * tiles_y;
-    if (count > frame->bins_capacity) {
-        kiln__soft_bin *bins = kiln__realloc_array(frame->bins, count, sizeof *bins);
+    uint32_t tiles = tiles_x * tiles_y;
+    if (tiles > frame->bins_per_thread) {
+        /* Grown for every thread at once; the bins keep their memory between frames. */
+        size_t count = (size_t)tiles * frame->num_arenas;
+        kiln__soft_bin *bins = kiln__calloc(count, sizeof *bins);
         if (!bins)
-            return kiln__fail_oom("tile bins", (size_t)count * sizeof *bins);
-        for (uint32_t i = frame->bins_capacity; i < count; i++)
-            bins[i] = (kiln__soft_bin){0};
+            return kiln__fail_oom("tile bins", count * sizeof *bins);
+        kiln__soft_bins_free(frame);
         frame->bins = bins;
-        frame->bins_capacity = count;
+        frame->bins_per_thread = tiles;
     }
-    for (uint32_t i = 0; i < count; i++)
+    for (size_t i = 0; i < (size_t)frame->bins_per_thread * frame->num_arenas; i++)
         frame->bins[i].count = 0;
     frame->tiles_x = tiles_x;
     frame->tiles_y = tiles_y;
+    frame->next_seq = 0;
     return KILN_OK;
 }
 
-kiln_result kiln__soft_bin_push(kiln__soft_frame *frame, uint32_t tx, uint32_t ty,
-                                kiln__soft_command command) {
-    kiln__soft_bin *bin = &frame->bins[ty * frame->tiles_x + tx];
+kiln_result kiln__soft_bin_push(const kiln__soft_frame *frame, uint32_t worker, uint32_t tx,
+                                uint32_t ty, kiln__soft_command command) {
+    kiln__soft_bin *bin =
+        &frame->bins[(size_t)worker * frame->bins_per_thread + ty * frame->tiles_x + tx];
     if (bin->count == bin->capacity) {
         uint32_t capacity = bin->capacity ? bin->capacity * 2 : 16;
         kiln__soft_command *commands =
@@ -36,8 +39,8 @@ kiln_result kiln__soft_bin_push(kiln__soft_frame *frame, uint32_t tx, uint32_t t
     return KILN_OK;
 }
 
-kiln_result kiln__soft_bin_rect(kiln__soft_frame *frame, const kiln__rect *pixels,
-                                kiln__soft_command command) {
+kiln_result kiln__soft_bin_rect(const kiln__soft_frame *frame, uint32_t worker,
+                                const kiln__rect *pixels, kiln__soft_command command) {
     if (pixels->width <= 0 || pixels->height <= 0)
         return KILN_OK;
     uint32_t tx0 = (uint32_t)pixels->x >> KILN__TILE_SHIFT;
@@ -46,14 +49,14 @@ kiln_result kiln__soft_bin_rect(kiln__soft_frame *frame, const kiln__rect *pixel
     uint32_t ty1 = (uint32_t)(pixels->y + pixels->height - 1) >> KILN__TILE_SHIFT;
     for (uint32_t ty = ty0; ty <= ty1; ty++)
         for (uint32_t tx = tx0; tx <= tx1; tx++)
-            KILN__CHECK(kiln__soft_bin_push(frame, tx, ty, command));
+            KILN__CHECK(kiln__soft_bin_push(frame, worker, tx, ty, command));
     return KILN_OK;
 }
 
 void kiln__soft_bins_free(kiln__soft_frame *frame) {
-    for (uint32_t i = 0; i < frame->bins_capacity; i++)
+    for (size_t i = 0; i < (size_t)frame->bins_per_thread * frame->num_arenas; i++)
         kiln__free(frame->bins[i].commands);
     kiln__free(frame->bins);
     frame->bins = NULL;
-    frame->bins_capacity = 0;
+    frame->bins_per_thread = 0;
 }

@@ -140,9 +140,10 @@ static float depth_bias(const kiln__soft_state *state, float max_z, float slope)
     return -(p->depth_bias_constant * resolution + p->depth_bias_slope_scale * slope);
 }
 
+/* Lines and points are set up by the recording thread, in the first thread's bins. */
 static kiln_result bin_bounds(kiln__soft_frame *frame, const kiln__soft_triangle *t) {
     kiln__rect r = {t->min_x, t->min_y, t->max_x - t->min_x, t->max_y - t->min_y};
-    return kiln__soft_bin_rect(frame, &r, (kiln__soft_command){KILN__SOFT_COMMAND_TRIANGLE, 0, t});
+    return kiln__soft_bin_rect(frame, 0, &r, (kiln__soft_command){frame->next_seq++, 0, t});
 }
 
 /* True when no pixel centre of the tile can be inside the edge: the edge function
@@ -249,16 +250,17 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     return true;
 }
 
-kiln_result kiln__soft_bin_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t) {
+kiln_result kiln__soft_bin_triangle(const kiln__soft_frame *frame, uint32_t worker,
+                                    const kiln__soft_triangle *t, uint32_t seq) {
     /* Bin into every tile that the triangle may touch. */
-    kiln__soft_command command = {KILN__SOFT_COMMAND_TRIANGLE, 0, t};
+    kiln__soft_command command = {seq, 0, t};
     uint32_t tx0 = (uint32_t)t->min_x >> KILN__TILE_SHIFT;
     uint32_t ty0 = (uint32_t)t->min_y >> KILN__TILE_SHIFT;
     uint32_t tx1 = (uint32_t)(t->max_x - 1) >> KILN__TILE_SHIFT;
     uint32_t ty1 = (uint32_t)(t->max_y - 1) >> KILN__TILE_SHIFT;
     /* A triangle within one tile touches that tile: setup found a covered pixel. */
     if (tx0 == tx1 && ty0 == ty1)
-        return kiln__soft_bin_push(frame, tx0, ty0, command);
+        return kiln__soft_bin_push(frame, worker, tx0, ty0, command);
     for (uint32_t ty = ty0; ty <= ty1; ty++) {
         for (uint32_t tx = tx0; tx <= tx1; tx++) {
             int64_t x0 =
@@ -270,7 +272,7 @@ kiln_result kiln__soft_bin_triangle(kiln__soft_frame *frame, const kiln__soft_tr
             if (tile_outside_edge(t, 0, x0, y0, x1, y1) ||
                 tile_outside_edge(t, 1, x0, y0, x1, y1) || tile_outside_edge(t, 2, x0, y0, x1, y1))
                 continue;
-            KILN__CHECK(kiln__soft_bin_push(frame, tx, ty, command));
+            KILN__CHECK(kiln__soft_bin_push(frame, worker, tx, ty, command));
         }
     }
     return KILN_OK;

@@ -112,6 +112,8 @@ typedef struct kiln__soft_tile {
 #define KILN__TILE_PIXELS (KILN__TILE_SIZE * KILN__TILE_SIZE)
 #define KILN__TILE_PADDING (8 * 4 * sizeof(float))
 #define KILN__TILE_COLOUR_BYTES (KILN__TILE_PIXELS * 4 * sizeof(float) + KILN__TILE_PADDING)
+/* The most threads whose bins a tile merges: the thread pool's limit. */
+#define KILN__MAX_MERGED_BINS 256
 #define KILN__TILE_WORKING_BYTES                                                                   \
     (KILN__TILE_COLOUR_BYTES + KILN__TILE_PIXELS * sizeof(float) + KILN__TILE_PADDING)
 
@@ -231,15 +233,12 @@ typedef struct kiln__soft_triangle {
 #define KILN__SOFT_TRIANGLE_BYTES(s)                                                               \
     (offsetof(kiln__soft_triangle, varyings) + (size_t)(s)->num_varyings * sizeof(kiln__soft_plane))
 
-typedef enum kiln__soft_command_type {
-    KILN__SOFT_COMMAND_CLEAR = 0,
-    KILN__SOFT_COMMAND_TRIANGLE = 1
-} kiln__soft_command_type;
-
+/* One entry of a tile's bin: a clear (no triangle) or a primitive, and its place in
+ * the frame's order of submission. */
 typedef struct kiln__soft_command {
-    uint32_t type;
-    uint32_t index;                      /* a clear: into the frame's clears */
-    const kiln__soft_triangle *triangle; /* a primitive: in one of the frame's arenas */
+    uint32_t seq;                        /* smaller first */
+    uint32_t clear;                      /* a clear: into the frame's clears */
+    const kiln__soft_triangle *triangle; /* a primitive, in one of the frame's arenas */
 } kiln__soft_command;
 
 /* Memory for a frame's primitives: blocks that never move, so that a primitive is
@@ -284,8 +283,12 @@ typedef struct kiln__soft_frame {
     kiln__surface *surface;
     kiln_simd simd; /* the instruction set the tiles draw with */
     uint32_t tiles_x, tiles_y;
+    /* Each thread bins what it sets up into bins of its own, in order of submission:
+     * bin (thread, tile) is bins[thread * bins_per_thread + tile], and a tile runs the
+     * commands of all threads' bins merged by their sequence numbers. */
     kiln__soft_bin *bins;
-    uint32_t bins_capacity;
+    uint32_t bins_per_thread;
+    uint32_t next_seq;        /* of the next command submitted */
     kiln__soft_arena *arenas; /* one per thread; the recording thread uses the first */
     uint32_t num_arenas;
     kiln__soft_state *states;
@@ -336,8 +339,10 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
                                     const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                     const kiln__soft_vertex *v2, kiln__soft_triangle *t);
 
-/* setup.c: bins a set-up triangle, which stays where it is until the frame ends. */
-kiln_result kiln__soft_bin_triangle(kiln__soft_frame *frame, const kiln__soft_triangle *t);
+/* setup.c: bins a set-up triangle, which stays where it is until the frame ends, into
+ * the bins of thread `worker`. */
+kiln_result kiln__soft_bin_triangle(const kiln__soft_frame *frame, uint32_t worker,
+                                    const kiln__soft_triangle *t, uint32_t seq);
 
 /* setup.c: a clipped line, one pixel wide, and a point `point_size` pixels square. */
 kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state,
@@ -352,14 +357,14 @@ void kiln__soft_lighting_prepare(kiln__soft_state *s);
 void kiln__soft_lighting(const kiln__soft_state *s, const float position[3], const float normal[3],
                          const float *vertex_colour, float colour[4], float specular[3]);
 
-/* bin.c: the per-tile command lists. */
+/* bin.c: the per-tile command lists, one set per thread. */
 kiln_result kiln__soft_bins_begin(kiln__soft_frame *frame, uint32_t width, uint32_t height);
-/* Appends command to the bin of tile (tx, ty), or of every tile that a rectangle of
- * pixels touches. */
-kiln_result kiln__soft_bin_push(kiln__soft_frame *frame, uint32_t tx, uint32_t ty,
-                                kiln__soft_command command);
-kiln_result kiln__soft_bin_rect(kiln__soft_frame *frame, const kiln__rect *pixels,
-                                kiln__soft_command command);
+/* Appends command to the bin of thread `worker` for tile (tx, ty), or for every tile
+ * that a rectangle of pixels touches. Only that thread may append to its bins. */
+kiln_result kiln__soft_bin_push(const kiln__soft_frame *frame, uint32_t worker, uint32_t tx,
+                                uint32_t ty, kiln__soft_command command);
+kiln_result kiln__soft_bin_rect(const kiln__soft_frame *frame, uint32_t worker,
+                                const kiln__rect *pixels, kiln__soft_command command);
 void kiln__soft_bins_free(kiln__soft_frame *frame);
 
 /* raster.c: one tile's share of a triangle, a line or a point, drawn into a

@@ -3,6 +3,7 @@
 #include "core/threads.h"
 #include "span.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 typedef struct kiln__soft_render_system {
@@ -15,21 +16,19 @@ typedef struct kiln__soft_render_system {
     kiln__soft_vertex *vertices; /* scratch for the vertex stage */
     uint8_t *working;            /* a tile's working memory for each thread */
     uint32_t vertices_capacity;
-    struct setup_chunk *chunks; /* scratch for triangle setup, one per range of primitives */
-    uint32_t chunks_capacity;
 } kiln__soft_render_system;
 
-/* The triangles set up from one range of a draw's primitives, in submission order:
- * written once into the arena of the thread that set them up, and listed here. Ranges
- * are set up in parallel and then binned one after another, so the frame sees the
- * same triangles in the same order for any number of threads. */
-typedef struct setup_chunk {
-    kiln__soft_arena *arena; /* of the thread setting the range up */
-    const kiln__soft_triangle **triangles;
-    uint32_t count;
-    uint32_t capacity;
+/* Where one range of a draw's triangles goes: written once into the arena of the
+ * thread that sets it up, and binned into that thread's bins with each triangle's
+ * place in the frame's order, so that the tiles see the same triangles in the same
+ * order for any number of threads. */
+typedef struct setup_target {
+    const kiln__soft_frame *frame;
+    kiln__soft_arena *arena;
+    uint32_t worker;
+    uint32_t seq; /* of the triangle being set up (its clipped pieces share it) */
     bool out_of_memory;
-} setup_chunk;
+} setup_target;
 
 static kiln__soft_render_system *soft(kiln__render_system *self) {
     return (kiln__soft_render_system *)self;
@@ -166,8 +165,8 @@ static kiln_result begin_viewport(kiln__render_system *base, const kiln__rect *v
             c->colour8[k] = kiln__soft_unorm8(rgba[k]);
         }
     }
-    return kiln__soft_bin_rect(frame, &c->rect,
-                               (kiln__soft_command){KILN__SOFT_COMMAND_CLEAR, index, NULL});
+    return kiln__soft_bin_rect(frame, 0, &c->rect,
+                               (kiln__soft_command){frame->next_seq++, index, NULL});
 }
 
 static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_call *call,
@@ -299,39 +298,27 @@ static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first) {
         v->varyings[KILN__VARYING_SPECULAR + k] = first->varyings[KILN__VARYING_SPECULAR + k];
 }
 
-static void setup_into_chunk(const kiln__soft_frame *frame, uint32_t state,
-                             const kiln__soft_vertex *a, const kiln__soft_vertex *b,
-                             const kiln__soft_vertex *c, setup_chunk *chunk) {
-    if (chunk->out_of_memory)
+static void setup_into(setup_target *target, uint32_t state, const kiln__soft_vertex *a,
+                       const kiln__soft_vertex *b, const kiln__soft_vertex *c) {
+    if (target->out_of_memory)
         return;
-    if (chunk->count == chunk->capacity) {
-        uint32_t capacity = chunk->capacity ? chunk->capacity * 2 : 64;
-        const kiln__soft_triangle **list =
-            kiln__realloc_array(chunk->triangles, capacity, sizeof *chunk->triangles);
-        if (!list) {
-            chunk->out_of_memory = true;
-            return;
-        }
-        chunk->triangles = list;
-        chunk->capacity = capacity;
-    }
-    size_t bytes = KILN__SOFT_TRIANGLE_BYTES(&frame->states[state]);
-    kiln__soft_triangle *t = kiln__soft_arena_alloc(chunk->arena, bytes);
+    size_t bytes = KILN__SOFT_TRIANGLE_BYTES(&target->frame->states[state]);
+    kiln__soft_triangle *t = kiln__soft_arena_alloc(target->arena, bytes);
     if (!t) {
-        chunk->out_of_memory = true;
+        target->out_of_memory = true;
         return;
     }
-    if (kiln__soft_setup_triangle_into(frame, state, a, b, c, t))
-        chunk->triangles[chunk->count++] = t;
-    else
-        kiln__soft_arena_pop(chunk->arena, bytes);
+    if (!kiln__soft_setup_triangle_into(target->frame, state, a, b, c, t))
+        kiln__soft_arena_pop(target->arena, bytes);
+    else if (kiln__soft_bin_triangle(target->frame, target->worker, t, target->seq) != KILN_OK)
+        target->out_of_memory = true;
 }
 
-/* Clips and sets up one triangle of a draw into chunk; reads only shared state. */
-static void assemble_triangle(const kiln__soft_frame *frame, uint32_t state,
-                              const kiln__soft_vertex *a, const kiln__soft_vertex *b,
-                              const kiln__soft_vertex *c, const kiln__soft_vertex *first,
-                              setup_chunk *chunk) {
+/* Clips and sets up one triangle of a draw; reads only shared state. */
+static void assemble_triangle(setup_target *target, uint32_t state, const kiln__soft_vertex *a,
+                              const kiln__soft_vertex *b, const kiln__soft_vertex *c,
+                              const kiln__soft_vertex *first) {
+    const kiln__soft_frame *frame = target->frame;
     kiln__soft_vertex flat[3];
     if (flat_colours(&frame->states[state])) {
         flat[0] = *a;
@@ -344,7 +331,7 @@ static void assemble_triangle(const kiln__soft_frame *frame, uint32_t state,
         c = &flat[2];
     }
     if (kiln__soft_triangle_needs_no_clipping(a, b, c)) {
-        setup_into_chunk(frame, state, a, b, c, chunk);
+        setup_into(target, state, a, b, c);
         return;
     }
     kiln__soft_vertex polygon[KILN__MAX_CLIPPED_VERTICES];
@@ -353,7 +340,7 @@ static void assemble_triangle(const kiln__soft_frame *frame, uint32_t state,
         kiln__soft_vertex_to_window(&frame->states[state].viewport, &polygon[i]);
     /* The clipped polygon is convex and keeps the winding: a fan covers it. */
     for (uint32_t i = 1; i + 1 < n; i++)
-        setup_into_chunk(frame, state, &polygon[0], &polygon[i], &polygon[i + 1], chunk);
+        setup_into(target, state, &polygon[0], &polygon[i], &polygon[i + 1]);
 }
 
 /* The work of one draw's front end, shared by the threads that run its ranges. */
@@ -363,6 +350,8 @@ typedef struct front_end {
     uint32_t state;
     uint32_t count; /* vertices for the vertex stage, triangles for setup */
     uint32_t per_range;
+    uint32_t seq; /* setup: the sequence number of the draw's first triangle */
+    atomic_bool *out_of_memory;
 } front_end;
 
 static void vertex_range(void *context, uint32_t index, uint32_t worker) {
@@ -405,17 +394,17 @@ static void triangle_vertices(const kiln__draw_call *call, const kiln__soft_vert
 
 static void setup_range(void *context, uint32_t index, uint32_t worker) {
     const front_end *f = context;
-    setup_chunk *chunk = &f->self->chunks[index];
-    chunk->arena = &f->self->frame.arenas[worker];
-    chunk->count = 0;
-    chunk->out_of_memory = false;
+    setup_target target = {&f->self->frame, &f->self->frame.arenas[worker], worker, 0, false};
     uint32_t first = index * f->per_range;
     uint32_t end = f->count - first < f->per_range ? f->count : first + f->per_range;
     for (uint32_t i = first; i < end; i++) {
         const kiln__soft_vertex *t[4];
         triangle_vertices(f->call, f->self->vertices, i, t);
-        assemble_triangle(&f->self->frame, f->state, t[0], t[1], t[2], t[3], chunk);
+        target.seq = f->seq + i;
+        assemble_triangle(&target, f->state, t[0], t[1], t[2], t[3]);
     }
+    if (target.out_of_memory)
+        atomic_store(f->out_of_memory, true);
 }
 
 /* Ranges of at least this many vertices or triangles go to another thread; smaller
@@ -437,29 +426,17 @@ static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint
     return (count + *per_range - 1) / *per_range;
 }
 
-/* Sets up every triangle of a list, strip or fan: ranges in parallel, then appended
- * to the frame and binned in order. */
+/* Sets up and bins every triangle of a list, strip or fan, in ranges in parallel. */
 static kiln_result draw_triangles(kiln__soft_render_system *self, const kiln__draw_call *call,
                                   uint32_t state, uint32_t triangles) {
-    front_end f = {self, call, state, triangles, 0};
+    atomic_bool out_of_memory;
+    atomic_init(&out_of_memory, false);
+    front_end f = {self, call, state, triangles, 0, self->frame.next_seq, &out_of_memory};
+    self->frame.next_seq += triangles;
     uint32_t ranges = split(self, triangles, &f.per_range);
-    if (ranges > self->chunks_capacity) {
-        setup_chunk *chunks = kiln__realloc_array(self->chunks, ranges, sizeof *chunks);
-        if (!chunks)
-            return kiln__fail_oom("triangle setup ranges", (size_t)ranges * sizeof *chunks);
-        memset(chunks + self->chunks_capacity, 0,
-               (ranges - self->chunks_capacity) * sizeof *chunks);
-        self->chunks = chunks;
-        self->chunks_capacity = ranges;
-    }
     kiln__thread_pool_run(self->pool, ranges, setup_range, &f);
-    for (uint32_t r = 0; r < ranges; r++) {
-        const setup_chunk *chunk = &self->chunks[r];
-        if (chunk->out_of_memory)
-            return kiln__fail_oom("triangle setup data", sizeof(kiln__soft_triangle));
-        for (uint32_t i = 0; i < chunk->count; i++)
-            KILN__CHECK(kiln__soft_bin_triangle(&self->frame, chunk->triangles[i]));
-    }
+    if (atomic_load(&out_of_memory))
+        return kiln__fail_oom("triangle setup data", sizeof(kiln__soft_triangle));
     return KILN_OK;
 }
 
@@ -489,7 +466,7 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
     }
     uint32_t state = 0;
     KILN__CHECK(push_state(self, call, &state));
-    front_end vertices = {self, call, state, call->vertex_count, 0};
+    front_end vertices = {self, call, state, call->vertex_count, 0, 0, NULL};
     kiln__thread_pool_run(self->pool, split(self, call->vertex_count, &vertices.per_range),
                           vertex_range, &vertices);
 
@@ -605,9 +582,6 @@ static void destroy(kiln__render_system *base) {
     kiln__free(self->frame.states);
     kiln__free(self->frame.clears);
     kiln__free(self->vertices);
-    for (uint32_t i = 0; i < self->chunks_capacity; i++)
-        kiln__free(self->chunks[i].triangles);
-    kiln__free(self->chunks);
     kiln__aligned_free(self->working);
     kiln__free(self);
 }

@@ -180,8 +180,17 @@ static void store_colour(kiln__soft_tile *tile) {
 }
 
 void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *working) {
-    const kiln__soft_bin *bin = &frame->bins[index];
-    if (bin->count == 0)
+    /* The tile's bin of every thread, merged in order of submission. */
+    const uint32_t threads = frame->num_arenas;
+    const kiln__soft_bin *bins[KILN__MAX_MERGED_BINS];
+    uint32_t next[KILN__MAX_MERGED_BINS] = {0};
+    uint32_t lists = 0;
+    for (uint32_t w = 0; w < threads; w++) {
+        const kiln__soft_bin *bin = &frame->bins[(size_t)w * frame->bins_per_thread + index];
+        if (bin->count)
+            bins[lists++] = bin;
+    }
+    if (lists == 0)
         return;
     kiln__surface *surface = frame->surface;
     kiln__soft_tile tile = {0};
@@ -195,10 +204,18 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     kiln__soft_span_cache spans;
     spans.state = UINT32_MAX;
     tile.spans = &spans;
-    for (uint32_t i = 0; i < bin->count; i++) {
-        kiln__soft_command c = bin->commands[i];
-        if (c.type == KILN__SOFT_COMMAND_CLEAR) {
-            run_clear(&tile, &frame->clears[c.index]);
+    for (;;) {
+        uint32_t from = lists;
+        for (uint32_t l = 0; l < lists; l++)
+            if (next[l] < bins[l]->count &&
+                (from == lists ||
+                 bins[l]->commands[next[l]].seq < bins[from]->commands[next[from]].seq))
+                from = l;
+        if (from == lists)
+            break;
+        const kiln__soft_command c = bins[from]->commands[next[from]++];
+        if (!c.triangle) {
+            run_clear(&tile, &frame->clears[c.clear]);
             continue;
         }
         const kiln__soft_triangle *t = c.triangle;
