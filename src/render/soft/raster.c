@@ -278,7 +278,7 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
     const int64_t half = KILN__SUBPIXEL_ONE / 2;
     int64_t step[3];
     for (int e = 0; e < 3; e++)
-        step[e] = t->edge_a[e] * KILN__SUBPIXEL_ONE;
+        step[e] = (int64_t)t->edge_a[e] * KILN__SUBPIXEL_ONE;
     for (int32_t y = y0; y < y1; y++) {
         int64_t py = (int64_t)y * KILN__SUBPIXEL_ONE + half;
         int64_t px = (int64_t)x0 * KILN__SUBPIXEL_ONE + half;

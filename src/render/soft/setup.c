@@ -103,7 +103,7 @@ static void constant_lods(const kiln__soft_state *state, kiln__soft_triangle *t)
     for (uint32_t u = 0; u < state->pass.num_units; u++) {
         const kiln__sampler_state *sampler = &state->pass.units[u];
         if (t->perspective || !sampler->levels) {
-            t->lod[u] = (kiln__soft_lod){0.0f, 0.0f};
+            kiln__soft_triangle_lods(t, state)[u] = (kiln__soft_lod){0.0f, 0.0f};
             continue;
         }
         const kiln__unit_state *op = &state->pass.unit_ops[u];
@@ -119,7 +119,8 @@ static void constant_lods(const kiln__soft_state *state, kiln__soft_triangle *t)
             dudy = c;
             dvdy = d;
         }
-        t->lod[u] = kiln__soft_sample_lod(sampler, dudx, dvdx, dudy, dvdy);
+        kiln__soft_triangle_lods(t, state)[u] =
+            kiln__soft_sample_lod(sampler, dudx, dvdx, dudy, dvdy);
     }
 }
 
@@ -216,8 +217,8 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
         const screen_vertex *a = &s[e], *b = &s[(e + 1) % 3];
         int64_t dx = b->fx - a->fx, dy = b->fy - a->fy;
         bool top_left = dy < 0 || (dy == 0 && dx > 0);
-        t->edge_a[e] = -dy;
-        t->edge_b[e] = dx;
+        t->edge_a[e] = (int32_t)-dy;
+        t->edge_b[e] = (int32_t)dx;
         t->edge_c[e] = dy * a->fx - dx * a->fy - (top_left ? 0 : 1);
     }
     const plane_basis basis = make_basis(s, inv_det);

@@ -75,7 +75,7 @@ static void shade_float(const kiln__soft_triangle *t, const kiln__soft_state *s,
         const kiln__soft_plane *pv = pu + 1;
         float u = eval(pu, x, y) * q;
         float v = eval(pv, x, y) * q;
-        kiln__soft_lod lod = t->lod[i];
+        kiln__soft_lod lod = kiln__soft_triangle_lods_of(t, s)[i];
         if (t->perspective) {
             /* d(U/Q) = (dU - u dQ) / Q with U = u/w and Q = 1/w both affine. */
             float dudx = (pu->dx - u * t->inv_w.dx) * q;
@@ -115,7 +115,7 @@ void kiln__soft_shade8(const kiln__soft_triangle *t, const kiln__soft_state *s, 
     if (s->fast_texture && s->pass.units[0].levels && !t->perspective) {
         float u = eval(&t->varyings[KILN__VARYING_U], x, y);
         float v = eval(&t->varyings[KILN__VARYING_V], x, y);
-        kiln__soft_sample(&s->pass.units[0], u, v, t->lod[0], out);
+        kiln__soft_sample(&s->pass.units[0], u, v, kiln__soft_triangle_lods_of(t, s)[0], out);
         return;
     }
     float colour[4];

@@ -212,26 +212,40 @@ typedef struct kiln__soft_triangle {
     uint32_t kind;                      /* kiln__soft_primitive_kind */
     int32_t min_x, min_y, max_x, max_y; /* pixels that may be covered; max excluded */
     /* Edge functions E = a * X + b * Y + c over fixed-point pixel centres, biased so
-     * that E >= 0 means covered under the top-left rule. */
-    int64_t edge_a[3], edge_b[3], edge_c[3];
+     * that E >= 0 means covered under the top-left rule. a and b are differences of
+     * fixed-point positions inside the guard band, so 32 bits hold them. */
+    int32_t edge_a[3], edge_b[3];
+    int64_t edge_c[3];
     kiln__soft_plane depth; /* window depth in [0, 1] */
     kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings */
     bool perspective;
-    kiln__soft_lod lod[KILN__MAX_TEXTURE_UNITS]; /* per unit, when the same at every pixel */
     uint32_t state;
     /* A line's window-space end points; x_major lines step along x. */
     float line_x0, line_y0, line_x1, line_y1;
     bool x_major;
-    /* Last, so that a copy can stop after the state's highest varying. Only those the
-     * state lists (kiln__soft_state.planes) are set up. Divided by w when
-     * perspective. */
-    kiln__soft_plane varyings[KILN__NUM_VARYINGS];
+    /* The varyings up to the highest the state uses (only those the state lists in
+     * kiln__soft_state.planes are set up; divided by w when perspective), then the
+     * level of detail of each texture unit (kiln__soft_triangle_lods). */
+    kiln__soft_plane varyings[];
 } kiln__soft_triangle;
 
-/* The bytes of a primitive of state s: the header and the varyings up to the highest
- * the state uses (the rest of the structure is not allocated). */
+/* The bytes of a primitive of state s: the header, the varyings up to the highest the
+ * state uses, and a level of detail per unit. */
 #define KILN__SOFT_TRIANGLE_BYTES(s)                                                               \
-    (offsetof(kiln__soft_triangle, varyings) + (size_t)(s)->num_varyings * sizeof(kiln__soft_plane))
+    (offsetof(kiln__soft_triangle, varyings) +                                                     \
+     (size_t)(s)->num_varyings * sizeof(kiln__soft_plane) +                                        \
+     (size_t)(s)->pass.num_units * sizeof(kiln__soft_lod))
+
+/* The level of detail of each unit of a primitive of state s, where it is the same at
+ * every pixel (without perspective): just after its varyings. */
+static inline kiln__soft_lod *kiln__soft_triangle_lods(kiln__soft_triangle *t,
+                                                       const kiln__soft_state *s) {
+    return (kiln__soft_lod *)(void *)(t->varyings + s->num_varyings);
+}
+static inline const kiln__soft_lod *kiln__soft_triangle_lods_of(const kiln__soft_triangle *t,
+                                                                const kiln__soft_state *s) {
+    return (const kiln__soft_lod *)(const void *)(t->varyings + s->num_varyings);
+}
 
 /* One entry of a tile's bin: a clear (no triangle) or a primitive, and its place in
  * the frame's order of submission. */

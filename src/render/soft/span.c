@@ -210,7 +210,8 @@ kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_tria
     /* Without perspective the level is the triangle's. */
     int tex = KILN__SPAN_TEX_NONE;
     if (cache->unit >= 0 &&
-        !choose_levels(&s->pass.units[cache->unit], t->lod[cache->unit], span, &tex))
+        !choose_levels(&s->pass.units[cache->unit], kiln__soft_triangle_lods_of(t, s)[cache->unit],
+                       span, &tex))
         return NULL;
     cache->block = cache->table->blocks[d][0][tex][cache->source_affine];
     return cache->table->rows[d][0][tex][cache->source_affine];
