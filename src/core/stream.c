@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 struct kiln_stream {
@@ -11,7 +12,8 @@ struct kiln_stream {
     size_t size;
     size_t position;
     bool read_only;
-    bool owns_data;
+    bool owns_data;   /* data was allocated for the stream */
+    bool data_inline; /* ... in the same block as the stream, right after it */
     /* For wrapped memory: tells the owner when the last reference is gone. */
     kiln_release_fn release;
     void *user_data;
@@ -35,30 +37,33 @@ static kiln_result new_stream(const char *what, kiln_stream **out) {
 
 /* An owning stream of size bytes, zeroed or copied from `source`; `caller` names the
  * public function in messages. */
+/* The bytes of a stream that holds its data in the same block: the structure, padded
+ * so that the data starts on a cache line of the block. */
+#define KILN__STREAM_HEADER_BYTES ((sizeof(kiln_stream) + 63) & ~(size_t)63)
+
 static kiln_result create_owning(const char *caller, size_t size, const void *source,
                                  kiln_stream **out) {
     if (out == NULL)
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: argument 'out' must not be NULL",
                           caller);
     *out = NULL;
-    unsigned char *data = NULL;
-    if (size > 0) {
-        /* A copy overwrites every byte, so it skips calloc's zeroing. */
-        data = source ? kiln__malloc(size) : kiln__calloc(size, 1);
-        if (!data)
-            return kiln__fail_oom("the bytes of a memory stream", size);
-        if (source)
-            memcpy(data, source, size);
-    }
-    kiln_stream *stream = NULL;
-    kiln_result r = new_stream("a memory stream", &stream);
-    if (r != KILN_OK) {
-        kiln__free(data);
-        return r;
-    }
-    stream->data = data;
+    if (size > SIZE_MAX - KILN__STREAM_HEADER_BYTES)
+        return kiln__fail_oom("the bytes of a memory stream", size);
+    /* One block for the stream and its bytes. A copy overwrites every byte, so it
+     * skips calloc's zeroing. */
+    size_t total = KILN__STREAM_HEADER_BYTES + size;
+    unsigned char *block = source ? kiln__malloc(total) : kiln__calloc(total, 1);
+    if (!block)
+        return kiln__fail_oom("the bytes of a memory stream", size);
+    kiln_stream *stream = (kiln_stream *)(void *)block;
+    memset(stream, 0, sizeof *stream);
+    kiln__ref_init(&stream->refs);
+    stream->data = size ? block + KILN__STREAM_HEADER_BYTES : NULL;
+    if (source && size)
+        memcpy(stream->data, source, size);
     stream->size = size;
     stream->owns_data = true;
+    stream->data_inline = true;
     *out = stream;
     return KILN_OK;
 }
@@ -188,7 +193,7 @@ KILN_API void kiln_stream_retain(kiln_stream *self) { kiln__ref_inc(&self->refs)
 KILN_API void kiln_stream_release(kiln_stream *self) {
     if (!self || !kiln__ref_dec(&self->refs))
         return;
-    if (self->owns_data)
+    if (self->owns_data && !self->data_inline)
         kiln__free(self->data);
     else if (self->release)
         self->release(self->user_data);
