@@ -185,7 +185,7 @@ static void the_depth_test_keeps_the_nearest_surface(void **state) {
     render(r, draws, 2, red);
     assert_int_equal(red[5 * W + 5], 255);
     /* Window depth 0.25 was written. */
-    assert_float_equal(r->surface->depth[5 * W + 5], 0.25f, 1e-6);
+    assert_float_equal(*kiln__soft_surface_depth_at(r->surface, 5, 5), 0.25f, 1e-6);
     flat_draw reversed[2] = {{far, 3, 0, 0.2f}, {near, 3, 0, 1.0f}};
     render(r, reversed, 2, red);
     assert_int_equal(red[5 * W + 5], 255);

@@ -195,7 +195,7 @@ static void alpha_rejection_discards_colour_and_depth(void **state) {
     calls[0].state.alpha_value = 128;
     render(r, NULL, calls, 2);
     assert_rgba(pixel(r, 5, 5), 0, 0, 255, 255);
-    assert_float_equal(r->surface->depth[5 * W + 5], 0.75f, 1e-6);
+    assert_float_equal(*kiln__soft_surface_depth_at(r->surface, 5, 5), 0.75f, 1e-6);
     calls[0].state.alpha_function = KILN_CMPF_LESS_EQUAL;
     render(r, NULL, calls, 2);
     assert_rgba(pixel(r, 5, 5), 255, 0, 0, 128);
@@ -240,7 +240,7 @@ static void depth_bias_pulls_toward_the_camera_by_resolution_units_and_slope(voi
     calls[1].state.depth_bias_constant = 1.0f;
     render(r, NULL, calls, 2);
     assert_int_equal(pixel(r, 8, 8)[1], 255);
-    assert_float_equal(r->surface->depth[8 * W + 8], 0.5f - 0x1p-24f, 0);
+    assert_float_equal(*kiln__soft_surface_depth_at(r->surface, 8, 8), 0.5f - 0x1p-24f, 0);
     calls[1].state.depth_bias_constant = -1.0f;
     render(r, NULL, calls, 2);
     assert_int_equal(pixel(r, 8, 8)[1], 0);
@@ -256,7 +256,7 @@ static void depth_bias_pulls_toward_the_camera_by_resolution_units_and_slope(voi
     render(r, NULL, slope_calls, 2);
     assert_int_equal(pixel(r, 3, 8)[1], 255);
     float expected = 0.5f + 0.25f * NX(3.5f) - 0.5f / 16.0f;
-    assert_float_equal(r->surface->depth[8 * W + 3], expected, 1e-6);
+    assert_float_equal(*kiln__soft_surface_depth_at(r->surface, 3, 8), expected, 1e-6);
 }
 
 static void culling_modes_keep_the_chosen_windings(void **state) {

@@ -68,13 +68,28 @@ struct kiln__surface {
     kiln_stream *stream;      /* owns the colour memory */
     uint8_t *colour;
     size_t row_pitch;
-    float *depth; /* width * height, rows width apart */
+    /* Depth by tile: tile i's 64x64 values, rows KILN__TILE_SIZE apart, start at
+     * depth + i * KILN__TILE_DEPTH_FLOATS (kiln__soft_surface_depth_at). */
+    float *depth;
     uint32_t tiles_x, tiles_y;
     float *tile_depth;                /* per tile: the value of its whole depth when uniform */
     uint8_t *tile_uniform;            /* per tile: nonzero while its depth is tile_depth */
     kiln__row_converter to_storage;   /* working format -> format */
     kiln__row_converter from_storage; /* format -> working format */
 };
+
+/* A tile's depth block, with room for a vector of 8 pixels past its last one (the
+ * span kernels load and store whole vectors, masked). */
+#define KILN__TILE_DEPTH_FLOATS (KILN__TILE_SIZE * KILN__TILE_SIZE + 8)
+
+static inline float *kiln__soft_surface_depth_at(const kiln__surface *surface, int32_t x,
+                                                 int32_t y) {
+    size_t tile =
+        (size_t)(y >> KILN__TILE_SHIFT) * surface->tiles_x + (size_t)(x >> KILN__TILE_SHIFT);
+    return surface->depth + tile * KILN__TILE_DEPTH_FLOATS +
+           (size_t)(y & (KILN__TILE_SIZE - 1)) * KILN__TILE_SIZE +
+           (size_t)(x & (KILN__TILE_SIZE - 1));
+}
 
 /* Writes the depth value of every uniform tile that box (in pixels) touches into
  * the depth memory, so that its pixels can be read. */
@@ -98,24 +113,20 @@ typedef struct kiln__soft_tile {
     kiln__soft_tile_colour colour_state;
     uint8_t clear8[4]; /* the colour of a uniform tile */
     float clearf[4];
-    /* Working depth, laid out as the colour; it holds the tile's depth once loaded,
-     * and is stored back when something may have written it. */
+    /* The tile's depth block in the surface, tested and written in place; it holds
+     * the tile's own values once loaded (a uniform tile's value is written in first). */
     float *depth;
     bool depth_loaded;
-    bool depth_written;
     struct kiln__soft_span_cache *spans; /* span.h: what the last state's spans need */
 } kiln__soft_tile;
 
-/* Working memory of a thread: float colour and depth for one tile, and room for a
- * vector of 8 pixels to run past the last one (the span kernels load and store whole
- * vectors, masked). */
+/* Working memory of a thread: float colour for one tile, and room for a vector of 8
+ * pixels to run past the last one (the span kernels load and store whole vectors,
+ * masked). */
 #define KILN__TILE_PIXELS (KILN__TILE_SIZE * KILN__TILE_SIZE)
-#define KILN__TILE_PADDING (8 * 4 * sizeof(float))
-#define KILN__TILE_COLOUR_BYTES (KILN__TILE_PIXELS * 4 * sizeof(float) + KILN__TILE_PADDING)
+#define KILN__TILE_WORKING_BYTES (KILN__TILE_PIXELS * 4 * sizeof(float) + 8 * 4 * sizeof(float))
 /* The most threads whose bins a tile merges: the thread pool's limit. */
 #define KILN__MAX_MERGED_BINS 256
-#define KILN__TILE_WORKING_BYTES                                                                   \
-    (KILN__TILE_COLOUR_BYTES + KILN__TILE_PIXELS * sizeof(float) + KILN__TILE_PADDING)
 
 /* tile.c: runs the bin of tile `index` of the frame in working memory of at least
  * KILN__TILE_WORKING_BYTES (aligned to 64 bytes), then stores the tile. */

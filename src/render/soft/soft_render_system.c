@@ -75,7 +75,7 @@ static kiln_result create_surface(kiln__render_system *self, uint32_t width, uin
         return r;
     }
     surface->colour = kiln_stream_get_pointer(surface->stream);
-    surface->depth = kiln__malloc_array(pixels, sizeof(float));
+    surface->depth = kiln__malloc_array(tiles * KILN__TILE_DEPTH_FLOATS, sizeof(float));
     surface->tile_depth = kiln__malloc_array(tiles, sizeof(float));
     surface->tile_uniform = kiln__malloc_array(tiles, 1);
     if (!surface->depth || !surface->tile_depth || !surface->tile_uniform) {
@@ -562,9 +562,17 @@ static kiln_result read_depth(kiln__render_system *self, kiln__surface *surface,
     kiln__rect box = {(int32_t)src->left, (int32_t)src->top, (int32_t)width,
                       (int32_t)(src->bottom - src->top)};
     kiln__soft_surface_materialise_depth(surface, &box);
+    /* Row by row, each row a piece from every tile it crosses. */
     for (uint32_t y = src->top; y < src->bottom; y++) {
-        const float *row = surface->depth + (size_t)y * surface->width + src->left;
-        memcpy((char *)dst + (y - src->top) * dst_row_pitch, row, width * sizeof *row);
+        float *out = (float *)(void *)((char *)dst + (y - src->top) * dst_row_pitch);
+        for (uint32_t x = src->left; x < src->right;) {
+            uint32_t end = ((x >> KILN__TILE_SHIFT) + 1) << KILN__TILE_SHIFT;
+            end = end < src->right ? end : src->right;
+            memcpy(out + (x - src->left),
+                   kiln__soft_surface_depth_at(surface, (int32_t)x, (int32_t)y),
+                   (end - x) * sizeof(float));
+            x = end;
+        }
     }
     return KILN_OK;
 }

@@ -6,12 +6,11 @@
 
 #include <string.h>
 
-static void fill_depth(kiln__surface *surface, const kiln__rect *r, float value) {
-    for (int32_t y = r->y; y < r->y + r->height; y++) {
-        float *d = surface->depth + (size_t)y * surface->width + (size_t)r->x;
-        for (int32_t x = 0; x < r->width; x++)
-            d[x] = value;
-    }
+/* Every value of tile i's depth block. */
+static void fill_depth(kiln__surface *surface, uint32_t i, float value) {
+    float *d = surface->depth + (size_t)i * KILN__TILE_DEPTH_FLOATS;
+    for (size_t k = 0; k < KILN__TILE_PIXELS; k++)
+        d[k] = value;
 }
 
 /* The colour memory of pixel (x, y) of the surface. */
@@ -42,8 +41,7 @@ void kiln__soft_surface_materialise_depth(kiln__surface *surface, const kiln__re
             uint32_t i = ty * surface->tiles_x + tx;
             if (!surface->tile_uniform[i])
                 continue;
-            kiln__rect r = tile_rect(surface, tx, ty);
-            fill_depth(surface, &r, surface->tile_depth[i]);
+            fill_depth(surface, i, surface->tile_depth[i]);
             surface->tile_uniform[i] = 0;
         }
 }
@@ -90,17 +88,12 @@ static void fill_working_depth(kiln__soft_tile *tile, int32_t x0, int32_t y0, in
     }
 }
 
+/* Makes the tile's depth block hold its values: a uniform tile's value is written in. */
 static void load_depth(kiln__soft_tile *tile) {
-    const kiln__surface *surface = tile->surface;
-    const kiln__rect *r = &tile->rect;
+    kiln__surface *surface = tile->surface;
     if (surface->tile_uniform[tile->index]) {
-        fill_working_depth(tile, r->x, r->y, r->x + r->width, r->y + r->height,
-                           surface->tile_depth[tile->index]);
-    } else {
-        for (int32_t y = r->y; y < r->y + r->height; y++)
-            memcpy(kiln__soft_tile_depth(tile, r->x, y),
-                   surface->depth + (size_t)y * surface->width + (size_t)r->x,
-                   (size_t)r->width * sizeof(float));
+        fill_depth(surface, tile->index, surface->tile_depth[tile->index]);
+        surface->tile_uniform[tile->index] = 0;
     }
     tile->depth_loaded = true;
 }
@@ -108,23 +101,8 @@ static void load_depth(kiln__soft_tile *tile) {
 void kiln__soft_tile_prepare(kiln__soft_tile *tile, bool depth) {
     if (tile->colour_state != KILN__TILE_LOADED)
         load_colour(tile);
-    if (depth) {
-        if (!tile->depth_loaded)
-            load_depth(tile);
-        tile->depth_written = true;
-    }
-}
-
-/* Stores the working depth into the surface, if anything may have written it. */
-static void store_depth(kiln__soft_tile *tile) {
-    if (!tile->depth_written)
-        return;
-    kiln__surface *surface = tile->surface;
-    const kiln__rect *r = &tile->rect;
-    for (int32_t y = r->y; y < r->y + r->height; y++)
-        memcpy(surface->depth + (size_t)y * surface->width + (size_t)r->x,
-               kiln__soft_tile_depth(tile, r->x, y), (size_t)r->width * sizeof(float));
-    surface->tile_uniform[tile->index] = 0;
+    if (depth && !tile->depth_loaded)
+        load_depth(tile);
 }
 
 static void run_clear(kiln__soft_tile *tile, const kiln__soft_clear *clear) {
@@ -151,7 +129,7 @@ static void run_clear(kiln__soft_tile *tile, const kiln__soft_clear *clear) {
             /* The tile's depth is the value again, wherever it was loaded. */
             surface->tile_uniform[tile->index] = 1;
             surface->tile_depth[tile->index] = clear->depth;
-            tile->depth_loaded = tile->depth_written = false;
+            tile->depth_loaded = false;
         } else {
             kiln__soft_tile_prepare(tile, true);
             fill_working_depth(tile, x0, y0, x1, y1, clear->depth);
@@ -199,7 +177,7 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     tile.rect = tile_rect(surface, index % frame->tiles_x, index / frame->tiles_x);
     tile.colour8 = working;
     tile.colourf = working;
-    tile.depth = (float *)(void *)((uint8_t *)working + KILN__TILE_COLOUR_BYTES);
+    tile.depth = surface->depth + (size_t)index * KILN__TILE_DEPTH_FLOATS;
     tile.colour_state = KILN__TILE_IN_SURFACE;
     kiln__soft_span_cache spans;
     spans.state = UINT32_MAX;
@@ -229,5 +207,4 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     }
     if (tile.colour_state != KILN__TILE_IN_SURFACE)
         store_colour(&tile);
-    store_depth(&tile);
 }
