@@ -25,6 +25,7 @@ recorded in ``_api.FUNCTIONS``:
   with ``kiln_last_error_message()``.
 """
 
+import functools
 import inspect
 
 from ._kiln_cffi import ffi, lib
@@ -521,8 +522,10 @@ class Handle:
         return verbs
 
 
+@functools.lru_cache(maxsize=None)
 def _all_handle_types():
-    return {_base_type(t) for f in FUNCTIONS.values() for t, _ in f["params"] if _is_opaque_handle(_base_type(t))}
+    return frozenset(_base_type(t) for f in FUNCTIONS.values() for t, _ in f["params"]
+                     if _is_opaque_handle(_base_type(t)))
 
 
 def _add_property(cls, name, getter, setter):
