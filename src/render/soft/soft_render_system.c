@@ -530,9 +530,39 @@ static kiln_result end_frame(kiln__render_system *base) {
 
 /* ---- read back ---- */
 
-static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface,
+/* A read back split into bands of rows, copied or converted on the Root's threads. */
+typedef struct read_bands {
+    const kiln_pixelbox *from, *to; /* the same size */
+    uint32_t rows_per_band, height;
+    kiln_result *results;
+} read_bands;
+
+static void read_band(void *context, uint32_t index, uint32_t worker) {
+    (void)worker;
+    const read_bands *b = context;
+    uint32_t top = index * b->rows_per_band;
+    uint32_t bottom = top + b->rows_per_band < b->height ? top + b->rows_per_band : b->height;
+    kiln_box fe = kiln_pixelbox_get_extent(b->from), te = kiln_pixelbox_get_extent(b->to);
+    kiln_box fb = {fe.left, fe.top + top, fe.front, fe.right, fe.top + bottom, fe.back};
+    kiln_box tb = {te.left, te.top + top, te.front, te.right, te.top + bottom, te.back};
+    kiln_pixelbox *from = NULL, *to = NULL;
+    kiln_result r = kiln_pixelbox_get_sub_volume(b->from, &fb, &from);
+    if (r == KILN_OK)
+        r = kiln_pixelbox_get_sub_volume(b->to, &tb, &to);
+    if (r == KILN_OK)
+        r = kiln_pixelbox_convert_to(from, to);
+    kiln_pixelbox_release(to);
+    kiln_pixelbox_release(from);
+    b->results[index] = r;
+}
+
+/* Reads of at least this many bytes are shared out in bands. */
+#define KILN__READ_BAND_BYTES ((size_t)1 << 20)
+#define KILN__MAX_READ_BANDS 64
+
+static kiln_result read_pixels(kiln__render_system *base, kiln__surface *surface,
                                const kiln_box *src, kiln_pixelbox *dst) {
-    (void)self;
+    kiln__soft_render_system *self = soft(base);
     /* The surface's memory, seen as a PixelBox over its own stream. */
     kiln_pixelbox *whole = NULL, *dst_part = NULL;
     kiln_result r =
@@ -548,8 +578,27 @@ static kiln_result read_pixels(kiln__render_system *self, kiln__surface *surface
                          dst_extent.front + (src->back - src->front)};
         r = kiln_pixelbox_get_sub_volume(dst, &part, &dst_part);
     }
-    if (r == KILN_OK)
+    uint32_t height = src->bottom - src->top;
+    size_t bytes = (size_t)(src->right - src->left) * height * surface->pixel_size;
+    uint32_t threads = kiln__thread_pool_size(self->pool);
+    uint32_t bands = bytes >= KILN__READ_BAND_BYTES && threads > 1 ? threads * 2 : 1;
+    bands = bands > KILN__MAX_READ_BANDS ? KILN__MAX_READ_BANDS : bands;
+    bands = bands > height ? height : bands;
+    if (r == KILN_OK && bands <= 1) {
         r = kiln_pixelbox_convert_to(whole, dst_part);
+    } else if (r == KILN_OK) {
+        kiln_result results[KILN__MAX_READ_BANDS];
+        read_bands b = {whole, dst_part, (height + bands - 1) / bands, height, results};
+        bands = (height + b.rows_per_band - 1) / b.rows_per_band;
+        kiln__thread_pool_run(self->pool, bands, read_band, &b);
+        bool failed = false;
+        for (uint32_t i = 0; i < bands; i++)
+            failed = failed || results[i] != KILN_OK;
+        /* A failure's message belongs to the thread that met it: meet it again here,
+         * whole, so that the caller reads it. */
+        if (failed)
+            r = kiln_pixelbox_convert_to(whole, dst_part);
+    }
     kiln_pixelbox_release(dst_part);
     kiln_pixelbox_release(whole);
     return r;
