@@ -124,6 +124,21 @@ static void constant_lods(const kiln__soft_state *state, kiln__soft_triangle *t)
     }
 }
 
+/* True when some pixel centre of the triangle's bounds is inside all three edges. */
+static bool covers_a_pixel(const kiln__soft_triangle *t) {
+    const int64_t one = KILN__SUBPIXEL_ONE, half = KILN__SUBPIXEL_ONE / 2;
+    for (int32_t y = t->min_y; y < t->max_y; y++)
+        for (int32_t x = t->min_x; x < t->max_x; x++) {
+            int64_t px = (int64_t)x * one + half, py = (int64_t)y * one + half;
+            bool inside = true;
+            for (int e = 0; e < 3; e++)
+                inside = inside && t->edge_a[e] * px + t->edge_b[e] * py + t->edge_c[e] >= 0;
+            if (inside)
+                return true;
+        }
+    return false;
+}
+
 /* The depth bias of the pass for a primitive whose window depth has the given
  * largest value and slope: constant units of the float depth buffer's resolution
  * at that depth, plus the scaled slope, toward the camera as the original engine
@@ -221,6 +236,10 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
         t->edge_b[e] = (int32_t)dx;
         t->edge_c[e] = dy * a->fx - dx * a->fy - (top_left ? 0 : 1);
     }
+    /* A triangle of a few pixels often covers no pixel centre: test them all (as the
+     * rasterizer would) and drop it before its planes are set up. */
+    if ((max_x - min_x) * (max_y - min_y) <= 4 && !covers_a_pixel(t))
+        return false;
     const plane_basis basis = make_basis(s, inv_det);
     t->depth = make_plane(&basis, s[0].z, s[1].z, s[2].z);
     if (state->pass.depth_bias_constant != 0.0f || state->pass.depth_bias_slope_scale != 0.0f) {

@@ -77,6 +77,10 @@ static inline vi vi_gather(const uint32_t *table, vi index) {
                              (int)table[i[7]]);
 }
 static inline int vi_any(vi mask) { return !_mm256_testz_si256(mask, mask); }
+/* One bit per lane, set where the lane's mask is. */
+static inline uint32_t vi_bits(vi mask) {
+    return (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(mask));
+}
 /* Texels at 32-bit indices of a table, and the texels just after them, with one
  * 64-bit load per lane. */
 static inline void vi_gather_pairs(const uint32_t *table, vi index, vi *first, vi *second) {
@@ -182,6 +186,10 @@ static inline vi vi_gather(const uint32_t *table, vi index) {
     return _mm_setr_epi32((int)table[i[0]], (int)table[i[1]], (int)table[i[2]], (int)table[i[3]]);
 }
 static inline int vi_any(vi mask) { return _mm_movemask_epi8(mask) != 0; }
+/* One bit per lane, set where the lane's mask is. */
+static inline uint32_t vi_bits(vi mask) {
+    return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(mask));
+}
 /* Texels at 32-bit indices of a table, and the texels just after them, with one
  * 64-bit load per lane. */
 static inline void vi_gather_pairs(const uint32_t *table, vi index, vi *first, vi *second) {

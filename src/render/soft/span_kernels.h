@@ -163,22 +163,26 @@ static inline void lods(const kiln__soft_span *sp, vf u, vf v, vf q, vf *nearest
 /* The bilinear texels of each lane's own level; one pass per level the active lanes
  * use. */
 static inline vi bilinear_levels(const kiln__soft_span *sp, vi level, vf u, vf v, vi active) {
-    int32_t lv[W], on[W];
+    uint32_t pending = vi_bits(active);
+    if (!pending)
+        return vi_zero();
+    int32_t lv[W];
     vi_storeu(lv, level);
-    vi_storeu(on, active);
-    uint32_t pending = 0;
-    for (int i = 0; i < W; i++)
-        pending |= on[i] ? 1u << i : 0u;
     vi out = vi_zero();
+    bool first = true;
     while (pending) {
         int32_t l = lv[__builtin_ctz(pending)];
         const kiln__texture_level *m = &sp->mips[l];
         kiln__soft_span_level one = {(const uint32_t *)(const void *)m->texels, (int32_t)m->width,
                                      (int32_t)m->height};
-        out = vi_select(vi_eq(level, vi_set1(l)), bilinear(&one, u, v, sp->wrap), out);
-        for (int i = 0; i < W; i++)
-            if (lv[i] == l)
-                pending &= ~(1u << i);
+        vi same = vi_eq(level, vi_set1(l));
+        uint32_t lanes = vi_bits(same) & pending;
+        /* The common case: every active lane reads the same level. */
+        if (first && lanes == pending)
+            return bilinear(&one, u, v, sp->wrap);
+        out = vi_select(same, bilinear(&one, u, v, sp->wrap), out);
+        pending &= ~lanes;
+        first = false;
     }
     return out;
 }
