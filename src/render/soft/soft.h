@@ -36,13 +36,14 @@ enum {
 
 /* A vertex after the vertex stage: clip-space position and its varyings. */
 typedef struct kiln__soft_vertex {
-    float clip[4];
-    float varyings[KILN__NUM_VARYINGS];
     /* Where it lands on the target (kiln__soft_vertex_to_window): x, y in pixels, depth,
-     * 1 / w, and x, y in fixed point. Meaningful inside the clip volume only. */
+     * 1 / w, and x, y in fixed point. Meaningful inside the clip volume only. With the
+     * clip-space position, what setup reads first fills one cache line. */
     double window[4];
     int64_t fixed[2];
+    float clip[4];
     bool inside; /* kiln__soft_vertex_inside, as the vertex stage found it */
+    float varyings[KILN__NUM_VARYINGS];
 } kiln__soft_vertex;
 
 /* clip.c: inside the near and far planes and the guard band (false for NaN). */
