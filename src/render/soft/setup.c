@@ -35,13 +35,14 @@ static inline kiln__soft_plane make_plane(const plane_basis *b, double a0, doubl
     return (kiln__soft_plane){(float)(a0 - dx * b->x0 - dy * b->y0), (float)dx, (float)dy};
 }
 
-/* floor(p * KILN__SUBPIXEL_ONE + 0.5): a window coordinate in fixed point. Outside the
- * clip volume the position means nothing; the conversion stays defined (0). */
-static inline int64_t snap(double p) {
+/* floor(p * KILN__SUBPIXEL_ONE + 0.5): a window coordinate in fixed point, which 32 bits
+ * hold anywhere inside the guard band. Outside the clip volume the position means
+ * nothing; the conversion stays defined (0). */
+static inline int32_t snap(double p) {
     double scaled = p * KILN__SUBPIXEL_ONE + 0.5;
-    if (!(scaled > -4.0e18 && scaled < 4.0e18))
+    if (!(scaled > -2.0e9 && scaled < 2.0e9))
         return 0;
-    int64_t i = (int64_t)scaled; /* toward zero; one less below zero unless exact */
+    int32_t i = (int32_t)scaled; /* toward zero; one less below zero unless exact */
     return (double)i > scaled ? i - 1 : i;
 }
 

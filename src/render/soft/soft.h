@@ -40,7 +40,7 @@ typedef struct kiln__soft_vertex {
      * 1 / w, and x, y in fixed point. Meaningful inside the clip volume only. With the
      * clip-space position, what setup reads first fills one cache line. */
     double window[4];
-    int64_t fixed[2];
+    int32_t fixed[2];
     float clip[4];
     bool inside; /* kiln__soft_vertex_inside, as the vertex stage found it */
     float varyings[KILN__NUM_VARYINGS];
