@@ -44,17 +44,12 @@ from pathlib import Path
 
 import numpy as np
 
+from paths import DEBIAN_PYTHON  # noqa: E402  (also puts bench/ and tests/golden on the path)
+
 SCRIPT = Path(__file__).resolve()
-BENCH_DIR = SCRIPT.parent
-REPO_ROOT = BENCH_DIR.parent
-GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
-for _path in (BENCH_DIR, GOLDEN_DIR):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
 
 import heavy_scene as hs  # noqa: E402
 
-DEBIAN_PYTHON = "/usr/bin/python3"
 WARMUP, FRAMES = 2, 28
 ROUNDS = 3  # each configuration runs in 3 processes, one after the other engines' each time
 ENGINES = ("kiln", "ogre", "moderngl")

@@ -51,13 +51,11 @@ from pathlib import Path
 
 import numpy as np
 
-SCRIPT = Path(__file__).resolve()
-BENCH_DIR = SCRIPT.parent
-REPO_ROOT = BENCH_DIR.parent
-GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
-sys.path.insert(0, str(GOLDEN_DIR))
+from paths import BENCH_DIR, REPO_ROOT  # noqa: E402  (also puts tests/golden on the path)
 
-import pngio  # noqa: E402  (tests/golden is on the path only from here on)
+SCRIPT = Path(__file__).resolve()
+
+import pngio  # noqa: E402  (tests/golden is on the path from here on)
 
 WIDTH, HEIGHT = 1280, 720
 BACKGROUND = (0.1, 0.1, 0.1)

@@ -36,15 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
-SCRIPT = Path(__file__).resolve()
-BENCH_DIR = SCRIPT.parent
-REPO_ROOT = BENCH_DIR.parent
-GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
-for _path in (BENCH_DIR, GOLDEN_DIR):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+from paths import DEBIAN_PYTHON  # noqa: E402  (also puts bench/ and tests/golden on the path)
 
-DEBIAN_PYTHON = "/usr/bin/python3"
+SCRIPT = Path(__file__).resolve()
+
 SIZES = ((640, 480), (1280, 1024), (1920, 1080))
 OGRE_THREADS = (1, os.cpu_count() or 1)
 

@@ -7,19 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-DEBIAN_PACKAGES=(python3-ogre-1.12 python3-numpy xvfb libgl1-mesa-dri libegl1 libegl-mesa0)
-
-missing=()
-for p in "${DEBIAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    echo "Installing Debian packages: ${missing[*]}"
-    SUDO=""
-    [[ $(id -u) -eq 0 ]] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+scripts/install-debian-packages.sh python3-ogre-1.12 python3-numpy xvfb libgl1-mesa-dri libegl1 libegl-mesa0
 
 if ! "$PYTHON" -c "import moderngl, matplotlib" 2>/dev/null; then
     "$PYTHON" -m pip install -q --disable-pip-version-check moderngl matplotlib 2>&1 \

@@ -5,19 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-DEBIAN_PACKAGES=(gcc pkg-config libpng-dev libcmocka-dev libassimp-dev)
-
-missing=()
-for p in "${DEBIAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    echo "Installing Debian packages: ${missing[*]}"
-    SUDO=""
-    [[ $(id -u) -eq 0 ]] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+scripts/install-debian-packages.sh gcc pkg-config libpng-dev libcmocka-dev libassimp-dev
 
 if ! "$PYTHON" -c "import sys; sys.exit(0)" 2>/dev/null; then
     echo "error: $PYTHON is not a working Python" >&2
