@@ -201,6 +201,7 @@ kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_tria
     kiln__soft_span *span = &cache->span;
     span->tile = tile;
     span->t = t;
+    span->v_along_rows_constant = t->varyings[KILN__VARYING_V].dx == 0.0f;
     const int d = cache->depth_test;
     if (t->perspective) {
         const int tex = cache->tex_perspective, source = cache->source_perspective;

@@ -49,9 +49,10 @@ typedef struct kiln__soft_span {
     /* With perspective the level is chosen at every pixel from all of them. */
     const kiln__texture_level *mips;
     int32_t last_level;
-    float width0, height0; /* of level 0 */
-    uint32_t wrap;         /* addressing: wrap when set, clamp to edge otherwise */
-    uint32_t operation;    /* kiln_layer_blend_operation of the unit */
+    float width0, height0;      /* of level 0 */
+    uint32_t wrap;              /* addressing: wrap when set, clamp to edge otherwise */
+    bool v_along_rows_constant; /* the triangle's v plane has no x term */
+    uint32_t operation;         /* kiln_layer_blend_operation of the unit */
     float constant[4];
     uint32_t add_specular;
     /* Blocks: each edge function's step to the next pixel across and down, and the

@@ -78,32 +78,50 @@ static inline vi lerp_texels(vi a, vi b, vi w) {
     return vi_packus16(lo, hi);
 }
 
-/* sample.c sample_bilinear (wrap and clamp: the 8-bit fixed-point path). */
-static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
+/* sample.c sample_bilinear (wrap and clamp: the 8-bit fixed-point path), in two parts:
+ * what depends on v alone (the two texel rows and their weight), which is the same for
+ * a whole row of pixels where v does not change along it, and the rest. */
+typedef struct texel_rows {
+    vi row0, row1, wy;
+} texel_rows;
+
+static inline texel_rows bilinear_rows(const kiln__soft_span_level *l, vf v, uint32_t wrap) {
+    const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
+    vi fy = vi_sub(
+        vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(v, l->height, wrap), f256), half))),
+        vi_set1(128));
+    vi y0 = vi_srai(fy, 8);
+    vi ay0 = address(y0, l->height, wrap), ay1 = address(vi_add(y0, vi_set1(1)), l->height, wrap);
+    return (texel_rows){vi_mullo(ay0, vi_set1(l->width)), vi_mullo(ay1, vi_set1(l->width)),
+                        vi_and(fy, vi_set1(255))};
+}
+
+static inline vi bilinear_in_rows(const kiln__soft_span_level *l, vf u, const texel_rows *r,
+                                  uint32_t wrap) {
     const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
     vi fx =
         vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(u, l->width, wrap), f256), half))),
                vi_set1(128));
-    vi fy = vi_sub(
-        vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(v, l->height, wrap), f256), half))),
-        vi_set1(128));
-    vi x0 = vi_srai(fx, 8), y0 = vi_srai(fy, 8);
-    vi wx = vi_and(fx, vi_set1(255)), wy = vi_and(fy, vi_set1(255));
+    vi x0 = vi_srai(fx, 8);
+    vi wx = vi_and(fx, vi_set1(255));
     vi ax0 = address(x0, l->width, wrap), ax1 = address(vi_add(x0, vi_set1(1)), l->width, wrap);
-    vi ay0 = address(y0, l->height, wrap), ay1 = address(vi_add(y0, vi_set1(1)), l->height, wrap);
-    vi row0 = vi_mullo(ay0, vi_set1(l->width)), row1 = vi_mullo(ay1, vi_set1(l->width));
     vi t00, t01, t10, t11;
     if (!vi_any(vi_andnot(vi_eq(ax1, vi_add(ax0, vi_set1(1))), vi_set1(-1)))) {
         /* Every lane's two texels are neighbours in memory: one load for both. */
-        vi_gather_pairs(l->texels, vi_add(row0, ax0), &t00, &t01);
-        vi_gather_pairs(l->texels, vi_add(row1, ax0), &t10, &t11);
+        vi_gather_pairs(l->texels, vi_add(r->row0, ax0), &t00, &t01);
+        vi_gather_pairs(l->texels, vi_add(r->row1, ax0), &t10, &t11);
     } else {
-        t00 = vi_gather(l->texels, vi_add(row0, ax0));
-        t01 = vi_gather(l->texels, vi_add(row0, ax1));
-        t10 = vi_gather(l->texels, vi_add(row1, ax0));
-        t11 = vi_gather(l->texels, vi_add(row1, ax1));
+        t00 = vi_gather(l->texels, vi_add(r->row0, ax0));
+        t01 = vi_gather(l->texels, vi_add(r->row0, ax1));
+        t10 = vi_gather(l->texels, vi_add(r->row1, ax0));
+        t11 = vi_gather(l->texels, vi_add(r->row1, ax1));
     }
-    return lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), wy);
+    return lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), r->wy);
+}
+
+static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
+    texel_rows r = bilinear_rows(l, v, wrap);
+    return bilinear_in_rows(l, u, &r, wrap);
 }
 
 /* shade.c kiln__soft_unorm8, per lane, into 0..255. */
@@ -222,7 +240,8 @@ static inline vi sample_mipmapped(const kiln__soft_span *sp, int tex, vf u, vf v
  * those covered: updates *colour and *depth in registers. Returns false when no
  * pixel is drawn (nothing changed). */
 static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth,
-                               vi mask, int depth_test, int persp, int tex, int source) {
+                               vi mask, const texel_rows *rows, int depth_test, int persp, int tex,
+                               int source) {
     const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
     const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
     if (depth_test) {
@@ -257,6 +276,8 @@ static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colo
            v = plane_at(&sp->t->varyings[KILN__VARYING_V], xc, yc);
         if (tex == KILN__SPAN_TEX_NEAREST) {
             texel = nearest(&sp->level[0], u, v, sp->wrap);
+        } else if (rows && tex == KILN__SPAN_TEX_BILINEAR) {
+            texel = bilinear_in_rows(&sp->level[0], u, rows, sp->wrap);
         } else {
             texel = bilinear(&sp->level[0], u, v, sp->wrap);
             if (tex == KILN__SPAN_TEX_TRILINEAR)
@@ -303,11 +324,11 @@ static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colo
 
 /* W pixels of row y from x, those of mask covered. */
 static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask,
-                               int32_t x, int32_t y, int depth_test, int persp, int tex,
-                               int source) {
+                               int32_t x, int32_t y, const texel_rows *rows, int depth_test,
+                               int persp, int tex, int source) {
     vi c = vi_loadu(colour);
     vf d = depth_test ? vf_loadu(depth) : vf_setzero();
-    if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, depth_test,
+    if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, rows, depth_test,
                      persp, tex, source))
         return;
     vi_storeu(colour, c);
@@ -324,11 +345,22 @@ static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, in
     uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, x0, y);
     float *depth = kiln__soft_tile_depth(tile, x0, y);
     const vi all = vi_set1(-1);
+    /* Where v does not change along the row (a quad aligned with the screen), the
+     * texel rows are the same for every pixel of it. */
+    texel_rows row_texels, *rows = NULL;
+    if (!persp && tex == KILN__SPAN_TEX_BILINEAR && sp->v_along_rows_constant) {
+        const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x0), vi_lanes())), vf_set1(0.5f));
+        const vf yc = vf_set1((float)y + 0.5f);
+        row_texels = bilinear_rows(&sp->level[0],
+                                   plane_at(&sp->t->varyings[KILN__VARYING_V], xc, yc), sp->wrap);
+        rows = &row_texels;
+    }
     int32_t x = x0;
     for (; x + W <= x1; x += W, colour += W, depth += W)
-        span_pixels(sp, colour, depth, all, x, y, depth_test, persp, tex, source);
+        span_pixels(sp, colour, depth, all, x, y, rows, depth_test, persp, tex, source);
     if (x < x1)
-        span_pixels(sp, colour, depth, vi_lanes_below(x, x1), x, y, depth_test, persp, tex, source);
+        span_pixels(sp, colour, depth, vi_lanes_below(x, x1), x, y, rows, depth_test, persp, tex,
+                    source);
 }
 
 /* A block of W / 2 x 2 pixels from (x, y): the lanes inside the triangle's edges and
@@ -358,8 +390,8 @@ static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
     float *d0 = kiln__soft_tile_depth(tile, x, y), *d1 = kiln__soft_tile_depth(tile, x, y1);
     vi c = vi_load_rows(c0, c1);
     vf d = depth_test ? vi_as_vf(vi_load_rows(d0, d1)) : vf_setzero();
-    if (!shade_lanes(sp, vi_add(vi_set1(x), bx), vi_add(vi_set1(y), by), &c, &d, mask, depth_test,
-                     persp, tex, source))
+    if (!shade_lanes(sp, vi_add(vi_set1(x), bx), vi_add(vi_set1(y), by), &c, &d, mask, NULL,
+                     depth_test, persp, tex, source))
         return;
     if (y1 == y) {
         /* The tile's last row: its second row was row 0 again, and is not stored. */
