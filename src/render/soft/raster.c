@@ -265,8 +265,7 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
     if (kernel) {
         const int32_t bw = tile->spans->table->block_width;
         if (x1 - x0 <= 2 * bw && y1 - y0 <= 4 &&
-            draw_blocks(t, kiln__soft_block_kernel(tile->spans), &tile->spans->span, bw, x0, y0, x1,
-                        y1))
+            draw_blocks(t, tile->spans->block, &tile->spans->span, bw, x0, y0, x1, y1))
             return;
         draw_spans(t, kernel, &tile->spans->span, x0, y0, x1, y1);
         return;

@@ -226,7 +226,6 @@ static inline vf vf_floor(vf x) {
     return vf_sub(t, vf_and(vf_gt(t, x), vf_set1(1.0f)));
 }
 #endif
-static inline vf vf_min(vf a, vf b) { return vf_select(vf_lt(b, a), b, a); }
 
 /* The lanes of [x, x + W) that lie below end, as a mask. */
 static inline vi vi_lanes_below(int32_t x, int32_t end) {

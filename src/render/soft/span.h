@@ -94,19 +94,16 @@ typedef struct kiln__soft_span_cache {
     int unit;            /* the unit with texels, or -1 */
     int depth_test;
     const kiln__soft_span_table *table;
-    kiln__soft_block_fn block; /* of the last triangle prepared */
+    kiln__soft_block_fn block; /* the block kernel of the last triangle prepared */
     kiln__soft_span span;
 } kiln__soft_span_cache;
 
-/* Readies cache->span for triangle t of state s (index `state`) in tile and returns
- * the kernel of the instruction set simd, or NULL when no kernel covers the state or
- * the triangle (the per-pixel code draws it). */
+/* Readies cache->span for triangle t of state s in tile and returns
+ * its row kernel of the instruction set simd (and sets cache->block to its block
+ * kernel), or NULL when no kernel covers the state or the triangle (the per-pixel code
+ * draws it). */
 kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
                                            const kiln__soft_state *s, kiln__soft_tile *tile,
                                            kiln__soft_span_cache *cache);
-/* After kiln__soft_span_prepare: the block kernel of the same state and triangle. */
-static inline kiln__soft_block_fn kiln__soft_block_kernel(const kiln__soft_span_cache *cache) {
-    return cache->block;
-}
 
 #endif
