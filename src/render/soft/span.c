@@ -182,7 +182,10 @@ static void prepare_state(kiln_simd simd, const kiln__soft_state *s, const kiln_
         cache->source_affine = KILN__SPAN_COLOUR_TEXEL;
     depth_masks(p->depth_function, span);
     span->depth_write = p->depth_write ? UINT32_MAX : 0;
-    cache->depth_test = p->depth_check ? 1 : 0;
+    cache->depth_test = !p->depth_check ? KILN__SPAN_DEPTH_NONE
+                        : p->depth_function == KILN_CMPF_LESS_EQUAL && p->depth_write
+                            ? KILN__SPAN_DEPTH_LESS_EQUAL
+                            : KILN__SPAN_DEPTH_ANY;
 #if KILN__HAVE_SPANS
     cache->table = simd == KILN_SIMD_AVX2 ? &kiln__soft_spans_avx2 : &kiln__soft_spans_sse2;
 #endif

@@ -22,6 +22,13 @@ enum {
     KILN__SPAN_TEX_TRILINEAR, /* two levels blended by an 8-bit weight */
     KILN__SPAN_TEX_COUNT
 };
+/* How depth is tested. */
+enum {
+    KILN__SPAN_DEPTH_NONE = 0,
+    KILN__SPAN_DEPTH_ANY,        /* any function (span.pass_*), written or not */
+    KILN__SPAN_DEPTH_LESS_EQUAL, /* the default: less or equal passes, and is written */
+    KILN__SPAN_DEPTH_COUNT
+};
 /* Where the colour comes from. */
 enum {
     KILN__SPAN_COLOUR_TEXEL = 0, /* the texel as it is */
@@ -72,8 +79,10 @@ typedef void (*kiln__soft_block_fn)(const kiln__soft_span *span, int32_t x, int3
  * for rows and for blocks (small triangles). With perspective the texture kinds
  * choose their levels at every pixel, and the colour is never the texel as it is. */
 typedef struct kiln__soft_span_table {
-    kiln__soft_span_fn rows[2][2][KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
-    kiln__soft_block_fn blocks[2][2][KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
+    kiln__soft_span_fn rows[KILN__SPAN_DEPTH_COUNT][2][KILN__SPAN_TEX_COUNT]
+                           [KILN__SPAN_COLOUR_COUNT];
+    kiln__soft_block_fn blocks[KILN__SPAN_DEPTH_COUNT][2][KILN__SPAN_TEX_COUNT]
+                              [KILN__SPAN_COLOUR_COUNT];
     int32_t block_width; /* blocks are this wide and 2 tall */
 } kiln__soft_span_table;
 extern const kiln__soft_span_table kiln__soft_spans_sse2;

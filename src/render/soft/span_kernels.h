@@ -97,7 +97,7 @@ static inline texel_rows bilinear_rows(const kiln__soft_span_level *l, vf v, uin
 }
 
 static inline vi bilinear_in_rows(const kiln__soft_span_level *l, vf u, const texel_rows *r,
-                                  uint32_t wrap) {
+                                  uint32_t wrap, int same_rows) {
     const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
     vi fx =
         vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(u, l->width, wrap), f256), half))),
@@ -107,6 +107,12 @@ static inline vi bilinear_in_rows(const kiln__soft_span_level *l, vf u, const te
     vi ax0 = address(x0, l->width, wrap), ax1 = address(vi_add(x0, vi_set1(1)), l->width, wrap);
     vi t00, t01, t10, t11;
     if (!vi_any(vi_andnot(vi_eq(ax1, vi_add(ax0, vi_set1(1))), vi_set1(-1)))) {
+        /* Where every lane reads the same two rows (v is constant along the pixels'
+         * row) and the texels lie close together: two loads and permutations. */
+        if (same_rows &&
+            vi_pairs_in_row(l->texels + vi_first(r->row0), l->width, ax0, &t00, &t01) &&
+            vi_pairs_in_row(l->texels + vi_first(r->row1), l->width, ax0, &t10, &t11))
+            return lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), r->wy);
         /* Every lane's two texels are neighbours in memory: one load for both. */
         vi_gather_pairs(l->texels, vi_add(r->row0, ax0), &t00, &t01);
         vi_gather_pairs(l->texels, vi_add(r->row1, ax0), &t10, &t11);
@@ -121,7 +127,7 @@ static inline vi bilinear_in_rows(const kiln__soft_span_level *l, vf u, const te
 
 static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
     texel_rows r = bilinear_rows(l, v, wrap);
-    return bilinear_in_rows(l, u, &r, wrap);
+    return bilinear_in_rows(l, u, &r, wrap, 0);
 }
 
 /* shade.c kiln__soft_unorm8, per lane, into 0..255. */
@@ -250,16 +256,24 @@ static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colo
         z = vf_select(vf_lt(z, vf_setzero()), vf_setzero(), z);
         z = vf_select(vf_gt(z, vf_set1(1.0f)), vf_set1(1.0f), z);
         vf stored = *depth;
-        vi pass = vi_and(vf_as_vi(vf_lt(z, stored)), vi_set1((int)sp->pass_lt));
-        pass = vi_or(pass, vi_and(vf_as_vi(vf_eq(z, stored)), vi_set1((int)sp->pass_eq)));
-        pass = vi_or(pass, vi_and(vf_as_vi(vf_gt(z, stored)), vi_set1((int)sp->pass_gt)));
-        pass = vi_or(pass, vi_and(vf_as_vi(vf_neq(z, stored)), vi_set1((int)sp->pass_neq)));
-        pass = vi_or(pass, vi_set1((int)sp->pass_always));
-        mask = vi_and(mask, pass);
-        if (!vi_any(mask))
-            return false;
-        vi write = vi_and(mask, vi_set1((int)sp->depth_write));
-        *depth = vf_select(vi_as_vf(write), z, stored);
+        if (depth_test == KILN__SPAN_DEPTH_LESS_EQUAL) {
+            /* less or equal (both comparisons ordered, as the masks are) */
+            mask = vi_and(mask, vf_as_vi(vf_le(z, stored)));
+            if (!vi_any(mask))
+                return false;
+            *depth = vf_select(vi_as_vf(mask), z, stored);
+        } else {
+            vi pass = vi_and(vf_as_vi(vf_lt(z, stored)), vi_set1((int)sp->pass_lt));
+            pass = vi_or(pass, vi_and(vf_as_vi(vf_eq(z, stored)), vi_set1((int)sp->pass_eq)));
+            pass = vi_or(pass, vi_and(vf_as_vi(vf_gt(z, stored)), vi_set1((int)sp->pass_gt)));
+            pass = vi_or(pass, vi_and(vf_as_vi(vf_neq(z, stored)), vi_set1((int)sp->pass_neq)));
+            pass = vi_or(pass, vi_set1((int)sp->pass_always));
+            mask = vi_and(mask, pass);
+            if (!vi_any(mask))
+                return false;
+            vi write = vi_and(mask, vi_set1((int)sp->depth_write));
+            *depth = vf_select(vi_as_vf(write), z, stored);
+        }
     }
     /* shade.c: 1 / w for perspective-correct varyings. */
     const vf q = persp ? vf_div(vf_set1(1.0f), plane_at(&sp->t->inv_w, xc, yc)) : vf_set1(1.0f);
@@ -277,7 +291,7 @@ static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colo
         if (tex == KILN__SPAN_TEX_NEAREST) {
             texel = nearest(&sp->level[0], u, v, sp->wrap);
         } else if (rows && tex == KILN__SPAN_TEX_BILINEAR) {
-            texel = bilinear_in_rows(&sp->level[0], u, rows, sp->wrap);
+            texel = bilinear_in_rows(&sp->level[0], u, rows, sp->wrap, 1);
         } else {
             texel = bilinear(&sp->level[0], u, v, sp->wrap);
             if (tex == KILN__SPAN_TEX_TRILINEAR)
@@ -423,6 +437,8 @@ KILN__SPAN_KERNELS(0, 0)
 KILN__SPAN_KERNELS(0, 1)
 KILN__SPAN_KERNELS(1, 0)
 KILN__SPAN_KERNELS(1, 1)
+KILN__SPAN_KERNELS(2, 0)
+KILN__SPAN_KERNELS(2, 1)
 
 #define KILN__SPAN_ROW(K, D, P, T)                                                                 \
     { K##_##D##_##P##_##T##_0, K##_##D##_##P##_##T##_1, K##_##D##_##P##_##T##_2 }
@@ -435,7 +451,7 @@ KILN__SPAN_KERNELS(1, 1)
     { KILN__SPAN_PERSPECTIVE(K, D, 0), KILN__SPAN_PERSPECTIVE(K, D, 1) }
 
 const kiln__soft_span_table KILN__SPAN_TABLE = {
-    {KILN__SPAN_DEPTH(span, 0), KILN__SPAN_DEPTH(span, 1)},
-    {KILN__SPAN_DEPTH(block, 0), KILN__SPAN_DEPTH(block, 1)},
+    {KILN__SPAN_DEPTH(span, 0), KILN__SPAN_DEPTH(span, 1), KILN__SPAN_DEPTH(span, 2)},
+    {KILN__SPAN_DEPTH(block, 0), KILN__SPAN_DEPTH(block, 1), KILN__SPAN_DEPTH(block, 2)},
     W / 2,
 };
