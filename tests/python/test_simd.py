@@ -59,10 +59,10 @@ def test_every_path_draws_the_same_bytes(module, path):
             )
 
 
-def random_frame(seed, simd, threads, perspective):
+def random_frame(seed, simd, threads, perspective, pixel_format=kiln.PF_BYTE_RGB):
     """A frame of random triangles seen through an orthographic or a perspective camera
-    with a random pass: lighting per vertex, lighting without lights (a constant colour) or none, vertex
-    colours, one texture unit with random filtering, addressing and colour operation,
+    with a random pass: lighting per vertex by random lights, lighting without lights (a
+    constant colour) or none, vertex colours, a random scale, one texture unit with random filtering, addressing and colour operation,
     and a random depth test. Returns its RGB pixels."""
     rng = np.random.default_rng(seed)
     root = kiln.Root(num_threads=threads, simd=simd)
@@ -88,11 +88,21 @@ def random_frame(seed, simd, threads, perspective):
         tus.texture_filtering = int(rng.choice([kiln.TFO_NONE, kiln.TFO_BILINEAR, kiln.TFO_TRILINEAR]))
         tus.texture_addressing_mode = int(rng.choice([kiln.TAM_WRAP, kiln.TAM_CLAMP, kiln.TAM_MIRROR]))
         tus.colour_operation = int(rng.choice([kiln.LBO_MODULATE, kiln.LBO_REPLACE, kiln.LBO_ADD]))
-    if rng.integers(2):  # lit per vertex; without a light, lighting leaves a constant colour
-        light = scene.create_light("sun")
-        light.type = kiln.LT_DIRECTIONAL
+    # Lit per vertex by up to two lights of any type, with or without a specular
+    # colour; without a light, lighting leaves a constant colour.
+    for k in range(int(rng.integers(3))):
+        light = scene.create_light(f"light{k}")
+        light.type = int(rng.choice([kiln.LT_DIRECTIONAL, kiln.LT_POINT, kiln.LT_SPOTLIGHT]))
         light.direction = tuple(rng.normal(size=3))
-        scene.root_scene_node.create_child_scene_node().attach_object(light)
+        light.diffuse_colour = tuple(rng.uniform(0, 1, 3))
+        if rng.integers(2):
+            light.specular_colour = tuple(rng.uniform(0, 1, 3))
+        if rng.integers(2):
+            light.set_attenuation(float(rng.uniform(1, 10)), 1.0, float(rng.uniform(0, 0.5)),
+                                  float(rng.uniform(0, 0.2)))
+        light_node = scene.root_scene_node.create_child_scene_node()
+        light_node.attach_object(light)
+        light_node.position = tuple(rng.uniform(-3, 3, 3))
     mo = scene.create_manual_object("tris")
     mo.begin("m", kiln.OT_TRIANGLE_LIST)
     for _ in range(30):
@@ -105,7 +115,10 @@ def random_frame(seed, simd, threads, perspective):
             mo.colour(*(float(v) for v in rng.uniform(0, 1, 4)))
             mo.texture_coord(*(float(v) for v in rng.uniform(-2, 2, 2)))
     mo.end()
-    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    mo_node = scene.root_scene_node.create_child_scene_node()
+    mo_node.attach_object(mo)
+    if rng.integers(2):  # normals through the inverse transpose of a non-uniform scale
+        mo_node.scale = tuple(rng.uniform(0.5, 1.5, 3))
     cam = scene.create_camera("cam")
     if perspective:
         cam.fov_y = 0.7
@@ -118,12 +131,12 @@ def random_frame(seed, simd, threads, perspective):
     node = scene.root_scene_node.create_child_scene_node()
     node.attach_object(cam)
     node.position = (0, 0, 5)
-    win = root.create_render_texture("w", 97, 75, kiln.PF_BYTE_RGB)
+    win = root.create_render_texture("w", 97, 75, pixel_format)
     vp = win.add_viewport(cam)
     vp.background_colour = tuple(rng.uniform(0, 1, 3))
     root.render_one_frame()
     root.render_one_frame()  # a second frame over the first: depth and colour are kept per tile
-    return kiln.numpy.read_pixels(win)
+    return kiln.numpy.read_pixels(win, format=pixel_format)
 
 
 @pytest.mark.parametrize("perspective", [False, True], ids=["orthographic", "perspective"])
@@ -135,3 +148,74 @@ def test_random_states_draw_the_same_bytes_on_every_path(seed, perspective):
             actual = random_frame(seed, simd, 2, perspective)
             diff = np.argwhere((actual != reference).any(axis=2))
             assert not len(diff), f"seed {seed}: {NAMES[simd]} differs in {len(diff)} pixels, first at {tuple(diff[0])}"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_vertices_light_the_same_floats_on_every_path(seed):
+    """A float target is shaded by the per-pixel code on every path, so its pixels show
+    any difference in the vertex stage's output, down to the last bit."""
+    reference = random_frame(seed, kiln.SIMD_SCALAR, 1, True, kiln.PF_FLOAT32_RGBA)
+    for simd in available():
+        if simd != kiln.SIMD_SCALAR:
+            actual = random_frame(seed, simd, 2, True, kiln.PF_FLOAT32_RGBA)
+            same = (actual.view(np.uint32) == reference.view(np.uint32)).all(axis=2)
+            diff = np.argwhere(~same)
+            assert not len(diff), f"seed {seed}: {NAMES[simd]} differs in {len(diff)} pixels, first at {tuple(diff[0])}"
+
+
+def lit_sphere(simd, threads, grid=61):
+    """A lit, textured UV sphere of grid x grid vertices (a count no vector width
+    divides) under a directional and a point light, into a float target."""
+    root = kiln.Root(num_threads=threads, simd=simd)
+    scene = root.create_scene_manager()
+    scene.ambient_light = (0.2, 0.2, 0.2)
+    t, p = np.meshgrid(np.linspace(0, np.pi, grid), np.linspace(0, 2 * np.pi, grid), indexing="ij")
+    positions = np.stack([np.sin(t) * np.cos(p), np.cos(t), np.sin(t) * np.sin(p)], -1).reshape(-1, 3)
+    uvs = np.stack([p / np.pi, t / np.pi], -1).reshape(-1, 2).astype(np.float32)
+    i, j = np.meshgrid(np.arange(grid - 1), np.arange(grid - 1), indexing="ij")
+    a = (i * grid + j).ravel()
+    indices = np.stack([a, a + 1, a + grid, a + 1, a + grid + 1, a + grid], -1).astype(np.uint32)
+    mesh = root.mesh_manager.create_from_arrays("sphere", "General", positions.astype(np.float32),
+                                                normals=positions.astype(np.float32),
+                                                texture_coords=[uvs], indices=indices.reshape(-1, 3))
+    mat = root.material_manager.create("lit", "General")
+    rpass = mat.techniques[0].passes[0]
+    rpass.diffuse = (1.0, 0.9, 0.8)
+    rpass.specular = (0.5, 0.5, 0.5)
+    rpass.shininess = 32.0
+    entity = scene.create_entity("sphere", mesh)
+    entity.material = mat
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(entity)
+    node.scale = (1.0, 0.7, 1.2)
+    sun = scene.create_light("sun")
+    sun.type = kiln.LT_DIRECTIONAL
+    sun.direction = (-1.0, -1.0, -1.0)
+    scene.root_scene_node.create_child_scene_node().attach_object(sun)
+    lamp = scene.create_light("lamp")
+    lamp.type = kiln.LT_POINT
+    lamp.diffuse_colour = (1.0, 0.8, 0.6)
+    lamp.set_attenuation(20.0, 0.5, 0.1, 0.05)
+    lamp_node = scene.root_scene_node.create_child_scene_node()
+    lamp_node.attach_object(lamp)
+    lamp_node.position = (2.0, 2.0, 3.0)
+    cam = scene.create_camera("cam")
+    cam.near_clip_distance = 0.1
+    cam.auto_aspect_ratio = True
+    cam_node = scene.root_scene_node.create_child_scene_node()
+    cam_node.attach_object(cam)
+    cam_node.position = (0.0, 0.0, 3.2)
+    win = root.create_render_texture("w", 120, 90, kiln.PF_FLOAT32_RGBA)
+    win.add_viewport(cam).background_colour = (0.1, 0.1, 0.15)
+    root.render_one_frame()
+    return kiln.numpy.read_pixels(win, format=kiln.PF_FLOAT32_RGBA)
+
+
+def test_a_lit_mesh_gives_the_same_floats_on_every_path():
+    reference = lit_sphere(kiln.SIMD_SCALAR, 1)
+    assert (reference[..., 0] != reference[0, 0, 0]).sum() > 2000  # the sphere is drawn
+    for simd in available():
+        for threads in (1, 2):
+            actual = lit_sphere(simd, threads)
+            same = (actual.view(np.uint32) == reference.view(np.uint32)).all(axis=2)
+            assert same.all(), f"{NAMES[simd]} on {threads} threads differs in {(~same).sum()} pixels"

@@ -18,6 +18,7 @@ typedef __m256i vi;
 #define vf_sub _mm256_sub_ps
 #define vf_mul _mm256_mul_ps
 #define vf_div _mm256_div_ps
+#define vf_sqrt _mm256_sqrt_ps
 #define vf_and _mm256_and_ps
 #define vf_or _mm256_or_ps
 #define vf_andnot _mm256_andnot_ps
@@ -144,6 +145,7 @@ typedef __m128i vi;
 #define vf_sub _mm_sub_ps
 #define vf_mul _mm_mul_ps
 #define vf_div _mm_div_ps
+#define vf_sqrt _mm_sqrt_ps
 #define vf_and _mm_and_ps
 #define vf_or _mm_or_ps
 #define vf_andnot _mm_andnot_ps

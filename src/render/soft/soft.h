@@ -326,10 +326,32 @@ typedef struct kiln__soft_frame {
 /* ---- stages ---- */
 
 /* vertex.c: transforms vertices [first, first + count) of call to clip space and
- * computes their varyings into out[first...]. Vertices are independent, so ranges
- * may run on different threads. */
-void kiln__soft_vertex_stage(const kiln__draw_call *call, const kiln__soft_state *state,
-                             uint32_t first, uint32_t count, kiln__soft_vertex *out);
+ * computes their varyings into out[first...], with the vertex kernels of the
+ * instruction set where they cover the draw (the same bytes as the scalar code).
+ * Vertices are independent, so ranges may run on different threads. */
+void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
+                             const kiln__soft_state *state, uint32_t first, uint32_t count,
+                             kiln__soft_vertex *out);
+
+/* What the vertex stage computes once per draw. */
+typedef struct kiln__soft_vertex_setup {
+    kiln_matrix4 mvp;   /* object to clip space */
+    kiln_matrix4 world; /* object to world space */
+    /* Normals go through the inverse transpose of the world matrix, so that they stay
+     * perpendicular under non-uniform scale. */
+    float normal_matrix[3][3];
+    bool light_vertices; /* lit at each vertex */
+    bool need_world;     /* world positions and normals are needed */
+    uint32_t num_sets;   /* texture coordinate sets carried */
+} kiln__soft_vertex_setup;
+
+/* vertex.c: the rest of vertex i once its clip position and colour varyings are in v:
+ * texture coordinates, the unused varyings, the world position and normal (for
+ * lighting per pixel; NULL otherwise) and the window position. */
+void kiln__soft_vertex_finish(const kiln__draw_call *call, const kiln__soft_state *state,
+                              const kiln__soft_vertex_setup *setup, uint32_t i,
+                              kiln__soft_vertex *v, const float world_position[3],
+                              const float normal[3]);
 
 /* True when the vertex's clip-space position is finite. A primitive with a NaN or
  * infinite position (from bad input) has no defined pixels and is not drawn; other

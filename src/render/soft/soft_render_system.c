@@ -359,7 +359,8 @@ static void vertex_range(void *context, uint32_t index, uint32_t worker) {
     const front_end *f = context;
     uint32_t first = index * f->per_range;
     uint32_t n = f->count - first < f->per_range ? f->count - first : f->per_range;
-    kiln__soft_vertex_stage(f->call, &f->self->frame.states[f->state], first, n, f->self->vertices);
+    kiln__soft_vertex_stage(f->self->frame.simd, f->call, &f->self->frame.states[f->state], first,
+                            n, f->self->vertices);
 }
 
 /* The vertices of triangle i of a list, strip or fan, and its first vertex (for flat

@@ -4,12 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(_M_X64)
-#define KILN__HAVE_SPANS 1
-#else
-#define KILN__HAVE_SPANS 0
-#endif
-
 static kiln_simd best_supported(void) {
 #if KILN__HAVE_SPANS
     __builtin_cpu_init();

@@ -14,6 +14,14 @@
 
 #include "soft.h"
 
+/* The kernels are built for x86-64 (span_sse2.c, span_avx2.c); elsewhere every draw
+ * takes the scalar code. */
+#if defined(__x86_64__) || defined(_M_X64)
+#define KILN__HAVE_SPANS 1
+#else
+#define KILN__HAVE_SPANS 0
+#endif
+
 /* How the texel of a span is read. */
 enum {
     KILN__SPAN_TEX_NONE = 0,
@@ -84,6 +92,12 @@ typedef struct kiln__soft_span_table {
     kiln__soft_block_fn blocks[KILN__SPAN_DEPTH_COUNT][2][KILN__SPAN_TEX_COUNT]
                               [KILN__SPAN_COLOUR_COUNT];
     int32_t block_width; /* blocks are this wide and 2 tall */
+    /* The vertex stage of vertices [first, first + count), W at a time, where the
+     * kernels cover the draw (vertex_kernels.h): returns how many of the first it
+     * did, 0 when it covers none. */
+    uint32_t (*vertices)(const kiln__draw_call *call, const kiln__soft_state *state,
+                         const kiln__soft_vertex_setup *setup, uint32_t first, uint32_t count,
+                         kiln__soft_vertex *out);
 } kiln__soft_span_table;
 extern const kiln__soft_span_table kiln__soft_spans_sse2;
 extern const kiln__soft_span_table kiln__soft_spans_avx2;

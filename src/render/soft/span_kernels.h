@@ -440,6 +440,8 @@ KILN__SPAN_KERNELS(1, 1)
 KILN__SPAN_KERNELS(2, 0)
 KILN__SPAN_KERNELS(2, 1)
 
+#include "vertex_kernels.h"
+
 #define KILN__SPAN_ROW(K, D, P, T)                                                                 \
     { K##_##D##_##P##_##T##_0, K##_##D##_##P##_##T##_1, K##_##D##_##P##_##T##_2 }
 #define KILN__SPAN_PERSPECTIVE(K, D, P)                                                            \
@@ -454,4 +456,5 @@ const kiln__soft_span_table KILN__SPAN_TABLE = {
     {KILN__SPAN_DEPTH(span, 0), KILN__SPAN_DEPTH(span, 1), KILN__SPAN_DEPTH(span, 2)},
     {KILN__SPAN_DEPTH(block, 0), KILN__SPAN_DEPTH(block, 1), KILN__SPAN_DEPTH(block, 2)},
     W / 2,
+    vertices,
 };
