@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #define KILN__TILE_SHIFT 6
 #define KILN__TILE_SIZE (1 << KILN__TILE_SHIFT)
@@ -45,6 +46,23 @@ typedef struct kiln__soft_vertex {
     bool inside; /* kiln__soft_vertex_inside, as the vertex stage found it */
     float varyings[KILN__NUM_VARYINGS];
 } kiln__soft_vertex;
+
+/* The vertex stage stores a draw's vertices with the varyings it computes only, each
+ * this many bytes apart (a multiple of 8); kiln__soft_vertex_expand makes a whole
+ * vertex of one, with the other varyings zero, for the code that blends them all. */
+#define KILN__SOFT_VERTEX_BYTES(num_varyings)                                                      \
+    ((offsetof(kiln__soft_vertex, varyings) + (size_t)(num_varyings) * sizeof(float) + 7) &        \
+     ~(size_t)7)
+static inline const kiln__soft_vertex *kiln__soft_vertex_at(const void *vertices, size_t stride,
+                                                            uint32_t i) {
+    return (const kiln__soft_vertex *)(const void *)((const uint8_t *)vertices + stride * i);
+}
+static inline void kiln__soft_vertex_expand(kiln__soft_vertex *out, const kiln__soft_vertex *v,
+                                            uint32_t num_varyings) {
+    memcpy(out, v, offsetof(kiln__soft_vertex, varyings) + num_varyings * sizeof(float));
+    for (uint32_t k = num_varyings; k < KILN__NUM_VARYINGS; k++)
+        out->varyings[k] = 0.0f;
+}
 
 /* clip.c: inside the near and far planes and the guard band (false for NaN). */
 bool kiln__soft_vertex_inside(const kiln__soft_vertex *v);
@@ -326,12 +344,12 @@ typedef struct kiln__soft_frame {
 /* ---- stages ---- */
 
 /* vertex.c: transforms vertices [first, first + count) of call to clip space and
- * computes their varyings into out[first...], with the vertex kernels of the
- * instruction set where they cover the draw (the same bytes as the scalar code).
- * Vertices are independent, so ranges may run on different threads. */
+ * computes their varyings into out (KILN__SOFT_VERTEX_BYTES(state->num_varyings) apart), with the
+ * vertex kernels of the instruction set where they cover the draw (the same bytes as the scalar
+ * code). Vertices are independent, so ranges may run on different threads. */
 void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
                              const kiln__soft_state *state, uint32_t first, uint32_t count,
-                             kiln__soft_vertex *out);
+                             void *out);
 
 /* What the vertex stage computes once per draw. */
 typedef struct kiln__soft_vertex_setup {
@@ -343,6 +361,7 @@ typedef struct kiln__soft_vertex_setup {
     bool light_vertices; /* lit at each vertex */
     bool need_world;     /* world positions and normals are needed */
     uint32_t num_sets;   /* texture coordinate sets carried */
+    size_t stride;       /* KILN__SOFT_VERTEX_BYTES of the state */
 } kiln__soft_vertex_setup;
 
 /* vertex.c: the rest of vertex i once its clip position and colour varyings are in v:

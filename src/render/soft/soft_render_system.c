@@ -13,9 +13,9 @@ typedef struct kiln__soft_render_system {
     bool in_frame;
     uint32_t current_state; /* UINT32_MAX before the first draw */
     kiln__rect viewport;
-    kiln__soft_vertex *vertices; /* scratch for the vertex stage */
-    uint8_t *working;            /* a tile's working memory for each thread */
-    uint32_t vertices_capacity;
+    void *vertices;           /* scratch for the vertex stage */
+    uint8_t *working;         /* a tile's working memory for each thread */
+    size_t vertices_capacity; /* bytes */
 } kiln__soft_render_system;
 
 /* Where one range of a draw's triangles goes: written once into the arena of the
@@ -291,11 +291,13 @@ static bool flat_colours(const kiln__soft_state *s) {
     return s->pass.flat_shading && s->colour_varies && !s->lit_per_pixel;
 }
 
-static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first) {
+/* first is stored with the state's varyings only (num_varyings of them). */
+static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first,
+                        uint32_t num_varyings) {
     for (int k = 0; k < 4; k++)
         v->varyings[KILN__VARYING_R + k] = first->varyings[KILN__VARYING_R + k];
-    for (int k = 0; k < 3; k++)
-        v->varyings[KILN__VARYING_SPECULAR + k] = first->varyings[KILN__VARYING_SPECULAR + k];
+    for (uint32_t k = KILN__VARYING_SPECULAR; k < KILN__VARYING_SPECULAR + 3; k++)
+        v->varyings[k] = k < num_varyings ? first->varyings[k] : 0.0f;
 }
 
 static void setup_into(setup_target *target, uint32_t state, const kiln__soft_vertex *a,
@@ -319,18 +321,24 @@ static void assemble_triangle(setup_target *target, uint32_t state, const kiln__
                               const kiln__soft_vertex *b, const kiln__soft_vertex *c,
                               const kiln__soft_vertex *first) {
     const kiln__soft_frame *frame = target->frame;
-    kiln__soft_vertex flat[3];
-    if (flat_colours(&frame->states[state])) {
-        flat[0] = *a;
-        flat[1] = *b;
-        flat[2] = *c;
-        for (int i = 0; i < 3; i++)
-            take_colour(&flat[i], first);
-        a = &flat[0];
-        b = &flat[1];
-        c = &flat[2];
+    const kiln__soft_state *s = &frame->states[state];
+    const bool flat = flat_colours(s), whole = !kiln__soft_triangle_needs_no_clipping(a, b, c);
+    if (!flat && !whole) {
+        setup_into(target, state, a, b, c);
+        return;
     }
-    if (kiln__soft_triangle_needs_no_clipping(a, b, c)) {
+    /* Flat colours and clipping work on whole vertices. */
+    kiln__soft_vertex v[3];
+    kiln__soft_vertex_expand(&v[0], a, s->num_varyings);
+    kiln__soft_vertex_expand(&v[1], b, s->num_varyings);
+    kiln__soft_vertex_expand(&v[2], c, s->num_varyings);
+    if (flat)
+        for (int i = 0; i < 3; i++)
+            take_colour(&v[i], first, s->num_varyings);
+    a = &v[0];
+    b = &v[1];
+    c = &v[2];
+    if (!whole) {
         setup_into(target, state, a, b, c);
         return;
     }
@@ -366,10 +374,10 @@ static void vertex_range(void *context, uint32_t index, uint32_t worker) {
 /* The vertices of triangle i of a list, strip or fan, and its first vertex (for flat
  * shading). Every other triangle of a strip swaps its first two vertices to keep the
  * winding. */
-static void triangle_vertices(const kiln__draw_call *call, const kiln__soft_vertex *v, uint32_t i,
+static void triangle_vertices(const kiln__draw_call *call, const void *v, size_t stride, uint32_t i,
                               const kiln__soft_vertex *out[4]) {
     const uint32_t *indices = call->indices;
-#define VERTEX(k) (&v[indices ? indices[k] : (k)])
+#define VERTEX(k) kiln__soft_vertex_at(v, stride, indices ? indices[k] : (k))
     switch (call->primitive) {
     case KILN__PRIMITIVE_TRIANGLE_STRIP:
         out[0] = VERTEX(i + (i & 1));
@@ -398,9 +406,18 @@ static void setup_range(void *context, uint32_t index, uint32_t worker) {
     setup_target target = {&f->self->frame, &f->self->frame.arenas[worker], worker, 0, false};
     uint32_t first = index * f->per_range;
     uint32_t end = f->count - first < f->per_range ? f->count : first + f->per_range;
+    const size_t stride = KILN__SOFT_VERTEX_BYTES(f->self->frame.states[f->state].num_varyings);
+    /* The vertices of a triangle a few ahead are fetched while this one is set up:
+     * setup waits on little else. */
+    enum { AHEAD = 8 };
     for (uint32_t i = first; i < end; i++) {
         const kiln__soft_vertex *t[4];
-        triangle_vertices(f->call, f->self->vertices, i, t);
+        if (i + AHEAD < end) {
+            triangle_vertices(f->call, f->self->vertices, stride, i + AHEAD, t);
+            for (int k = 0; k < 3; k++)
+                __builtin_prefetch(t[k]);
+        }
+        triangle_vertices(f->call, f->self->vertices, stride, i, t);
         target.seq = f->seq + i;
         assemble_triangle(&target, f->state, t[0], t[1], t[2], t[3]);
     }
@@ -443,9 +460,12 @@ static kiln_result draw_triangles(kiln__soft_render_system *self, const kiln__dr
 
 static kiln_result assemble_line(kiln__soft_render_system *self, uint32_t state,
                                  const kiln__soft_vertex *a, const kiln__soft_vertex *b) {
-    kiln__soft_vertex ends[2] = {*a, *b};
+    const uint32_t n = self->frame.states[state].num_varyings;
+    kiln__soft_vertex ends[2];
+    kiln__soft_vertex_expand(&ends[0], a, n);
+    kiln__soft_vertex_expand(&ends[1], b, n);
     if (flat_colours(&self->frame.states[state]))
-        take_colour(&ends[1], a);
+        take_colour(&ends[1], a, n);
     kiln__soft_vertex clipped[2];
     if (!kiln__soft_clip_line(&ends[0], &ends[1], clipped))
         return KILN_OK;
@@ -458,23 +478,24 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
         return kiln__fail(KILN_ERROR_INVALID_STATE, "draw called outside a frame");
     if (call->vertex_count == 0 || !call->positions)
         return KILN_OK;
-    if (call->vertex_count > self->vertices_capacity) {
-        kiln__soft_vertex *v = kiln__realloc_array(self->vertices, call->vertex_count, sizeof *v);
-        if (!v)
-            return kiln__fail_oom("transformed vertices", (size_t)call->vertex_count * sizeof *v);
-        self->vertices = v;
-        self->vertices_capacity = call->vertex_count;
-    }
     uint32_t state = 0;
     KILN__CHECK(push_state(self, call, &state));
+    const size_t stride = KILN__SOFT_VERTEX_BYTES(self->frame.states[state].num_varyings);
+    if ((size_t)call->vertex_count * stride > self->vertices_capacity) {
+        void *v = kiln__realloc_array(self->vertices, call->vertex_count, stride);
+        if (!v)
+            return kiln__fail_oom("transformed vertices", (size_t)call->vertex_count * stride);
+        self->vertices = v;
+        self->vertices_capacity = (size_t)call->vertex_count * stride;
+    }
     front_end vertices = {self, call, state, call->vertex_count, 0, 0, NULL};
     kiln__thread_pool_run(self->pool, split(self, call->vertex_count, &vertices.per_range),
                           vertex_range, &vertices);
 
     uint32_t count = call->indices ? call->index_count : call->vertex_count;
     const uint32_t *indices = call->indices;
-    const kiln__soft_vertex *v = self->vertices;
-#define VERTEX(i) (&v[indices ? indices[i] : (i)])
+    const void *v = self->vertices;
+#define VERTEX(i) kiln__soft_vertex_at(v, stride, indices ? indices[i] : (i))
     if (indices)
         for (uint32_t i = 0; i < count; i++)
             if (indices[i] >= call->vertex_count)

@@ -97,7 +97,7 @@ typedef struct kiln__soft_span_table {
      * did, 0 when it covers none. */
     uint32_t (*vertices)(const kiln__draw_call *call, const kiln__soft_state *state,
                          const kiln__soft_vertex_setup *setup, uint32_t first, uint32_t count,
-                         kiln__soft_vertex *out);
+                         void *out);
 } kiln__soft_span_table;
 extern const kiln__soft_span_table kiln__soft_spans_sse2;
 extern const kiln__soft_span_table kiln__soft_spans_avx2;

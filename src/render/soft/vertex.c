@@ -20,6 +20,7 @@ static void prepare(const kiln__draw_call *call, const kiln__soft_state *state,
             for (int j = 0; j < 3; j++)
                 setup->normal_matrix[i][j] = invertible ? inverse.m[j][i] : setup->world.m[i][j];
     }
+    setup->stride = KILN__SOFT_VERTEX_BYTES(state->num_varyings);
     setup->num_sets = state->num_varyings > KILN__VARYING_SPECULAR
                           ? KILN__MAX_TEXTURE_COORD_SETS
                           : (state->num_varyings - KILN__VARYING_U) / 2;
@@ -43,9 +44,6 @@ void kiln__soft_vertex_finish(const kiln__draw_call *call, const kiln__soft_stat
     if (state->num_varyings > KILN__VARYING_SPECULAR && !state->has_specular)
         for (int k = 0; k < 3; k++)
             v->varyings[KILN__VARYING_SPECULAR + k] = 0.0f;
-    /* Varyings the draw does not use stay defined for clipping, which blends all. */
-    for (uint32_t k = state->num_varyings; k < KILN__NUM_VARYINGS; k++)
-        v->varyings[k] = 0.0f;
     if (world_position && normal) {
         for (int k = 0; k < 3; k++) {
             v->varyings[KILN__VARYING_POSITION + k] = world_position[k];
@@ -58,7 +56,7 @@ void kiln__soft_vertex_finish(const kiln__draw_call *call, const kiln__soft_stat
 
 void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
                              const kiln__soft_state *state, uint32_t first, uint32_t count,
-                             kiln__soft_vertex *out) {
+                             void *out) {
     kiln__soft_vertex_setup setup;
     prepare(call, state, &setup);
     uint32_t done = 0;
@@ -77,7 +75,7 @@ void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
         kiln_vector4 position = object;
         if (!call->identity_transform)
             position = kiln_matrix4_transform(setup.mvp, object);
-        kiln__soft_vertex *v = &out[i];
+        kiln__soft_vertex *v = (kiln__soft_vertex *)(void *)((uint8_t *)out + setup.stride * i);
         v->clip[0] = position.x;
         v->clip[1] = position.y;
         v->clip[2] = position.z;

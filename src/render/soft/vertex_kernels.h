@@ -106,7 +106,7 @@ static inline void light_lanes(const kiln__soft_state *state, const vf position[
 
 static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *state,
                          const kiln__soft_vertex_setup *setup, uint32_t first, uint32_t count,
-                         kiln__soft_vertex *out) {
+                         void *out) {
     if (!vertices_covered(call, state, setup))
         return 0;
     const uint32_t end = first + count;
@@ -161,7 +161,8 @@ static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *st
         }
         for (int j = 0; j < W && i + (uint32_t)j < end; j++) {
             const uint32_t at = i + (uint32_t)j;
-            kiln__soft_vertex *v = &out[at];
+            kiln__soft_vertex *v =
+                (kiln__soft_vertex *)(void *)((uint8_t *)out + setup->stride * at);
             for (int k = 0; k < 4; k++)
                 v->clip[k] = lane_clip[k][j];
             float *c = &v->varyings[KILN__VARYING_R];
