@@ -96,8 +96,9 @@ static inline texel_rows bilinear_rows(const kiln__soft_span_level *l, vf v, uin
                         vi_and(fy, vi_set1(255))};
 }
 
-static inline vi bilinear_in_rows(const kiln__soft_span_level *l, vf u, const texel_rows *r,
-                                  uint32_t wrap, int same_rows) {
+static inline __attribute__((always_inline)) vi bilinear_in_rows(const kiln__soft_span_level *l,
+                                                                 vf u, const texel_rows *r,
+                                                                 uint32_t wrap, int same_rows) {
     const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
     vi fx =
         vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(u, l->width, wrap), f256), half))),
@@ -245,9 +246,9 @@ static inline vi sample_mipmapped(const kiln__soft_span *sp, int tex, vf u, vf v
 /* The pixels at (xi, yi), W at a time, given their colour and depth and the mask of
  * those covered: updates *colour and *depth in registers. Returns false when no
  * pixel is drawn (nothing changed). */
-static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth,
-                               vi mask, const texel_rows *rows, int depth_test, int persp, int tex,
-                               int source) {
+static inline __attribute__((always_inline)) bool
+shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth, vi mask,
+            const texel_rows *rows, int depth_test, int persp, int tex, int source) {
     const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
     const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
     if (depth_test) {
@@ -337,9 +338,9 @@ static inline bool shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colo
 }
 
 /* W pixels of row y from x, those of mask covered. */
-static inline void span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask,
-                               int32_t x, int32_t y, const texel_rows *rows, int depth_test,
-                               int persp, int tex, int source) {
+static inline __attribute__((always_inline)) void
+span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask, int32_t x,
+            int32_t y, const texel_rows *rows, int depth_test, int persp, int tex, int source) {
     vi c = vi_loadu(colour);
     vf d = depth_test ? vf_loadu(depth) : vf_setzero();
     if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, rows, depth_test,
