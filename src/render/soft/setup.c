@@ -176,15 +176,11 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
                                     const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                     const kiln__soft_vertex *v2, kiln__soft_triangle *t) {
     const kiln__soft_state *state = &frame->states[state_index];
-    const kiln__soft_vertex *in[3] = {v0, v1, v2};
-    screen_vertex s[3];
-    for (int i = 0; i < 3; i++) {
-        const kiln__soft_vertex *v = in[i];
-        s[i] = (screen_vertex){
-            v->window[0], v->window[1], v->window[2], v->window[3], v->fixed[0], v->fixed[1], v};
-    }
-    int64_t area =
-        (s[1].fx - s[0].fx) * (s[2].fy - s[0].fy) - (s[2].fx - s[0].fx) * (s[1].fy - s[0].fy);
+    /* Facing first, from the fixed-point positions alone: half of a closed mesh's
+     * triangles end here. */
+    const int64_t x0 = v0->fixed[0], y0 = v0->fixed[1];
+    int64_t area = ((int64_t)v1->fixed[0] - x0) * ((int64_t)v2->fixed[1] - y0) -
+                   ((int64_t)v2->fixed[0] - x0) * ((int64_t)v1->fixed[1] - y0);
     if (area == 0)
         return false;
     /* With y pointing down, a positive area is clockwise as seen in the y-up
@@ -192,10 +188,12 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     if ((state->pass.culling == KILN_CULL_CLOCKWISE && area > 0) ||
         (state->pass.culling == KILN_CULL_ANTICLOCKWISE && area < 0))
         return false;
-    if (area < 0) {
-        screen_vertex t = s[1];
-        s[1] = s[2];
-        s[2] = t;
+    const kiln__soft_vertex *in[3] = {v0, area < 0 ? v2 : v1, area < 0 ? v1 : v2};
+    screen_vertex s[3];
+    for (int i = 0; i < 3; i++) {
+        const kiln__soft_vertex *v = in[i];
+        s[i] = (screen_vertex){
+            v->window[0], v->window[1], v->window[2], v->window[3], v->fixed[0], v->fixed[1], v};
     }
 
     /* The pixels that may be covered, within the scissor rectangle. */
@@ -218,11 +216,6 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     if (min_x >= max_x || min_y >= max_y)
         return false;
 
-    double det = (s[1].x - s[0].x) * (s[2].y - s[0].y) - (s[2].x - s[0].x) * (s[1].y - s[0].y);
-    if (det == 0.0 || !isfinite(det))
-        return false;
-    double inv_det = 1.0 / det;
-
     t->state = state_index;
     t->kind = KILN__SOFT_TRIANGLE;
     t->min_x = (int32_t)min_x;
@@ -241,7 +234,10 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
      * rasterizer would) and drop it before its planes are set up. */
     if ((max_x - min_x) * (max_y - min_y) <= 4 && !covers_a_pixel(t))
         return false;
-    const plane_basis basis = make_basis(s, inv_det);
+    double det = (s[1].x - s[0].x) * (s[2].y - s[0].y) - (s[2].x - s[0].x) * (s[1].y - s[0].y);
+    if (det == 0.0 || !isfinite(det))
+        return false;
+    const plane_basis basis = make_basis(s, 1.0 / det);
     t->depth = make_plane(&basis, s[0].z, s[1].z, s[2].z);
     if (state->pass.depth_bias_constant != 0.0f || state->pass.depth_bias_slope_scale != 0.0f) {
         double max_z = s[0].z > s[1].z ? s[0].z : s[1].z;
