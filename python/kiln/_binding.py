@@ -219,7 +219,6 @@ class Function:
     def __init__(self, name):
         info = FUNCTIONS[name]
         self.name = name
-        self.c = getattr(lib, name)
         self.ret = info["ret"]
         self.ret_base = _base_type(self.ret)
         self.params = [_Parameter(t, n) for t, n in info["params"]]
@@ -228,6 +227,12 @@ class Function:
         self.required = [p for p in self.inputs if p is not self.desc]
         self.doc = info["doc"]
         self.defaults = {name: _default_value(value) for name, value in info.get("defaults", {}).items()}
+
+    @functools.cached_property
+    def c(self):
+        """The C function: looked up when first called, so that importing Kiln does not
+        build a wrapper for every function of the API."""
+        return getattr(lib, self.name)
 
     def signature(self, skip_self):
         names = [p.name + (f"={self.defaults[p.name]!r}" if p.name in self.defaults else "")
