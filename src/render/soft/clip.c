@@ -40,11 +40,6 @@ bool kiln__soft_vertex_inside(const kiln__soft_vertex *v) {
            g + c[1] >= 0.0f && g - c[1] >= 0.0f;
 }
 
-bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
-                                           const kiln__soft_vertex *v2) {
-    return v0->inside && v1->inside && v2->inside;
-}
-
 uint32_t kiln__soft_clip_triangle(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                   const kiln__soft_vertex *v2, kiln__soft_vertex *out) {
     const kiln__soft_vertex *in[3] = {v0, v1, v2};

@@ -303,6 +303,22 @@ typedef struct kiln__soft_arena {
  * runs out; kiln__soft_arena_pop gives back the last allocation of that size. */
 void *kiln__soft_arena_alloc(kiln__soft_arena *arena, size_t bytes);
 void kiln__soft_arena_pop(kiln__soft_arena *arena, size_t bytes);
+/* Room for `bytes` at the end of the arena, not yet taken (NULL when memory runs out):
+ * a primitive is set up there and kiln__soft_arena_commit takes it only when it is
+ * drawn. */
+static inline void *kiln__soft_arena_reserve(kiln__soft_arena *arena, size_t bytes) {
+    kiln__soft_block *b = arena->current;
+    bytes = (bytes + 7) & ~(size_t)7;
+    if (b && b->capacity - b->used >= bytes)
+        return (uint8_t *)b->data + b->used;
+    void *p = kiln__soft_arena_alloc(arena, bytes);
+    if (p)
+        kiln__soft_arena_pop(arena, bytes);
+    return p;
+}
+static inline void kiln__soft_arena_commit(kiln__soft_arena *arena, size_t bytes) {
+    arena->current->used += (bytes + 7) & ~(size_t)7;
+}
 void kiln__soft_arena_reset(kiln__soft_arena *arena);
 void kiln__soft_arena_free(kiln__soft_arena *arena);
 
@@ -382,11 +398,14 @@ static inline bool kiln__soft_position_finite(const kiln__soft_vertex *v) {
     return sum == 0.0f;
 }
 
-/* clip.c: true when every vertex of the triangle is finite and inside the near and
+/* True when every vertex of the triangle is finite and inside the near and
  * far planes and the guard band (by their `inside`), so that it can be set up as it
  * is (the common case, which then skips the copies of the clipper). */
-bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
-                                           const kiln__soft_vertex *v2);
+static inline bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex *v0,
+                                                         const kiln__soft_vertex *v1,
+                                                         const kiln__soft_vertex *v2) {
+    return v0->inside && v1->inside && v2->inside;
+}
 
 /* clip.c: clips a triangle against the near and far planes and a guard band in x
  * and y. Writes the clipped polygon (at most KILN__MAX_CLIPPED_VERTICES vertices,

@@ -300,19 +300,20 @@ static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first,
         v->varyings[k] = k < num_varyings ? first->varyings[k] : 0.0f;
 }
 
-static void setup_into(setup_target *target, uint32_t state, const kiln__soft_vertex *a,
-                       const kiln__soft_vertex *b, const kiln__soft_vertex *c) {
+static inline void setup_into(setup_target *target, uint32_t state, const kiln__soft_vertex *a,
+                              const kiln__soft_vertex *b, const kiln__soft_vertex *c) {
     if (target->out_of_memory)
         return;
     size_t bytes = KILN__SOFT_TRIANGLE_BYTES(&target->frame->states[state]);
-    kiln__soft_triangle *t = kiln__soft_arena_alloc(target->arena, bytes);
+    kiln__soft_triangle *t = kiln__soft_arena_reserve(target->arena, bytes);
     if (!t) {
         target->out_of_memory = true;
         return;
     }
     if (!kiln__soft_setup_triangle_into(target->frame, state, a, b, c, t))
-        kiln__soft_arena_pop(target->arena, bytes);
-    else if (kiln__soft_bin_triangle(target->frame, target->worker, t, target->seq) != KILN_OK)
+        return;
+    kiln__soft_arena_commit(target->arena, bytes);
+    if (kiln__soft_bin_triangle(target->frame, target->worker, t, target->seq) != KILN_OK)
         target->out_of_memory = true;
 }
 
@@ -410,6 +411,29 @@ static void setup_range(void *context, uint32_t index, uint32_t worker) {
     /* The vertices of a triangle a few ahead are fetched while this one is set up:
      * setup waits on little else. */
     enum { AHEAD = 8 };
+    const kiln__draw_call *call = f->call;
+    if (call->primitive == KILN__PRIMITIVE_TRIANGLE_LIST && call->indices &&
+        !flat_colours(&f->self->frame.states[f->state])) {
+        /* The common case, without the general case's choices per triangle. */
+        const uint32_t *idx = call->indices;
+        const void *v = f->self->vertices;
+        for (uint32_t i = first; i < end; i++) {
+            if (i + AHEAD < end)
+                for (int k = 0; k < 3; k++)
+                    __builtin_prefetch(kiln__soft_vertex_at(v, stride, idx[3 * (i + AHEAD) + k]));
+            const kiln__soft_vertex *a = kiln__soft_vertex_at(v, stride, idx[3 * i]);
+            const kiln__soft_vertex *b = kiln__soft_vertex_at(v, stride, idx[3 * i + 1]);
+            const kiln__soft_vertex *c = kiln__soft_vertex_at(v, stride, idx[3 * i + 2]);
+            target.seq = f->seq + i;
+            if (kiln__soft_triangle_needs_no_clipping(a, b, c))
+                setup_into(&target, f->state, a, b, c);
+            else
+                assemble_triangle(&target, f->state, a, b, c, a);
+        }
+        if (target.out_of_memory)
+            atomic_store(f->out_of_memory, true);
+        return;
+    }
     for (uint32_t i = first; i < end; i++) {
         const kiln__soft_vertex *t[4];
         if (i + AHEAD < end) {
