@@ -380,9 +380,9 @@ typedef struct kiln__soft_vertex_setup {
     size_t stride;       /* KILN__SOFT_VERTEX_BYTES of the state */
 } kiln__soft_vertex_setup;
 
-/* vertex.c: the rest of vertex i once its clip position and colour varyings are in v:
- * texture coordinates, the unused varyings, the world position and normal (for
- * lighting per pixel; NULL otherwise) and the window position. */
+/* vertex.c: the varyings of vertex i after its colour: texture coordinates, the
+ * specular light's when it is unused, the world position and normal (for lighting
+ * per pixel; NULL otherwise). */
 void kiln__soft_vertex_finish(const kiln__draw_call *call, const kiln__soft_state *state,
                               const kiln__soft_vertex_setup *setup, uint32_t i,
                               kiln__soft_vertex *v, const float world_position[3],

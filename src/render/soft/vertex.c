@@ -50,8 +50,6 @@ void kiln__soft_vertex_finish(const kiln__draw_call *call, const kiln__soft_stat
             v->varyings[KILN__VARYING_NORMAL + k] = normal[k];
         }
     }
-    v->inside = kiln__soft_vertex_inside(v);
-    kiln__soft_vertex_to_window(&state->viewport, v);
 }
 
 void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
@@ -112,5 +110,7 @@ void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
         kiln__soft_vertex_finish(call, state, &setup, i, v,
                                  state->lit_per_pixel ? world_position : NULL,
                                  state->lit_per_pixel ? normal : NULL);
+        v->inside = kiln__soft_vertex_inside(v);
+        kiln__soft_vertex_to_window(&state->viewport, v);
     }
 }

@@ -104,6 +104,89 @@ static inline void light_lanes(const kiln__soft_state *state, const vf position[
     }
 }
 
+/* setup.c kiln__soft_vertex_to_window and clip.c kiln__soft_vertex_inside for W
+ * vertices: the window position in double precision, D lanes at a time. */
+#ifdef KILN__SPAN_AVX2
+#define D 4
+typedef __m256d vd;
+#define vd_set1 _mm256_set1_pd
+#define vd_add _mm256_add_pd
+#define vd_sub _mm256_sub_pd
+#define vd_mul _mm256_mul_pd
+#define vd_div _mm256_div_pd
+#define vd_and _mm256_and_pd
+#define vd_from_floats(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
+#define vd_storeu _mm256_storeu_pd
+#define vd_gt(a, b) _mm256_cmp_pd(a, b, _CMP_GT_OQ)
+#define vd_lt(a, b) _mm256_cmp_pd(a, b, _CMP_LT_OQ)
+#define vd_trunc_i32(a) _mm256_cvttpd_epi32(a)
+#define vd_from_i32(a) _mm256_cvtepi32_pd(a)
+#define vd_store_i32(p, a) _mm_storeu_si128((__m128i *)(void *)(p), a)
+#else
+#define D 2
+typedef __m128d vd;
+#define vd_set1 _mm_set1_pd
+#define vd_add _mm_add_pd
+#define vd_sub _mm_sub_pd
+#define vd_mul _mm_mul_pd
+#define vd_div _mm_div_pd
+#define vd_and _mm_and_pd
+#define vd_from_floats(p)                                                                          \
+    _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(const void *)(p))))
+#define vd_storeu _mm_storeu_pd
+#define vd_gt(a, b) _mm_cmpgt_pd(a, b)
+#define vd_lt(a, b) _mm_cmplt_pd(a, b)
+#define vd_trunc_i32(a) _mm_cvttpd_epi32(a)
+#define vd_from_i32(a) _mm_cvtepi32_pd(a)
+#define vd_store_i32(p, a) _mm_storel_epi64((__m128i *)(void *)(p), a)
+#endif
+
+/* setup.c snap: floor(p * KILN__SUBPIXEL_ONE + 0.5), 0 outside +-2e9. */
+static inline void snap_lanes(vd p, int32_t *out) {
+    vd scaled = vd_add(vd_mul(p, vd_set1(KILN__SUBPIXEL_ONE)), vd_set1(0.5));
+    vd valid = vd_and(vd_gt(scaled, vd_set1(-2.0e9)), vd_lt(scaled, vd_set1(2.0e9)));
+    scaled = vd_and(valid, scaled);
+    vd t = vd_from_i32(vd_trunc_i32(scaled));
+    t = vd_sub(t, vd_and(vd_gt(t, scaled), vd_set1(1.0)));
+    vd_store_i32(out, vd_trunc_i32(t));
+}
+
+typedef struct placed_lanes {
+    double window[4][W];
+    int32_t fixed[2][W];
+    int32_t inside[W];
+} placed_lanes;
+
+static inline void place_lanes(const kiln__rect *vp, const vf clip[4], float lane_clip[4][W],
+                               placed_lanes *out) {
+    const vf w = clip[3], g = vf_mul(vf_set1(4.0f), clip[3]), zero = vf_setzero();
+    vf inside = vf_and(vf_ge(vf_add(clip[2], w), zero), vf_ge(vf_sub(w, clip[2]), zero));
+    inside =
+        vf_and(inside, vf_and(vf_ge(vf_add(g, clip[0]), zero), vf_ge(vf_sub(g, clip[0]), zero)));
+    inside =
+        vf_and(inside, vf_and(vf_ge(vf_add(g, clip[1]), zero), vf_ge(vf_sub(g, clip[1]), zero)));
+    vi_storeu(out->inside, vf_as_vi(inside));
+    const vd half = vd_set1(0.5), one = vd_set1(1.0);
+    const vd x0 = vd_set1((double)vp->x), y0 = vd_set1((double)vp->y);
+    const vd width = vd_set1((double)vp->width), height = vd_set1((double)vp->height);
+    for (int j = 0; j < W; j += D) {
+        vd inv_w = vd_div(one, vd_from_floats(&lane_clip[3][j]));
+        vd x = vd_add(
+            x0, vd_mul(vd_add(vd_mul(vd_mul(vd_from_floats(&lane_clip[0][j]), inv_w), half), half),
+                       width));
+        vd y = vd_add(
+            y0, vd_mul(vd_sub(half, vd_mul(vd_mul(vd_from_floats(&lane_clip[1][j]), inv_w), half)),
+                       height));
+        vd z = vd_add(vd_mul(vd_mul(vd_from_floats(&lane_clip[2][j]), inv_w), half), half);
+        vd_storeu(&out->window[0][j], x);
+        vd_storeu(&out->window[1][j], y);
+        vd_storeu(&out->window[2][j], z);
+        vd_storeu(&out->window[3][j], inv_w);
+        snap_lanes(x, &out->fixed[0][j]);
+        snap_lanes(y, &out->fixed[1][j]);
+    }
+}
+
 static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *state,
                          const kiln__soft_vertex_setup *setup, uint32_t first, uint32_t count,
                          void *out) {
@@ -159,6 +242,8 @@ static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *st
             if (setup->light_vertices)
                 vf_storeu(lane_colour[k], colour[k]);
         }
+        placed_lanes placed;
+        place_lanes(&state->viewport, clip, lane_clip, &placed);
         for (int j = 0; j < W && i + (uint32_t)j < end; j++) {
             const uint32_t at = i + (uint32_t)j;
             kiln__soft_vertex *v =
@@ -181,6 +266,11 @@ static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *st
                     c[k] = state->colour[k];
             }
             kiln__soft_vertex_finish(call, state, setup, at, v, NULL, NULL);
+            for (int k = 0; k < 4; k++)
+                v->window[k] = placed.window[k][j];
+            v->fixed[0] = placed.fixed[0][j];
+            v->fixed[1] = placed.fixed[1][j];
+            v->inside = placed.inside[j] != 0;
         }
     }
     return count;
