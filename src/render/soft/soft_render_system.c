@@ -300,8 +300,10 @@ static void take_colour(kiln__soft_vertex *v, const kiln__soft_vertex *first,
         v->varyings[k] = k < num_varyings ? first->varyings[k] : 0.0f;
 }
 
-static inline void setup_into(setup_target *target, uint32_t state, const kiln__soft_vertex *a,
-                              const kiln__soft_vertex *b, const kiln__soft_vertex *c) {
+static inline __attribute__((always_inline)) void setup_into(setup_target *target, uint32_t state,
+                                                             const kiln__soft_vertex *a,
+                                                             const kiln__soft_vertex *b,
+                                                             const kiln__soft_vertex *c) {
     if (target->out_of_memory)
         return;
     size_t bytes = KILN__SOFT_TRIANGLE_BYTES(&target->frame->states[state]);
@@ -317,18 +319,13 @@ static inline void setup_into(setup_target *target, uint32_t state, const kiln__
         target->out_of_memory = true;
 }
 
-/* Clips and sets up one triangle of a draw; reads only shared state. */
-static void assemble_triangle(setup_target *target, uint32_t state, const kiln__soft_vertex *a,
-                              const kiln__soft_vertex *b, const kiln__soft_vertex *c,
-                              const kiln__soft_vertex *first) {
-    const kiln__soft_frame *frame = target->frame;
-    const kiln__soft_state *s = &frame->states[state];
-    const bool flat = flat_colours(s), whole = !kiln__soft_triangle_needs_no_clipping(a, b, c);
-    if (!flat && !whole) {
-        setup_into(target, state, a, b, c);
-        return;
-    }
-    /* Flat colours and clipping work on whole vertices. */
+/* A triangle with flat colours or to be clipped: both work on whole vertices. Kept
+ * out of line, with its room for whole vertices, away from the common case. */
+static __attribute__((noinline)) void
+assemble_whole(setup_target *target, uint32_t state, bool flat, bool clip,
+               const kiln__soft_vertex *a, const kiln__soft_vertex *b, const kiln__soft_vertex *c,
+               const kiln__soft_vertex *first) {
+    const kiln__soft_state *s = &target->frame->states[state];
     kiln__soft_vertex v[3];
     kiln__soft_vertex_expand(&v[0], a, s->num_varyings);
     kiln__soft_vertex_expand(&v[1], b, s->num_varyings);
@@ -336,20 +333,29 @@ static void assemble_triangle(setup_target *target, uint32_t state, const kiln__
     if (flat)
         for (int i = 0; i < 3; i++)
             take_colour(&v[i], first, s->num_varyings);
-    a = &v[0];
-    b = &v[1];
-    c = &v[2];
-    if (!whole) {
-        setup_into(target, state, a, b, c);
+    if (!clip) {
+        setup_into(target, state, &v[0], &v[1], &v[2]);
         return;
     }
     kiln__soft_vertex polygon[KILN__MAX_CLIPPED_VERTICES];
-    uint32_t n = kiln__soft_clip_triangle(a, b, c, polygon);
+    uint32_t n = kiln__soft_clip_triangle(&v[0], &v[1], &v[2], polygon);
     for (uint32_t i = 0; i < n; i++)
-        kiln__soft_vertex_to_window(&frame->states[state].viewport, &polygon[i]);
+        kiln__soft_vertex_to_window(&s->viewport, &polygon[i]);
     /* The clipped polygon is convex and keeps the winding: a fan covers it. */
     for (uint32_t i = 1; i + 1 < n; i++)
         setup_into(target, state, &polygon[0], &polygon[i], &polygon[i + 1]);
+}
+
+/* Clips and sets up one triangle of a draw (flat: flat_colours of its state); reads
+ * only shared state. */
+static inline void assemble_triangle(setup_target *target, uint32_t state, bool flat,
+                                     const kiln__soft_vertex *a, const kiln__soft_vertex *b,
+                                     const kiln__soft_vertex *c, const kiln__soft_vertex *first) {
+    const bool clip = !kiln__soft_triangle_needs_no_clipping(a, b, c);
+    if (!flat && !clip)
+        setup_into(target, state, a, b, c);
+    else
+        assemble_whole(target, state, flat, clip, a, b, c, first);
 }
 
 /* The work of one draw's front end, shared by the threads that run its ranges. */
@@ -412,38 +418,30 @@ static void setup_range(void *context, uint32_t index, uint32_t worker) {
      * setup waits on little else. */
     enum { AHEAD = 8 };
     const kiln__draw_call *call = f->call;
-    if (call->primitive == KILN__PRIMITIVE_TRIANGLE_LIST && call->indices &&
-        !flat_colours(&f->self->frame.states[f->state])) {
-        /* The common case, without the general case's choices per triangle. */
-        const uint32_t *idx = call->indices;
-        const void *v = f->self->vertices;
-        for (uint32_t i = first; i < end; i++) {
-            if (i + AHEAD < end)
-                for (int k = 0; k < 3; k++)
-                    __builtin_prefetch(kiln__soft_vertex_at(v, stride, idx[3 * (i + AHEAD) + k]));
-            const kiln__soft_vertex *a = kiln__soft_vertex_at(v, stride, idx[3 * i]);
-            const kiln__soft_vertex *b = kiln__soft_vertex_at(v, stride, idx[3 * i + 1]);
-            const kiln__soft_vertex *c = kiln__soft_vertex_at(v, stride, idx[3 * i + 2]);
-            target.seq = f->seq + i;
-            if (kiln__soft_triangle_needs_no_clipping(a, b, c))
-                setup_into(&target, f->state, a, b, c);
-            else
-                assemble_triangle(&target, f->state, a, b, c, a);
-        }
-        if (target.out_of_memory)
-            atomic_store(f->out_of_memory, true);
-        return;
-    }
+    const void *v = f->self->vertices;
+    const bool flat = flat_colours(&f->self->frame.states[f->state]);
+    /* Indexed lists, the common case, name their vertices without the choices of
+     * triangle_vertices. */
+    const uint32_t *list = call->primitive == KILN__PRIMITIVE_TRIANGLE_LIST ? call->indices : NULL;
     for (uint32_t i = first; i < end; i++) {
         const kiln__soft_vertex *t[4];
-        if (i + AHEAD < end) {
-            triangle_vertices(f->call, f->self->vertices, stride, i + AHEAD, t);
+        if (list) {
+            if (i + AHEAD < end)
+                for (int k = 0; k < 3; k++)
+                    __builtin_prefetch(kiln__soft_vertex_at(v, stride, list[3 * (i + AHEAD) + k]));
             for (int k = 0; k < 3; k++)
-                __builtin_prefetch(t[k]);
+                t[k] = kiln__soft_vertex_at(v, stride, list[3 * i + k]);
+            t[3] = t[0];
+        } else {
+            if (i + AHEAD < end) {
+                triangle_vertices(call, v, stride, i + AHEAD, t);
+                for (int k = 0; k < 3; k++)
+                    __builtin_prefetch(t[k]);
+            }
+            triangle_vertices(call, v, stride, i, t);
         }
-        triangle_vertices(f->call, f->self->vertices, stride, i, t);
         target.seq = f->seq + i;
-        assemble_triangle(&target, f->state, t[0], t[1], t[2], t[3]);
+        assemble_triangle(&target, f->state, flat, t[0], t[1], t[2], t[3]);
     }
     if (target.out_of_memory)
         atomic_store(f->out_of_memory, true);
