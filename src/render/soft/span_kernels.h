@@ -78,6 +78,21 @@ static inline vi lerp_texels(vi a, vi b, vi w) {
     return vi_packus16(lo, hi);
 }
 
+/* lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), wy): a lerp of two
+ * 8-bit values is an 8-bit value again, so the rows' results stay in 16-bit lanes
+ * between the steps instead of being packed and unpacked. */
+static inline vi bilerp_texels(vi t00, vi t01, vi t10, vi t11, vi wx, vi wy) {
+    vi xlo, xhi, ylo, yhi;
+    spread_weights(wx, &xlo, &xhi);
+    spread_weights(wy, &ylo, &yhi);
+    const vi z = vi_zero();
+    vi lo = lerp16(lerp16(vi_unpacklo8(t00, z), vi_unpacklo8(t01, z), xlo),
+                   lerp16(vi_unpacklo8(t10, z), vi_unpacklo8(t11, z), xlo), ylo);
+    vi hi = lerp16(lerp16(vi_unpackhi8(t00, z), vi_unpackhi8(t01, z), xhi),
+                   lerp16(vi_unpackhi8(t10, z), vi_unpackhi8(t11, z), xhi), yhi);
+    return vi_packus16(lo, hi);
+}
+
 /* sample.c sample_bilinear (wrap and clamp: the 8-bit fixed-point path), in two parts:
  * what depends on v alone (the two texel rows and their weight), which is the same for
  * a whole row of pixels where v does not change along it, and the rest. */
@@ -113,7 +128,7 @@ static inline __attribute__((always_inline)) vi bilinear_in_rows(const kiln__sof
         if (same_rows &&
             vi_pairs_in_row(l->texels + vi_first(r->row0), l->width, ax0, &t00, &t01) &&
             vi_pairs_in_row(l->texels + vi_first(r->row1), l->width, ax0, &t10, &t11))
-            return lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), r->wy);
+            return bilerp_texels(t00, t01, t10, t11, wx, r->wy);
         /* Every lane's two texels are neighbours in memory: one load for both. */
         vi_gather_pairs(l->texels, vi_add(r->row0, ax0), &t00, &t01);
         vi_gather_pairs(l->texels, vi_add(r->row1, ax0), &t10, &t11);
@@ -123,7 +138,7 @@ static inline __attribute__((always_inline)) vi bilinear_in_rows(const kiln__sof
         t10 = vi_gather(l->texels, vi_add(r->row1, ax0));
         t11 = vi_gather(l->texels, vi_add(r->row1, ax1));
     }
-    return lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), r->wy);
+    return bilerp_texels(t00, t01, t10, t11, wx, r->wy);
 }
 
 static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
