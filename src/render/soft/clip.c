@@ -2,9 +2,8 @@
 
 /* Clipping happens in homogeneous space, before the divide by w, where attributes
  * still vary linearly. x and y are clipped only against a guard band well outside
- * the viewport, which keeps fixed-point screen coordinates small without moving
- * any edge that lies on screen. */
-#define GUARD_BAND 4.0f
+ * the viewport (KILN__GUARD_BAND), which keeps fixed-point screen coordinates small
+ * without moving any edge that lies on screen. */
 
 /* Signed distances to the planes: inside when >= 0. */
 static inline float plane_distance(const kiln__soft_vertex *v, int plane) {
@@ -15,13 +14,13 @@ static inline float plane_distance(const kiln__soft_vertex *v, int plane) {
     case 1:
         return c[3] - c[2]; /* far: z <= w */
     case 2:
-        return GUARD_BAND * c[3] + c[0];
+        return KILN__GUARD_BAND * c[3] + c[0];
     case 3:
-        return GUARD_BAND * c[3] - c[0];
+        return KILN__GUARD_BAND * c[3] - c[0];
     case 4:
-        return GUARD_BAND * c[3] + c[1];
+        return KILN__GUARD_BAND * c[3] + c[1];
     default:
-        return GUARD_BAND * c[3] - c[1];
+        return KILN__GUARD_BAND * c[3] - c[1];
     }
 }
 
@@ -35,7 +34,7 @@ static void lerp_vertex(const kiln__soft_vertex *a, const kiln__soft_vertex *b, 
 
 bool kiln__soft_vertex_inside(const kiln__soft_vertex *v) {
     const float *c = v->clip;
-    float w = c[3], g = GUARD_BAND * c[3];
+    float w = c[3], g = KILN__GUARD_BAND * c[3];
     return c[2] + w >= 0.0f && w - c[2] >= 0.0f && g + c[0] >= 0.0f && g - c[0] >= 0.0f &&
            g + c[1] >= 0.0f && g - c[1] >= 0.0f;
 }

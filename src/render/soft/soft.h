@@ -64,6 +64,14 @@ static inline void kiln__soft_vertex_expand(kiln__soft_vertex *out, const kiln__
         out->varyings[k] = 0.0f;
 }
 
+/* The guard band clip.c clips x and y against: this many times w. */
+#define KILN__GUARD_BAND 4.0f
+
+/* An element of a vertex attribute array, `stride` bytes apart. */
+static inline const float *kiln__soft_element(const float *base, size_t stride, uint32_t index) {
+    return (const float *)(const void *)((const uint8_t *)base + stride * index);
+}
+
 /* clip.c: inside the near and far planes and the guard band (false for NaN). */
 bool kiln__soft_vertex_inside(const kiln__soft_vertex *v);
 
@@ -383,10 +391,10 @@ typedef struct kiln__soft_vertex_setup {
 /* vertex.c: the varyings of vertex i after its colour: texture coordinates, the
  * specular light's when it is unused, the world position and normal (for lighting
  * per pixel; NULL otherwise). */
-void kiln__soft_vertex_finish(const kiln__draw_call *call, const kiln__soft_state *state,
-                              const kiln__soft_vertex_setup *setup, uint32_t i,
-                              kiln__soft_vertex *v, const float world_position[3],
-                              const float normal[3]);
+void kiln__soft_vertex_other_varyings(const kiln__draw_call *call, const kiln__soft_state *state,
+                                      const kiln__soft_vertex_setup *setup, uint32_t i,
+                                      kiln__soft_vertex *v, const float world_position[3],
+                                      const float normal[3]);
 
 /* True when the vertex's clip-space position is finite. A primitive with a NaN or
  * infinite position (from bad input) has no defined pixels and is not drawn; other

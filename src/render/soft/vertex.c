@@ -1,9 +1,5 @@
 #include "span.h"
 
-static inline const float *element(const float *base, size_t stride, uint32_t index) {
-    return (const float *)((const uint8_t *)base + stride * index);
-}
-
 static void prepare(const kiln__draw_call *call, const kiln__soft_state *state,
                     kiln__soft_vertex_setup *setup) {
     setup->mvp = kiln_matrix4_identity();
@@ -26,14 +22,14 @@ static void prepare(const kiln__draw_call *call, const kiln__soft_state *state,
                           : (state->num_varyings - KILN__VARYING_U) / 2;
 }
 
-void kiln__soft_vertex_finish(const kiln__draw_call *call, const kiln__soft_state *state,
-                              const kiln__soft_vertex_setup *setup, uint32_t i,
-                              kiln__soft_vertex *v, const float world_position[3],
-                              const float normal[3]) {
+void kiln__soft_vertex_other_varyings(const kiln__draw_call *call, const kiln__soft_state *state,
+                                      const kiln__soft_vertex_setup *setup, uint32_t i,
+                                      kiln__soft_vertex *v, const float world_position[3],
+                                      const float normal[3]) {
     for (uint32_t set = 0; set < setup->num_sets; set++) {
         float *uv = &v->varyings[KILN__VARYING_UV(set)];
         if (call->uvs[set]) {
-            const float *t = element(call->uvs[set], call->uv_strides[set], i);
+            const float *t = kiln__soft_element(call->uvs[set], call->uv_strides[set], i);
             uv[0] = t[0];
             uv[1] = t[1];
         } else {
@@ -68,7 +64,7 @@ void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
     (void)simd;
 #endif
     for (uint32_t i = first + done; i < first + count; i++) {
-        const float *p = element(call->positions, call->position_stride, i);
+        const float *p = kiln__soft_element(call->positions, call->position_stride, i);
         kiln_vector4 object = {p[0], p[1], p[2], call->position_components > 3 ? p[3] : 1.0f};
         kiln_vector4 position = object;
         if (!call->identity_transform)
@@ -78,7 +74,8 @@ void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
         v->clip[1] = position.y;
         v->clip[2] = position.z;
         v->clip[3] = position.w;
-        const float *c = call->colours ? element(call->colours, call->colour_stride, i) : NULL;
+        const float *c =
+            call->colours ? kiln__soft_element(call->colours, call->colour_stride, i) : NULL;
         float world_position[3] = {0, 0, 0}, normal[3] = {0, 0, 0};
         if (setup.need_world) {
             kiln_vector4 w = kiln_matrix4_transform(setup.world, object);
@@ -87,7 +84,7 @@ void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
             world_position[1] = w.y * inv_w;
             world_position[2] = w.z * inv_w;
             if (call->normals) {
-                const float *n = element(call->normals, call->normal_stride, i);
+                const float *n = kiln__soft_element(call->normals, call->normal_stride, i);
                 for (int k = 0; k < 3; k++)
                     normal[k] = setup.normal_matrix[k][0] * n[0] +
                                 setup.normal_matrix[k][1] * n[1] + setup.normal_matrix[k][2] * n[2];
@@ -107,9 +104,9 @@ void kiln__soft_vertex_stage(kiln_simd simd, const kiln__draw_call *call,
             for (int k = 0; k < 4; k++)
                 v->varyings[KILN__VARYING_R + k] = state->colour[k];
         }
-        kiln__soft_vertex_finish(call, state, &setup, i, v,
-                                 state->lit_per_pixel ? world_position : NULL,
-                                 state->lit_per_pixel ? normal : NULL);
+        kiln__soft_vertex_other_varyings(call, state, &setup, i, v,
+                                         state->lit_per_pixel ? world_position : NULL,
+                                         state->lit_per_pixel ? normal : NULL);
         v->inside = kiln__soft_vertex_inside(v);
         kiln__soft_vertex_to_window(&state->viewport, v);
     }

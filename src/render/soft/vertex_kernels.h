@@ -5,10 +5,6 @@
  * vertex colours (not tracked by the material), and unlit vertices; other draws take
  * the scalar code. */
 
-static inline const float *vertex_element(const float *base, size_t stride, uint32_t index) {
-    return (const float *)((const uint8_t *)base + stride * index);
-}
-
 /* light.c clamp01: NaN stays NaN. */
 static inline vf clamp01(vf v) {
     vf zero = vf_setzero(), one = vf_set1(1.0f);
@@ -159,7 +155,7 @@ typedef struct placed_lanes {
 
 static inline void place_lanes(const kiln__rect *vp, const vf clip[4], float lane_clip[4][W],
                                placed_lanes *out) {
-    const vf w = clip[3], g = vf_mul(vf_set1(4.0f), clip[3]), zero = vf_setzero();
+    const vf w = clip[3], g = vf_mul(vf_set1(KILN__GUARD_BAND), clip[3]), zero = vf_setzero();
     vf inside = vf_and(vf_ge(vf_add(clip[2], w), zero), vf_ge(vf_sub(w, clip[2]), zero));
     inside =
         vf_and(inside, vf_and(vf_ge(vf_add(g, clip[0]), zero), vf_ge(vf_sub(g, clip[0]), zero)));
@@ -198,7 +194,7 @@ static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *st
         float in[4][W], lane_colour[4][W];
         for (int j = 0; j < W; j++) {
             uint32_t at = i + (uint32_t)j < end ? i + (uint32_t)j : end - 1;
-            const float *p = vertex_element(call->positions, call->position_stride, at);
+            const float *p = kiln__soft_element(call->positions, call->position_stride, at);
             in[0][j] = p[0];
             in[1][j] = p[1];
             in[2][j] = p[2];
@@ -222,7 +218,7 @@ static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *st
                 float nv[3][W];
                 for (int j = 0; j < W; j++) {
                     uint32_t at = i + (uint32_t)j < end ? i + (uint32_t)j : end - 1;
-                    const float *n = vertex_element(call->normals, call->normal_stride, at);
+                    const float *n = kiln__soft_element(call->normals, call->normal_stride, at);
                     nv[0][j] = n[0];
                     nv[1][j] = n[1];
                     nv[2][j] = n[2];
@@ -258,14 +254,14 @@ static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *st
                     for (int k = 0; k < 3; k++)
                         v->varyings[KILN__VARYING_SPECULAR + k] = 0.0f;
             } else if (state->colour_varies) {
-                const float *vc = vertex_element(call->colours, call->colour_stride, at);
+                const float *vc = kiln__soft_element(call->colours, call->colour_stride, at);
                 for (int k = 0; k < 4; k++)
                     c[k] = vc[k];
             } else {
                 for (int k = 0; k < 4; k++)
                     c[k] = state->colour[k];
             }
-            kiln__soft_vertex_finish(call, state, setup, at, v, NULL, NULL);
+            kiln__soft_vertex_other_varyings(call, state, setup, at, v, NULL, NULL);
             for (int k = 0; k < 4; k++)
                 v->window[k] = placed.window[k][j];
             v->fixed[0] = placed.fixed[0][j];
