@@ -17,10 +17,11 @@
 #define KILN__SUBPIXEL_BITS 8
 #define KILN__SUBPIXEL_ONE (1 << KILN__SUBPIXEL_BITS)
 
-/* Varyings carried from the vertex stage to the pixels: colour (r, g, b, a), the
- * texture coordinate sets (u, v each), the specular light added after texturing,
- * and for lighting per pixel the world position and normal. A draw interpolates
- * only the prefix it uses (kiln__soft_state.num_varyings). */
+/* Varyings carried from the vertex stage to the pixels: colour (r, g, b, a), texture
+ * coordinate set 0 (u, v), the specular light added after texturing, the other
+ * coordinate sets, and for lighting per pixel the world position and normal. A draw
+ * interpolates only the prefix it uses (kiln__soft_state.num_varyings): the common
+ * lit, textured draw carries nine. */
 enum {
     KILN__VARYING_R = 0,
     KILN__VARYING_G,
@@ -28,12 +29,23 @@ enum {
     KILN__VARYING_A,
     KILN__VARYING_U, /* set 0; set k is at KILN__VARYING_UV(k) */
     KILN__VARYING_V,
-    KILN__VARYING_SPECULAR = KILN__VARYING_U + 2 * KILN__MAX_TEXTURE_COORD_SETS, /* r, g, b */
-    KILN__VARYING_POSITION = KILN__VARYING_SPECULAR + 3,                         /* x, y, z */
-    KILN__VARYING_NORMAL = KILN__VARYING_POSITION + 3,                           /* x, y, z */
+    KILN__VARYING_SPECULAR,                          /* r, g, b */
+    KILN__VARYING_SETS = KILN__VARYING_SPECULAR + 3, /* sets 1.. */
+    KILN__VARYING_POSITION =
+        KILN__VARYING_SETS + 2 * (KILN__MAX_TEXTURE_COORD_SETS - 1), /* x, y, z */
+    KILN__VARYING_NORMAL = KILN__VARYING_POSITION + 3,               /* x, y, z */
     KILN__NUM_VARYINGS = KILN__VARYING_NORMAL + 3
 };
-#define KILN__VARYING_UV(set) (KILN__VARYING_U + 2 * (set))
+#define KILN__VARYING_UV(set)                                                                      \
+    ((set) == 0 ? (uint32_t)KILN__VARYING_U : (uint32_t)KILN__VARYING_SETS + 2 * ((set)-1))
+
+/* The texture coordinate sets within the first num_varyings varyings. */
+static inline uint32_t kiln__soft_varying_sets(uint32_t num_varyings) {
+    if (num_varyings <= KILN__VARYING_SPECULAR)
+        return num_varyings > KILN__VARYING_U ? 1 : 0;
+    uint32_t sets = 1 + (num_varyings - KILN__VARYING_SETS) / 2;
+    return sets > KILN__MAX_TEXTURE_COORD_SETS ? KILN__MAX_TEXTURE_COORD_SETS : sets;
+}
 
 /* A vertex after the vertex stage: clip-space position and its varyings. */
 typedef struct kiln__soft_vertex {

@@ -240,8 +240,8 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
     }
     s->colour_is_white = !s->colour_varies && !s->lit_per_pixel && s->colour[0] == 1.0f &&
                          s->colour[1] == 1.0f && s->colour[2] == 1.0f && s->colour[3] == 1.0f;
-    /* The varyings to interpolate: colour and set 0 always, then the highest
-     * coordinate set a unit reads, the specular light, the position and normal. */
+    /* The varyings to interpolate: colour and set 0 always, then the specular light,
+     * up to the highest coordinate set a unit reads, the position and normal. */
     uint32_t sets = 1;
     for (uint32_t i = 0; i < p->num_units; i++) {
         if (s->pass.unit_ops[i].coord_set >= KILN__MAX_TEXTURE_COORD_SETS)
@@ -249,8 +249,8 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
         if (p->unit_ops[i].coord_set + 1 > sets)
             sets = p->unit_ops[i].coord_set + 1;
     }
-    s->num_varyings = KILN__VARYING_UV(sets);
-    if (s->has_specular)
+    s->num_varyings = sets > 1 ? KILN__VARYING_UV(sets) : KILN__VARYING_V + 1;
+    if (s->has_specular && sets == 1)
         s->num_varyings = KILN__VARYING_SPECULAR + 3;
     if (s->lit_per_pixel)
         s->num_varyings = KILN__NUM_VARYINGS;

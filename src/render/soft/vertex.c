@@ -17,9 +17,7 @@ static void prepare(const kiln__draw_call *call, const kiln__soft_state *state,
                 setup->normal_matrix[i][j] = invertible ? inverse.m[j][i] : setup->world.m[i][j];
     }
     setup->stride = KILN__SOFT_VERTEX_BYTES(state->num_varyings);
-    setup->num_sets = state->num_varyings > KILN__VARYING_SPECULAR
-                          ? KILN__MAX_TEXTURE_COORD_SETS
-                          : (state->num_varyings - KILN__VARYING_U) / 2;
+    setup->num_sets = kiln__soft_varying_sets(state->num_varyings);
 }
 
 void kiln__soft_vertex_other_varyings(const kiln__draw_call *call, const kiln__soft_state *state,
