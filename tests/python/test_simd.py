@@ -219,3 +219,79 @@ def test_a_lit_mesh_gives_the_same_floats_on_every_path():
             actual = lit_sphere(simd, threads)
             same = (actual.view(np.uint32) == reference.view(np.uint32)).all(axis=2)
             assert same.all(), f"{NAMES[simd]} on {threads} threads differs in {(~same).sum()} pixels"
+
+
+def tiny_triangles_frame(seed, simd, threads):
+    """Hundreds of perspective triangles of a pixel or two piled on a few dozen pixels,
+    in three sections of random passes (depth test or none, textured or not) with a few
+    large triangles and a line among them: the kernels queue small triangles' fragments
+    and shade them together, and the queue must come out as if each triangle had been
+    drawn in turn, across state changes and whatever else draws in between."""
+    rng = np.random.default_rng(seed)
+    root = kiln.Root(num_threads=threads, simd=simd)
+    scene = root.create_scene_manager()
+    scene.ambient_light = (0.3, 0.3, 0.3)
+    texels = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    img = kiln.Image()
+    img.load_dynamic_image(kiln.numpy.as_data_stream(texels), 16, 16, kiln.PF_BYTE_RGB)
+    root.texture_manager.load_image("noise", "General", img)
+    names = []
+    for k in range(3):
+        p = root.material_manager.create(f"m{k}", "General").techniques[0].passes[0]
+        p.lighting_enabled = bool(rng.integers(2))
+        p.vertex_colour_tracking = kiln.TVC_DIFFUSE
+        p.specular = tuple(rng.uniform(0, 1, 3))
+        p.depth_check_enabled = bool(rng.integers(2))
+        p.depth_function = int(rng.choice([kiln.CMPF_LESS_EQUAL, kiln.CMPF_GREATER, kiln.CMPF_ALWAYS_PASS]))
+        if rng.integers(3):
+            tus = p.create_texture_unit_state("noise")
+            tus.texture_filtering = int(rng.choice([kiln.TFO_NONE, kiln.TFO_BILINEAR, kiln.TFO_TRILINEAR]))
+        names.append(f"m{k}")
+    light = scene.create_light("sun")
+    light.type = kiln.LT_DIRECTIONAL
+    light.direction = (-1, -1, -1)
+    light.specular_colour = (1, 1, 1)
+    scene.root_scene_node.create_child_scene_node().attach_object(light)
+    mo = scene.create_manual_object("tris")
+    for section in range(6):
+        mo.begin(names[section % 3], kiln.OT_TRIANGLE_LIST)
+        for _ in range(150):
+            size = 0.6 if rng.integers(40) == 0 else 0.04
+            centre = rng.uniform(-0.25, 0.25, 2)
+            for _ in range(3):
+                x, y = centre + rng.normal(0, size, 2)
+                mo.position(float(x), float(y), float(rng.uniform(-1, 1)))
+                mo.normal(*(float(v) for v in rng.normal(size=3)))
+                mo.colour(*(float(v) for v in rng.uniform(0, 1, 4)))
+                mo.texture_coord(*(float(v) for v in rng.uniform(-2, 2, 2)))
+        mo.end()
+        if section == 2:
+            mo.begin(names[0], kiln.OT_LINE_LIST)
+            mo.position(-0.3, -0.2, 0.5)
+            mo.position(0.3, 0.25, -0.5)
+            mo.end()
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    cam = scene.create_camera("cam")
+    cam.fov_y = 0.7
+    cam.auto_aspect_ratio = True
+    cam.near_clip_distance = 0.1
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(cam)
+    node.position = (0, 0, 5)
+    win = root.create_render_texture("w", 97, 75, kiln.PF_BYTE_RGB)
+    win.add_viewport(cam).background_colour = (0.2, 0.1, 0.3)
+    root.render_one_frame()
+    return kiln.numpy.read_pixels(win, format=kiln.PF_BYTE_RGB)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_piled_up_small_triangles_draw_the_same_bytes_on_every_path(seed):
+    reference = tiny_triangles_frame(seed, kiln.SIMD_SCALAR, 1)
+    background = np.array([51, 26, 77])
+    assert (reference != background).any(axis=2).sum() > 300  # the pile is drawn
+    for simd in available():
+        for threads in (1, 2):
+            actual = tiny_triangles_frame(seed, simd, threads)
+            diff = np.argwhere((actual != reference).any(axis=2))
+            assert not len(diff), (f"seed {seed}: {NAMES[simd]} on {threads} threads differs in "
+                                   f"{len(diff)} pixels, first at {tuple(diff[0])}")

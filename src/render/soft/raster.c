@@ -261,15 +261,23 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
     int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
     if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
-    kiln__soft_span_fn kernel = kiln__soft_span_prepare(frame->simd, t, s, tile, tile->spans);
+    kiln__soft_span_cache *spans = tile->spans;
+    kiln__soft_span_fn kernel = kiln__soft_span_prepare(frame->simd, t, s, tile, spans);
     if (kernel) {
-        const int32_t bw = tile->spans->table->block_width;
-        if (x1 - x0 <= 2 * bw && y1 - y0 <= 4 &&
-            draw_blocks(t, tile->spans->block, &tile->spans->span, bw, x0, y0, x1, y1))
-            return;
-        draw_spans(t, kernel, &tile->spans->span, x0, y0, x1, y1);
+        const int32_t bw = spans->table->block_width;
+        /* A small triangle's blocks queue their fragments when it has perspective and
+         * draw them otherwise; whatever draws at once comes after the queue. */
+        if (x1 - x0 <= 2 * bw && y1 - y0 <= 4) {
+            if (!t->perspective)
+                kiln__soft_span_flush(spans);
+            if (draw_blocks(t, spans->block, &spans->span, bw, x0, y0, x1, y1))
+                return;
+        }
+        kiln__soft_span_flush(spans);
+        draw_spans(t, kernel, &spans->span, x0, y0, x1, y1);
         return;
     }
+    kiln__soft_span_flush(spans);
     const bool depth_check = s->pass.depth_check;
     const bool depth_write = s->pass.depth_write;
     const bool simple = s->simple_write;

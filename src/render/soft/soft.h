@@ -266,18 +266,22 @@ typedef struct kiln__soft_triangle {
      * fixed-point positions inside the guard band, so 32 bits hold them. */
     int32_t edge_a[3], edge_b[3];
     int64_t edge_c[3];
-    kiln__soft_plane depth; /* window depth in [0, 1] */
-    kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings */
     bool perspective;
     uint32_t state;
     /* A line's window-space end points; x_major lines step along x. */
     float line_x0, line_y0, line_x1, line_y1;
     bool x_major;
+    kiln__soft_plane depth; /* window depth in [0, 1] */
+    kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings; the varyings follow */
     /* The varyings up to the highest the state uses (only those the state lists in
      * kiln__soft_state.planes are set up; divided by w when perspective), then the
      * level of detail of each texture unit (kiln__soft_triangle_lods). */
     kiln__soft_plane varyings[];
 } kiln__soft_triangle;
+/* The span kernels read 1 / w and the varyings after it as one run of floats. */
+_Static_assert(offsetof(kiln__soft_triangle, varyings) ==
+                   offsetof(kiln__soft_triangle, inv_w) + sizeof(kiln__soft_plane),
+               "the varyings follow 1 / w");
 
 /* The bytes of a primitive of state s: the header, the varyings up to the highest the
  * state uses, and a level of detail per unit. */

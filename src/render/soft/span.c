@@ -183,6 +183,20 @@ static void prepare_state(kiln_simd simd, const kiln__soft_state *s, const kiln_
 #if KILN__HAVE_SPANS
     cache->table = simd == KILN_SIMD_AVX2 ? &kiln__soft_spans_avx2 : &kiln__soft_spans_sse2;
 #endif
+    /* Small perspective triangles queue their fragments. The shading reads 1 / w and
+     * the varyings up to the last it uses, and at least 8 floats (a vector of the
+     * widest instruction set; every triangle has the colour and set 0 after 1 / w). */
+    uint32_t planes = 1;
+    if (cache->tex_perspective != KILN__SPAN_TEX_NONE)
+        planes = 1 + KILN__VARYING_V + 1;
+    if (cache->source_perspective == KILN__SPAN_COLOUR_VARYING) {
+        uint32_t colour =
+            1 + (span->add_specular ? KILN__VARYING_SPECULAR + 3 : KILN__VARYING_A + 1);
+        planes = colour > planes ? colour : planes;
+    }
+    span->pending_floats = 3 * planes < 8 ? 8 : 3 * planes;
+    span->pending = &cache->pending;
+    span->shade_pending = cache->table->pending[cache->tex_perspective][cache->source_perspective];
     cache->covered = true;
 }
 
@@ -190,6 +204,8 @@ kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_tria
                                            const kiln__soft_state *s, kiln__soft_tile *tile,
                                            kiln__soft_span_cache *cache) {
     if (cache->state != t->state) {
+        /* The queue is shaded with the state it was queued under. */
+        kiln__soft_span_flush(cache);
         cache->state = t->state;
         prepare_state(simd, s, tile, cache);
     }
@@ -202,7 +218,7 @@ kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_tria
     const int d = cache->depth_test;
     if (t->perspective) {
         const int tex = cache->tex_perspective, source = cache->source_perspective;
-        cache->block = cache->table->blocks[d][1][tex][source];
+        cache->block = cache->table->queue_blocks[d];
         return cache->table->rows[d][1][tex][source];
     }
     /* Without perspective the level is the triangle's. */
@@ -211,6 +227,6 @@ kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_tria
         !choose_levels(&s->pass.units[cache->unit], kiln__soft_triangle_lods_of(t, s)[cache->unit],
                        span, &tex))
         return NULL;
-    cache->block = cache->table->blocks[d][0][tex][cache->source_affine];
+    cache->block = cache->table->blocks[d][tex][cache->source_affine];
     return cache->table->rows[d][0][tex][cache->source_affine];
 }

@@ -51,6 +51,23 @@ typedef struct kiln__soft_span_level {
     int32_t width, height;
 } kiln__soft_span_level;
 
+/* Fragments of small triangles that passed their depth test (which wrote their
+ * depth), waiting to be shaded W at a time whatever triangle each comes from: a
+ * triangle of a pixel or two fills few lanes of a block of its own. In the order they
+ * were drawn, so that where two land on one pixel the later colour is stored last. */
+#define KILN__SOFT_PENDING 64
+typedef struct kiln__soft_pending {
+    uint32_t count;
+    /* Room for a vector past the last fragment, padded with copies of it. */
+    int32_t x[KILN__SOFT_PENDING + 8], y[KILN__SOFT_PENDING + 8];
+    const kiln__soft_triangle *t[KILN__SOFT_PENDING + 8];
+} kiln__soft_pending;
+
+struct kiln__soft_span;
+/* Shades and stores every pending fragment, and empties the queue. */
+typedef void (*kiln__soft_pending_fn)(const struct kiln__soft_span *span,
+                                      kiln__soft_pending *pending);
+
 /* Everything a kernel reads for one triangle in one tile. */
 typedef struct kiln__soft_span {
     kiln__soft_tile *tile;
@@ -74,6 +91,11 @@ typedef struct kiln__soft_span {
      * end of the pixels to draw (the triangle's bounds in the tile). */
     int32_t block_a[3], block_b[3];
     int32_t x_end, y_end;
+    /* Blocks that queue their fragments: the queue, the kernel that shades it, and the
+     * floats of each triangle that kernel reads, from 1 / w on. */
+    kiln__soft_pending *pending;
+    kiln__soft_pending_fn shade_pending;
+    uint32_t pending_floats;
 } kiln__soft_span;
 
 typedef void (*kiln__soft_span_fn)(const kiln__soft_span *span, int32_t y, int32_t x0, int32_t x1);
@@ -84,13 +106,19 @@ typedef void (*kiln__soft_block_fn)(const kiln__soft_span *span, int32_t x, int3
                                     const int32_t edge[3]);
 
 /* The kernel tables of each instruction set: [depth test][perspective][texture][colour]
- * for rows and for blocks (small triangles). With perspective the texture kinds
- * choose their levels at every pixel, and the colour is never the texel as it is. */
+ * for rows, and for the blocks of small triangles ([depth test][texture][colour]
+ * without perspective; with it, blocks queue their fragments and the queue is shaded
+ * by [texture][colour]). With perspective the texture kinds choose their levels at
+ * every pixel, and the colour is never the texel as it is. */
 typedef struct kiln__soft_span_table {
     kiln__soft_span_fn rows[KILN__SPAN_DEPTH_COUNT][2][KILN__SPAN_TEX_COUNT]
                            [KILN__SPAN_COLOUR_COUNT];
-    kiln__soft_block_fn blocks[KILN__SPAN_DEPTH_COUNT][2][KILN__SPAN_TEX_COUNT]
-                              [KILN__SPAN_COLOUR_COUNT];
+    kiln__soft_block_fn blocks[KILN__SPAN_DEPTH_COUNT][KILN__SPAN_TEX_COUNT]
+                              [KILN__SPAN_COLOUR_COUNT]; /* without perspective */
+    /* Blocks of perspective triangles that test depth, then queue their fragments
+     * (span.pending), and the kernels that shade a queue. */
+    kiln__soft_block_fn queue_blocks[KILN__SPAN_DEPTH_COUNT];
+    kiln__soft_pending_fn pending[KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
     int32_t block_width; /* blocks are this wide and 2 tall */
     /* The vertex stage of vertices [first, first + count), W at a time, where the
      * kernels cover the draw (vertex_kernels.h): returns how many of the first it
@@ -117,7 +145,8 @@ typedef struct kiln__soft_span_cache {
     int unit;            /* the unit with texels, or -1 */
     int depth_test;
     const kiln__soft_span_table *table;
-    kiln__soft_block_fn block; /* the block kernel of the last triangle prepared */
+    kiln__soft_block_fn block;  /* the block kernel of the last triangle prepared */
+    kiln__soft_pending pending; /* of small perspective triangles (queue_blocks) */
     kiln__soft_span span;
 } kiln__soft_span_cache;
 
@@ -125,6 +154,13 @@ typedef struct kiln__soft_span_cache {
  * its row kernel of the instruction set simd (and sets cache->block to its block
  * kernel), or NULL when no kernel covers the state or the triangle (the per-pixel code
  * draws it). */
+/* Shades the fragments the tile's small triangles queued: before anything else draws
+ * into the tile, and before the tile is stored. */
+static inline void kiln__soft_span_flush(kiln__soft_span_cache *cache) {
+    if (cache->pending.count)
+        cache->span.shade_pending(&cache->span, &cache->pending);
+}
+
 kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
                                            const kiln__soft_state *s, kiln__soft_tile *tile,
                                            kiln__soft_span_cache *cache);

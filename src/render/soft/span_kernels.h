@@ -8,10 +8,31 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 /* plane.c + plane.dx * x + plane.dy * y, in that order (shade.c eval). */
 static inline vf plane_at(const kiln__soft_plane *p, vf x, vf y) {
     return vf_add(vf_add(vf_set1(p->c), vf_mul(vf_set1(p->dx), x)), vf_mul(vf_set1(p->dy), y));
+}
+
+/* The planes of the varyings a kernel reads. With lanes NULL they are the triangle's
+ * (sp->t), the same at every lane; otherwise each lane's own triangle's, transposed
+ * into vectors (queued fragments): lanes[3 * (k + 1) + j] is coefficient j (c, dx, dy)
+ * of varying k, and varying KILN__INV_W is 1 / w, which comes first in the triangle. */
+#define KILN__INV_W (-1)
+static inline __attribute__((always_inline)) vf coefficient(const kiln__soft_span *sp,
+                                                            const vf *lanes, int k, int j) {
+    if (lanes)
+        return lanes[3 * (k + 1) + j];
+    const kiln__soft_plane *p = k == KILN__INV_W ? &sp->t->inv_w : &sp->t->varyings[k];
+    return vf_set1(j == 0 ? p->c : (j == 1 ? p->dx : p->dy));
+}
+
+/* Varying k at the lanes, as plane_at. */
+static inline __attribute__((always_inline)) vf varying_at(const kiln__soft_span *sp,
+                                                           const vf *lanes, int k, vf x, vf y) {
+    return vf_add(vf_add(coefficient(sp, lanes, k, 0), vf_mul(coefficient(sp, lanes, k, 1), x)),
+                  vf_mul(coefficient(sp, lanes, k, 2), y));
 }
 
 /* sample.c texel_space. */
@@ -177,13 +198,14 @@ static inline vf vf_log2(vf x) {
 
 /* sample.c kiln__soft_sample_lod at every lane: the exact and the blending lambda,
  * -inf where the footprint is zero or not finite. */
-static inline void lods(const kiln__soft_span *sp, vf u, vf v, vf q, vf *nearest, vf *linear) {
-    const kiln__soft_plane *pu = &sp->t->varyings[KILN__VARYING_U], *pv = pu + 1;
-    const kiln__soft_plane *iw = &sp->t->inv_w;
-    vf dudx = vf_mul(vf_sub(vf_set1(pu->dx), vf_mul(u, vf_set1(iw->dx))), q);
-    vf dvdx = vf_mul(vf_sub(vf_set1(pv->dx), vf_mul(v, vf_set1(iw->dx))), q);
-    vf dudy = vf_mul(vf_sub(vf_set1(pu->dy), vf_mul(u, vf_set1(iw->dy))), q);
-    vf dvdy = vf_mul(vf_sub(vf_set1(pv->dy), vf_mul(v, vf_set1(iw->dy))), q);
+static inline __attribute__((always_inline)) void lods(const kiln__soft_span *sp, const vf *lanes,
+                                                       vf u, vf v, vf q, vf *nearest, vf *linear) {
+    const vf iw_dx = coefficient(sp, lanes, KILN__INV_W, 1);
+    const vf iw_dy = coefficient(sp, lanes, KILN__INV_W, 2);
+    vf dudx = vf_mul(vf_sub(coefficient(sp, lanes, KILN__VARYING_U, 1), vf_mul(u, iw_dx)), q);
+    vf dvdx = vf_mul(vf_sub(coefficient(sp, lanes, KILN__VARYING_V, 1), vf_mul(v, iw_dx)), q);
+    vf dudy = vf_mul(vf_sub(coefficient(sp, lanes, KILN__VARYING_U, 2), vf_mul(u, iw_dy)), q);
+    vf dvdy = vf_mul(vf_sub(coefficient(sp, lanes, KILN__VARYING_V, 2), vf_mul(v, iw_dy)), q);
     vf w = vf_set1(sp->width0), h = vf_set1(sp->height0);
     vf xx = vf_mul(dudx, w), xy = vf_mul(dvdx, h), yx = vf_mul(dudy, w), yy = vf_mul(dvdy, h);
     vf a = vf_add(vf_mul(xx, xx), vf_mul(xy, xy)), b = vf_add(vf_mul(yx, yx), vf_mul(yy, yy));
@@ -229,9 +251,10 @@ static inline vi bilinear_levels(const kiln__soft_span *sp, vi level, vf u, vf v
 
 /* sample.c kiln__soft_sample for TFO_BILINEAR and TFO_TRILINEAR with a lambda at
  * every lane. */
-static inline vi sample_mipmapped(const kiln__soft_span *sp, int tex, vf u, vf v, vf q, vi active) {
+static inline __attribute__((always_inline)) vi
+sample_mipmapped(const kiln__soft_span *sp, const vf *lanes, int tex, vf u, vf v, vf q, vi active) {
     vf nearest, linear;
-    lods(sp, u, v, q, &nearest, &linear);
+    lods(sp, lanes, u, v, q, &nearest, &linear);
     const vi last = vi_set1(sp->last_level);
     const vf last_f = vf_set1((float)sp->last_level);
     if (tex == KILN__SPAN_TEX_BILINEAR) {
@@ -257,53 +280,52 @@ static inline vi sample_mipmapped(const kiln__soft_span *sp, int tex, vf u, vf v
     return lerp_texels(a, b, weight);
 }
 
-/* The W pixels at (x.., y) of one span: depth test and write, shading, colour. */
-/* The pixels at (xi, yi), W at a time, given their colour and depth and the mask of
- * those covered: updates *colour and *depth in registers. Returns false when no
- * pixel is drawn (nothing changed). */
-static inline __attribute__((always_inline)) bool
-shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth, vi mask,
-            const texel_rows *rows, int depth_test, int persp, int tex, int source) {
-    const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
-    const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
-    if (depth_test) {
-        /* raster.c: window depth clamped to [0, 1], then the test. */
-        vf z = plane_at(&sp->t->depth, xc, yc);
-        z = vf_select(vf_lt(z, vf_setzero()), vf_setzero(), z);
-        z = vf_select(vf_gt(z, vf_set1(1.0f)), vf_set1(1.0f), z);
-        vf stored = *depth;
-        if (depth_test == KILN__SPAN_DEPTH_LESS_EQUAL) {
-            /* less or equal (both comparisons ordered, as the masks are) */
-            mask = vi_and(mask, vf_as_vi(vf_le(z, stored)));
-            if (!vi_any(mask))
-                return false;
-            *depth = vf_select(vi_as_vf(mask), z, stored);
-        } else {
-            vi pass = vi_and(vf_as_vi(vf_lt(z, stored)), vi_set1((int)sp->pass_lt));
-            pass = vi_or(pass, vi_and(vf_as_vi(vf_eq(z, stored)), vi_set1((int)sp->pass_eq)));
-            pass = vi_or(pass, vi_and(vf_as_vi(vf_gt(z, stored)), vi_set1((int)sp->pass_gt)));
-            pass = vi_or(pass, vi_and(vf_as_vi(vf_neq(z, stored)), vi_set1((int)sp->pass_neq)));
-            pass = vi_or(pass, vi_set1((int)sp->pass_always));
-            mask = vi_and(mask, pass);
-            if (!vi_any(mask))
-                return false;
-            vi write = vi_and(mask, vi_set1((int)sp->depth_write));
-            *depth = vf_select(vi_as_vf(write), z, stored);
-        }
+/* The depth test (and write, into *depth) of the lanes of mask at pixel centres
+ * (xc, yc): the lanes that pass. */
+static inline __attribute__((always_inline)) vi depth_lanes(const kiln__soft_span *sp, vf xc, vf yc,
+                                                            vf *depth, vi mask, int depth_test) {
+    /* raster.c: window depth clamped to [0, 1], then the test. */
+    vf z = plane_at(&sp->t->depth, xc, yc);
+    z = vf_select(vf_lt(z, vf_setzero()), vf_setzero(), z);
+    z = vf_select(vf_gt(z, vf_set1(1.0f)), vf_set1(1.0f), z);
+    vf stored = *depth;
+    if (depth_test == KILN__SPAN_DEPTH_LESS_EQUAL) {
+        /* less or equal (both comparisons ordered, as the masks are) */
+        mask = vi_and(mask, vf_as_vi(vf_le(z, stored)));
+        *depth = vf_select(vi_as_vf(mask), z, stored);
+        return mask;
     }
+    vi pass = vi_and(vf_as_vi(vf_lt(z, stored)), vi_set1((int)sp->pass_lt));
+    pass = vi_or(pass, vi_and(vf_as_vi(vf_eq(z, stored)), vi_set1((int)sp->pass_eq)));
+    pass = vi_or(pass, vi_and(vf_as_vi(vf_gt(z, stored)), vi_set1((int)sp->pass_gt)));
+    pass = vi_or(pass, vi_and(vf_as_vi(vf_neq(z, stored)), vi_set1((int)sp->pass_neq)));
+    pass = vi_or(pass, vi_set1((int)sp->pass_always));
+    mask = vi_and(mask, pass);
+    vi write = vi_and(mask, vi_set1((int)sp->depth_write));
+    *depth = vf_select(vi_as_vf(write), z, stored);
+    return mask;
+}
+
+/* The colour of the lanes at pixel centres (xc, yc), those of mask drawn: shading
+ * (shade.c) and the conversion to 8 bits. lanes as for coefficient. */
+static inline __attribute__((always_inline)) vi shade_colour(const kiln__soft_span *sp,
+                                                             const vf *lanes, vf xc, vf yc, vi mask,
+                                                             const texel_rows *rows, int persp,
+                                                             int tex, int source) {
     /* shade.c: 1 / w for perspective-correct varyings. */
-    const vf q = persp ? vf_div(vf_set1(1.0f), plane_at(&sp->t->inv_w, xc, yc)) : vf_set1(1.0f);
+    const vf q =
+        persp ? vf_div(vf_set1(1.0f), varying_at(sp, lanes, KILN__INV_W, xc, yc)) : vf_set1(1.0f);
     vi texel = vi_zero();
     if (tex != KILN__SPAN_TEX_NONE && persp) {
-        vf u = vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_U], xc, yc), q),
-           v = vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_V], xc, yc), q);
+        vf u = vf_mul(varying_at(sp, lanes, KILN__VARYING_U, xc, yc), q),
+           v = vf_mul(varying_at(sp, lanes, KILN__VARYING_V, xc, yc), q);
         if (tex == KILN__SPAN_TEX_NEAREST)
             texel = nearest(&sp->level[0], u, v, sp->wrap);
         else
-            texel = sample_mipmapped(sp, tex, u, v, q, mask);
+            texel = sample_mipmapped(sp, lanes, tex, u, v, q, mask);
     } else if (tex != KILN__SPAN_TEX_NONE) {
-        vf u = plane_at(&sp->t->varyings[KILN__VARYING_U], xc, yc),
-           v = plane_at(&sp->t->varyings[KILN__VARYING_V], xc, yc);
+        vf u = varying_at(sp, lanes, KILN__VARYING_U, xc, yc),
+           v = varying_at(sp, lanes, KILN__VARYING_V, xc, yc);
         if (tex == KILN__SPAN_TEX_NEAREST) {
             texel = nearest(&sp->level[0], u, v, sp->wrap);
         } else if (rows && tex == KILN__SPAN_TEX_BILINEAR) {
@@ -315,40 +337,51 @@ shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth, vi m
                                     vi_set1(sp->level_weight));
         }
     }
-    vi out;
-    if (source == KILN__SPAN_COLOUR_TEXEL) {
-        out = texel;
-    } else {
-        vf c[4];
-        for (int k = 0; k < 4; k++)
-            c[k] = source == KILN__SPAN_COLOUR_CONSTANT ? vf_set1(sp->constant[k])
-                   : persp ? vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_R + k], xc, yc), q)
-                           : plane_at(&sp->t->varyings[KILN__VARYING_R + k], xc, yc);
-        if (tex != KILN__SPAN_TEX_NONE) {
-            /* shade.c combine. */
-            if (sp->operation == KILN_LBO_MODULATE) {
-                for (int k = 0; k < 3; k++)
-                    c[k] = vf_mul(c[k], channel(texel, k));
-            } else if (sp->operation == KILN_LBO_REPLACE) {
-                for (int k = 0; k < 3; k++)
-                    c[k] = channel(texel, k);
-            } else {
-                for (int k = 0; k < 3; k++)
-                    c[k] = vf_add(c[k], channel(texel, k));
-            }
-            c[3] = vf_mul(c[3], channel(texel, 3));
-        }
-        if (source == KILN__SPAN_COLOUR_VARYING && sp->add_specular)
+    if (source == KILN__SPAN_COLOUR_TEXEL)
+        return texel;
+    vf c[4];
+    for (int k = 0; k < 4; k++)
+        c[k] = source == KILN__SPAN_COLOUR_CONSTANT ? vf_set1(sp->constant[k])
+               : persp ? vf_mul(varying_at(sp, lanes, KILN__VARYING_R + k, xc, yc), q)
+                       : varying_at(sp, lanes, KILN__VARYING_R + k, xc, yc);
+    if (tex != KILN__SPAN_TEX_NONE) {
+        /* shade.c combine. */
+        if (sp->operation == KILN_LBO_MODULATE) {
             for (int k = 0; k < 3; k++)
-                c[k] = vf_add(
-                    c[k],
-                    persp
-                        ? vf_mul(plane_at(&sp->t->varyings[KILN__VARYING_SPECULAR + k], xc, yc), q)
-                        : plane_at(&sp->t->varyings[KILN__VARYING_SPECULAR + k], xc, yc));
-        out = vi_or(vi_or(unorm8(c[0]), vi_slli(unorm8(c[1]), 8)),
-                    vi_or(vi_slli(unorm8(c[2]), 16), vi_slli(unorm8(c[3]), 24)));
+                c[k] = vf_mul(c[k], channel(texel, k));
+        } else if (sp->operation == KILN_LBO_REPLACE) {
+            for (int k = 0; k < 3; k++)
+                c[k] = channel(texel, k);
+        } else {
+            for (int k = 0; k < 3; k++)
+                c[k] = vf_add(c[k], channel(texel, k));
+        }
+        c[3] = vf_mul(c[3], channel(texel, 3));
     }
-    *colour = vi_select(mask, out, *colour);
+    if (source == KILN__SPAN_COLOUR_VARYING && sp->add_specular)
+        for (int k = 0; k < 3; k++)
+            c[k] = vf_add(
+                c[k], persp ? vf_mul(varying_at(sp, lanes, KILN__VARYING_SPECULAR + k, xc, yc), q)
+                            : varying_at(sp, lanes, KILN__VARYING_SPECULAR + k, xc, yc));
+    return vi_or(vi_or(unorm8(c[0]), vi_slli(unorm8(c[1]), 8)),
+                 vi_or(vi_slli(unorm8(c[2]), 16), vi_slli(unorm8(c[3]), 24)));
+}
+
+/* The pixels at (xi, yi), W at a time, given their colour and depth and the mask of
+ * those covered: updates *colour and *depth in registers. Returns false when no
+ * pixel is drawn (nothing changed). */
+static inline __attribute__((always_inline)) bool
+shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth, vi mask,
+            const texel_rows *rows, int depth_test, int persp, int tex, int source) {
+    const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
+    const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
+    if (depth_test) {
+        mask = depth_lanes(sp, xc, yc, depth, mask, depth_test);
+        if (!vi_any(mask))
+            return false;
+    }
+    *colour =
+        vi_select(mask, shade_colour(sp, NULL, xc, yc, mask, rows, persp, tex, source), *colour);
     return true;
 }
 
@@ -396,9 +429,8 @@ static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, in
 /* A block of W / 2 x 2 pixels from (x, y): the lanes inside the triangle's edges and
  * its bounds in the tile. On the tile's last row the second row is row 0 again, with
  * its lanes off. */
-static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
-                                const int32_t edge[3], int depth_test, int persp, int tex,
-                                int source) {
+static inline __attribute__((always_inline)) vi block_mask(const kiln__soft_span *sp, int32_t x,
+                                                           int32_t y, const int32_t edge[3]) {
     const vi bx = vi_block_x(), by = vi_block_y();
     vi outside = vi_zero();
     for (int i = 0; i < 3; i++)
@@ -410,7 +442,14 @@ static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
      * bounds. */
     vi mask = vi_gt(outside, vi_set1(-1));
     mask = vi_and(mask, vi_gt(vi_set1(sp->x_end - x), bx));
-    mask = vi_and(mask, vi_gt(vi_set1(sp->y_end - y), by));
+    return vi_and(mask, vi_gt(vi_set1(sp->y_end - y), by));
+}
+
+static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
+                                const int32_t edge[3], int depth_test, int persp, int tex,
+                                int source) {
+    const vi bx = vi_block_x(), by = vi_block_y();
+    vi mask = block_mask(sp, x, y, edge);
     if (!vi_any(mask))
         return;
     kiln__soft_tile *tile = sp->tile;
@@ -435,26 +474,135 @@ static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
         vi_store_rows(d0, d1, vf_as_vi(d));
 }
 
+/* A block as block_pixels draws it, up to the depth test and write; the fragments
+ * that pass join the tile's queue (span.pending), to be shaded with those of other
+ * triangles. */
+static inline void queue_block(const kiln__soft_span *sp, int32_t x, int32_t y,
+                               const int32_t edge[3], int depth_test) {
+    vi mask = block_mask(sp, x, y, edge);
+    if (!vi_any(mask))
+        return;
+    if (depth_test) {
+        kiln__soft_tile *tile = sp->tile;
+        const int32_t y1 = y + 1 < sp->y_end ? y + 1 : y;
+        float *d0 = kiln__soft_tile_depth(tile, x, y), *d1 = kiln__soft_tile_depth(tile, x, y1);
+        vf d = vi_as_vf(vi_load_rows(d0, d1));
+        const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_block_x())), vf_set1(0.5f));
+        const vf yc = vf_add(vi_to_vf(vi_add(vi_set1(y), vi_block_y())), vf_set1(0.5f));
+        mask = depth_lanes(sp, xc, yc, &d, mask, depth_test);
+        if (!vi_any(mask))
+            return;
+        if (y1 == y)
+            vi_store_first_row(d0, vf_as_vi(d));
+        else
+            vi_store_rows(d0, d1, vf_as_vi(d));
+    }
+    kiln__soft_pending *q = sp->pending;
+    if (q->count > KILN__SOFT_PENDING - W)
+        sp->shade_pending(sp, q);
+    uint32_t bits = vi_bits(mask), n = q->count;
+    const kiln__soft_triangle *t = sp->t;
+    while (bits) {
+        const int32_t j = __builtin_ctz(bits);
+        bits &= bits - 1;
+        q->x[n] = x + j % (W / 2);
+        q->y[n] = y + j / (W / 2);
+        q->t[n] = t;
+        n++;
+    }
+    q->count = n;
+}
+
+/* Shades the queued fragments W at a time, each lane with its own triangle's planes,
+ * and stores their colours in the order they were queued. */
+static inline void shade_queue(const kiln__soft_span *sp, kiln__soft_pending *q, int tex,
+                               int source) {
+    const uint32_t n = q->count;
+    /* The lanes past the last fragment repeat it, and are not stored. */
+    for (uint32_t j = n; j < n + W; j++) {
+        q->x[j] = q->x[n - 1];
+        q->y[j] = q->y[n - 1];
+        q->t[j] = q->t[n - 1];
+    }
+    const uint32_t floats = sp->pending_floats;
+    kiln__soft_tile *tile = sp->tile;
+    for (uint32_t i = 0; i < n; i += W) {
+        /* Each lane's planes from 1 / w on, W floats of every lane at a time. */
+        vf lanes[3 * (KILN__VARYING_SPECULAR + 4)];
+        for (uint32_t g = 0; g < floats; g += W) {
+            const uint32_t at = g + W <= floats ? g : floats - W;
+            const float *rows[W];
+            for (int j = 0; j < W; j++)
+                rows[j] = &q->t[i + (uint32_t)j]->inv_w.c + at;
+            vf_transpose(rows, lanes + at);
+        }
+        const vi xi = vi_loadu(q->x + i), yi = vi_loadu(q->y + i);
+        const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
+        const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
+        uint32_t colour[W];
+        vi_storeu(colour, shade_colour(sp, lanes, xc, yc, vi_lanes_below((int32_t)i, (int32_t)n),
+                                       NULL, 1, tex, source));
+        const uint32_t m = n - i < W ? n - i : W;
+        for (uint32_t j = 0; j < m; j++)
+            memcpy(kiln__soft_tile_colour8(tile, q->x[i + j], q->y[i + j]), &colour[j], 4);
+    }
+    q->count = 0;
+}
+
 #define KILN__SPAN_KERNEL(D, P, T, S)                                                              \
     static void span_##D##_##P##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,       \
                                            int32_t x1) {                                           \
         span_row(sp, y, x0, x1, D, P, T, S);                                                       \
-    }                                                                                              \
-    static void block_##D##_##P##_##T##_##S(const kiln__soft_span *sp, int32_t x, int32_t y,       \
-                                            const int32_t edge[3]) {                               \
-        block_pixels(sp, x, y, edge, D, P, T, S);                                                  \
+    }
+/* Blocks of triangles without perspective; those with it queue their fragments. */
+#define KILN__BLOCK_KERNEL(D, T, S)                                                                \
+    static void block_##D##_##T##_##S(const kiln__soft_span *sp, int32_t x, int32_t y,             \
+                                      const int32_t edge[3]) {                                     \
+        block_pixels(sp, x, y, edge, D, 0, T, S);                                                  \
     }
 #define KILN__SPAN_KERNELS_OF(D, P, T)                                                             \
     KILN__SPAN_KERNEL(D, P, T, 0) KILN__SPAN_KERNEL(D, P, T, 1) KILN__SPAN_KERNEL(D, P, T, 2)
 #define KILN__SPAN_KERNELS(D, P)                                                                   \
     KILN__SPAN_KERNELS_OF(D, P, 0)                                                                 \
     KILN__SPAN_KERNELS_OF(D, P, 1) KILN__SPAN_KERNELS_OF(D, P, 2) KILN__SPAN_KERNELS_OF(D, P, 3)
+#define KILN__BLOCK_KERNELS_OF(D, T)                                                               \
+    KILN__BLOCK_KERNEL(D, T, 0) KILN__BLOCK_KERNEL(D, T, 1) KILN__BLOCK_KERNEL(D, T, 2)
+#define KILN__BLOCK_KERNELS(D)                                                                     \
+    KILN__BLOCK_KERNELS_OF(D, 0)                                                                   \
+    KILN__BLOCK_KERNELS_OF(D, 1) KILN__BLOCK_KERNELS_OF(D, 2) KILN__BLOCK_KERNELS_OF(D, 3)
 KILN__SPAN_KERNELS(0, 0)
 KILN__SPAN_KERNELS(0, 1)
 KILN__SPAN_KERNELS(1, 0)
 KILN__SPAN_KERNELS(1, 1)
 KILN__SPAN_KERNELS(2, 0)
 KILN__SPAN_KERNELS(2, 1)
+KILN__BLOCK_KERNELS(0)
+KILN__BLOCK_KERNELS(1)
+KILN__BLOCK_KERNELS(2)
+
+#define KILN__QUEUE_KERNELS(T)                                                                     \
+    static void pending_##T##_0(const kiln__soft_span *sp, kiln__soft_pending *q) {                \
+        shade_queue(sp, q, T, 0);                                                                  \
+    }                                                                                              \
+    static void pending_##T##_1(const kiln__soft_span *sp, kiln__soft_pending *q) {                \
+        shade_queue(sp, q, T, 1);                                                                  \
+    }                                                                                              \
+    static void pending_##T##_2(const kiln__soft_span *sp, kiln__soft_pending *q) {                \
+        shade_queue(sp, q, T, 2);                                                                  \
+    }
+KILN__QUEUE_KERNELS(0)
+KILN__QUEUE_KERNELS(1)
+KILN__QUEUE_KERNELS(2)
+KILN__QUEUE_KERNELS(3)
+static void queue_0(const kiln__soft_span *sp, int32_t x, int32_t y, const int32_t edge[3]) {
+    queue_block(sp, x, y, edge, 0);
+}
+static void queue_1(const kiln__soft_span *sp, int32_t x, int32_t y, const int32_t edge[3]) {
+    queue_block(sp, x, y, edge, 1);
+}
+static void queue_2(const kiln__soft_span *sp, int32_t x, int32_t y, const int32_t edge[3]) {
+    queue_block(sp, x, y, edge, 2);
+}
 
 #include "vertex_kernels.h"
 
@@ -467,10 +615,19 @@ KILN__SPAN_KERNELS(2, 1)
     }
 #define KILN__SPAN_DEPTH(K, D)                                                                     \
     { KILN__SPAN_PERSPECTIVE(K, D, 0), KILN__SPAN_PERSPECTIVE(K, D, 1) }
+#define KILN__BLOCK_ROW(D, T)                                                                      \
+    { block_##D##_##T##_0, block_##D##_##T##_1, block_##D##_##T##_2 }
+#define KILN__BLOCK_DEPTH(D)                                                                       \
+    { KILN__BLOCK_ROW(D, 0), KILN__BLOCK_ROW(D, 1), KILN__BLOCK_ROW(D, 2), KILN__BLOCK_ROW(D, 3) }
 
 const kiln__soft_span_table KILN__SPAN_TABLE = {
     {KILN__SPAN_DEPTH(span, 0), KILN__SPAN_DEPTH(span, 1), KILN__SPAN_DEPTH(span, 2)},
-    {KILN__SPAN_DEPTH(block, 0), KILN__SPAN_DEPTH(block, 1), KILN__SPAN_DEPTH(block, 2)},
+    {KILN__BLOCK_DEPTH(0), KILN__BLOCK_DEPTH(1), KILN__BLOCK_DEPTH(2)},
+    {queue_0, queue_1, queue_2},
+    {{pending_0_0, pending_0_1, pending_0_2},
+     {pending_1_0, pending_1_1, pending_1_2},
+     {pending_2_0, pending_2_1, pending_2_2},
+     {pending_3_0, pending_3_1, pending_3_2}},
     W / 2,
     vertices,
 };

@@ -181,6 +181,7 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     tile.colour_state = KILN__TILE_IN_SURFACE;
     kiln__soft_span_cache spans;
     spans.state = UINT32_MAX;
+    spans.pending.count = 0;
     tile.spans = &spans;
     for (;;) {
         uint32_t from = lists;
@@ -193,18 +194,23 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
             break;
         const kiln__soft_command c = bins[from]->commands[next[from]++];
         if (!c.triangle) {
+            kiln__soft_span_flush(&spans);
             run_clear(&tile, &frame->clears[c.clear]);
             continue;
         }
         const kiln__soft_triangle *t = c.triangle;
         kiln__soft_tile_prepare(&tile, frame->states[t->state].pass.depth_check);
-        if (t->kind == KILN__SOFT_TRIANGLE)
+        if (t->kind == KILN__SOFT_TRIANGLE) {
             kiln__soft_raster_triangle(frame, t, &tile);
-        else if (t->kind == KILN__SOFT_LINE)
+            continue;
+        }
+        kiln__soft_span_flush(&spans);
+        if (t->kind == KILN__SOFT_LINE)
             kiln__soft_raster_line(frame, t, &tile);
         else
             kiln__soft_raster_point(frame, t, &tile);
     }
+    kiln__soft_span_flush(&spans);
     if (tile.colour_state != KILN__TILE_IN_SURFACE)
         store_colour(&tile);
 }
