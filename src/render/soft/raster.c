@@ -254,6 +254,25 @@ static bool draw_blocks(const kiln__soft_triangle *t, kiln__soft_block_fn kernel
     return true;
 }
 
+/* [x0, x1) x [y0, y1) of a triangle within a tile each way, whose fragments are
+ * queued: within a triangle's bounds an edge function is at most |a| w + |b| h for
+ * bounds w x h in fixed point, under 2^30 here, so one call of the kernel steps
+ * through all the blocks in 32 bits. */
+static void queue_small(const kiln__soft_triangle *t, kiln__soft_block_fn kernel,
+                        kiln__soft_span *span, int32_t x0, int32_t y0, int32_t x1, int32_t y1) {
+    const int64_t one = KILN__SUBPIXEL_ONE, half = KILN__SUBPIXEL_ONE / 2;
+    int32_t edge[3];
+    for (int i = 0; i < 3; i++) {
+        span->block_a[i] = t->edge_a[i] * (int32_t)one;
+        span->block_b[i] = t->edge_b[i] * (int32_t)one;
+        edge[i] = (int32_t)(t->edge_a[i] * ((int64_t)x0 * one + half) +
+                            t->edge_b[i] * ((int64_t)y0 * one + half) + t->edge_c[i]);
+    }
+    span->x_end = x1;
+    span->y_end = y1;
+    kernel(span, x0, y0, edge);
+}
+
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                                 kiln__soft_tile *tile) {
     const kiln__surface *surface = tile->surface;
@@ -268,6 +287,11 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
         /* A small triangle's blocks queue their fragments when it has perspective and
          * draw them otherwise; whatever draws at once comes after the queue. */
         if (x1 - x0 <= 2 * bw && y1 - y0 <= 4) {
+            if (t->perspective && t->max_x - t->min_x <= KILN__TILE_SIZE &&
+                t->max_y - t->min_y <= KILN__TILE_SIZE) {
+                queue_small(t, spans->queue_triangle, &spans->span, x0, y0, x1, y1);
+                return;
+            }
             if (!t->perspective)
                 kiln__soft_span_flush(spans);
             if (draw_blocks(t, spans->block, &spans->span, bw, x0, y0, x1, y1))

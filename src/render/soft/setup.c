@@ -5,29 +5,11 @@
 #include <emmintrin.h>
 #endif
 
-/* A vertex in screen space: float position for attribute planes, fixed-point
- * position for coverage. */
-typedef struct screen_vertex {
-    double x, y, z, inv_w;
-    int64_t fx, fy;
-    const kiln__soft_vertex *v;
-} screen_vertex;
-
-static inline int64_t floor_div(int64_t a, int64_t b) {
-    int64_t q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 /* What every plane of a triangle shares: its edges from vertex 0 and 1 / the
  * determinant. */
 typedef struct plane_basis {
     double x0, y0, x10, y10, x20, y20, inv_det;
 } plane_basis;
-
-static inline plane_basis make_basis(const screen_vertex s[3], double inv_det) {
-    return (plane_basis){s[0].x,          s[0].y,          s[1].x - s[0].x, s[1].y - s[0].y,
-                         s[2].x - s[0].x, s[2].y - s[0].y, inv_det};
-}
 
 static inline kiln__soft_plane make_plane(const plane_basis *b, double a0, double a1, double a2) {
     double dx = ((a1 - a0) * b->y20 - (a2 - a0) * b->y10) * b->inv_det;
@@ -62,12 +44,12 @@ void kiln__soft_vertex_to_window(const kiln__rect *vp, kiln__soft_vertex *v) {
 
 #ifdef __SSE2__
 /* make_plane for varyings k and m at once, with the same operations in each lane. */
-static inline void make_plane_pair(const plane_basis *b, const screen_vertex s[3],
+static inline void make_plane_pair(const plane_basis *b, const kiln__soft_vertex *const s[3],
                                    const double w[3], uint32_t k, uint32_t m,
                                    kiln__soft_triangle *t) {
     __m128d a[3];
     for (int j = 0; j < 3; j++)
-        a[j] = _mm_mul_pd(_mm_set_pd((double)s[j].v->varyings[m], (double)s[j].v->varyings[k]),
+        a[j] = _mm_mul_pd(_mm_set_pd((double)s[j]->varyings[m], (double)s[j]->varyings[k]),
                           _mm_set1_pd(w[j]));
     __m128d d1 = _mm_sub_pd(a[1], a[0]), d2 = _mm_sub_pd(a[2], a[0]);
     __m128d dx = _mm_mul_pd(
@@ -172,6 +154,22 @@ static inline bool tile_outside_edge(const kiln__soft_triangle *t, int e, int64_
     return t->edge_a[e] * x + t->edge_b[e] * y + t->edge_c[e] < 0;
 }
 
+/* floor(p / KILN__SUBPIXEL_ONE) of a fixed-point coordinate: the pixel it lies in. */
+static inline int64_t pixel_of(int64_t p) {
+    return p >= 0 ? p >> KILN__SUBPIXEL_BITS
+                  : -((-p + KILN__SUBPIXEL_ONE - 1) >> KILN__SUBPIXEL_BITS);
+}
+
+/* Edge function e of the triangle, from vertex a to vertex b (fixed point). */
+static inline void set_edge(kiln__soft_triangle *t, int e, int64_t ax, int64_t ay, int64_t bx,
+                            int64_t by) {
+    int64_t dx = bx - ax, dy = by - ay;
+    bool top_left = dy < 0 || (dy == 0 && dx > 0);
+    t->edge_a[e] = (int32_t)-dy;
+    t->edge_b[e] = (int32_t)dx;
+    t->edge_c[e] = dy * ax - dx * ay - (top_left ? 0 : 1);
+}
+
 bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t state_index,
                                     const kiln__soft_vertex *v0, const kiln__soft_vertex *v1,
                                     const kiln__soft_vertex *v2, kiln__soft_triangle *t) {
@@ -188,27 +186,22 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     if ((state->pass.culling == KILN_CULL_CLOCKWISE && area > 0) ||
         (state->pass.culling == KILN_CULL_ANTICLOCKWISE && area < 0))
         return false;
-    const kiln__soft_vertex *in[3] = {v0, area < 0 ? v2 : v1, area < 0 ? v1 : v2};
-    screen_vertex s[3];
-    for (int i = 0; i < 3; i++) {
-        const kiln__soft_vertex *v = in[i];
-        s[i] = (screen_vertex){
-            v->window[0], v->window[1], v->window[2], v->window[3], v->fixed[0], v->fixed[1], v};
-    }
+    /* In clockwise order on the screen. */
+    const kiln__soft_vertex *s[3] = {v0, area < 0 ? v2 : v1, area < 0 ? v1 : v2};
+    const int64_t fx0 = s[0]->fixed[0], fy0 = s[0]->fixed[1];
+    const int64_t fx1 = s[1]->fixed[0], fy1 = s[1]->fixed[1];
+    const int64_t fx2 = s[2]->fixed[0], fy2 = s[2]->fixed[1];
 
     /* The pixels that may be covered, within the scissor rectangle. */
-    int64_t min_fx = s[0].fx, max_fx = s[0].fx, min_fy = s[0].fy, max_fy = s[0].fy;
-    for (int i = 1; i < 3; i++) {
-        min_fx = s[i].fx < min_fx ? s[i].fx : min_fx;
-        max_fx = s[i].fx > max_fx ? s[i].fx : max_fx;
-        min_fy = s[i].fy < min_fy ? s[i].fy : min_fy;
-        max_fy = s[i].fy > max_fy ? s[i].fy : max_fy;
-    }
+    int64_t min_fx = fx0 < fx1 ? fx0 : fx1, max_fx = fx0 < fx1 ? fx1 : fx0;
+    int64_t min_fy = fy0 < fy1 ? fy0 : fy1, max_fy = fy0 < fy1 ? fy1 : fy0;
+    min_fx = fx2 < min_fx ? fx2 : min_fx;
+    max_fx = fx2 > max_fx ? fx2 : max_fx;
+    min_fy = fy2 < min_fy ? fy2 : min_fy;
+    max_fy = fy2 > max_fy ? fy2 : max_fy;
     const kiln__rect *sc = &state->scissor;
-    int64_t min_x = floor_div(min_fx, KILN__SUBPIXEL_ONE);
-    int64_t min_y = floor_div(min_fy, KILN__SUBPIXEL_ONE);
-    int64_t max_x = floor_div(max_fx, KILN__SUBPIXEL_ONE) + 1;
-    int64_t max_y = floor_div(max_fy, KILN__SUBPIXEL_ONE) + 1;
+    int64_t min_x = pixel_of(min_fx), min_y = pixel_of(min_fy);
+    int64_t max_x = pixel_of(max_fx) + 1, max_y = pixel_of(max_fy) + 1;
     min_x = min_x < sc->x ? sc->x : min_x;
     min_y = min_y < sc->y ? sc->y : min_y;
     max_x = max_x > sc->x + sc->width ? sc->x + sc->width : max_x;
@@ -222,33 +215,30 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     t->min_y = (int32_t)min_y;
     t->max_x = (int32_t)max_x;
     t->max_y = (int32_t)max_y;
-    for (int e = 0; e < 3; e++) {
-        const screen_vertex *a = &s[e], *b = &s[(e + 1) % 3];
-        int64_t dx = b->fx - a->fx, dy = b->fy - a->fy;
-        bool top_left = dy < 0 || (dy == 0 && dx > 0);
-        t->edge_a[e] = (int32_t)-dy;
-        t->edge_b[e] = (int32_t)dx;
-        t->edge_c[e] = dy * a->fx - dx * a->fy - (top_left ? 0 : 1);
-    }
+    set_edge(t, 0, fx0, fy0, fx1, fy1);
+    set_edge(t, 1, fx1, fy1, fx2, fy2);
+    set_edge(t, 2, fx2, fy2, fx0, fy0);
     /* A triangle of a few pixels often covers no pixel centre: test them all (as the
      * rasterizer would) and drop it before its planes are set up. */
     if ((max_x - min_x) * (max_y - min_y) <= 4 && !covers_a_pixel(t))
         return false;
-    double det = (s[1].x - s[0].x) * (s[2].y - s[0].y) - (s[2].x - s[0].x) * (s[1].y - s[0].y);
+    const double *w0 = s[0]->window, *w1 = s[1]->window, *w2 = s[2]->window;
+    double det = (w1[0] - w0[0]) * (w2[1] - w0[1]) - (w2[0] - w0[0]) * (w1[1] - w0[1]);
     if (det == 0.0 || !isfinite(det))
         return false;
-    const plane_basis basis = make_basis(s, 1.0 / det);
-    t->depth = make_plane(&basis, s[0].z, s[1].z, s[2].z);
+    const plane_basis basis = {w0[0],         w0[1],         w1[0] - w0[0], w1[1] - w0[1],
+                               w2[0] - w0[0], w2[1] - w0[1], 1.0 / det};
+    t->depth = make_plane(&basis, w0[2], w1[2], w2[2]);
     if (state->pass.depth_bias_constant != 0.0f || state->pass.depth_bias_slope_scale != 0.0f) {
-        double max_z = s[0].z > s[1].z ? s[0].z : s[1].z;
-        max_z = s[2].z > max_z ? s[2].z : max_z;
+        double max_z = w0[2] > w1[2] ? w0[2] : w1[2];
+        max_z = w2[2] > max_z ? w2[2] : max_z;
         float slope = fmaxf(fabsf(t->depth.dx), fabsf(t->depth.dy));
         t->depth.c += depth_bias(state, (float)max_z, slope);
     }
-    t->perspective = !(s[0].v->clip[3] == s[1].v->clip[3] && s[1].v->clip[3] == s[2].v->clip[3]);
-    t->inv_w = make_plane(&basis, s[0].inv_w, s[1].inv_w, s[2].inv_w);
-    const double w[3] = {t->perspective ? s[0].inv_w : 1.0, t->perspective ? s[1].inv_w : 1.0,
-                         t->perspective ? s[2].inv_w : 1.0};
+    t->perspective = !(s[0]->clip[3] == s[1]->clip[3] && s[1]->clip[3] == s[2]->clip[3]);
+    t->inv_w = make_plane(&basis, w0[3], w1[3], w2[3]);
+    const double w[3] = {t->perspective ? w0[3] : 1.0, t->perspective ? w1[3] : 1.0,
+                         t->perspective ? w2[3] : 1.0};
     uint32_t i = 0;
 #ifdef __SSE2__
     for (; i + 2 <= state->num_planes; i += 2)
@@ -258,11 +248,13 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
         const uint32_t k = state->planes[i];
         double a[3];
         for (int j = 0; j < 3; j++)
-            a[j] = (double)s[j].v->varyings[k] * w[j];
+            a[j] = (double)s[j]->varyings[k] * w[j];
         t->varyings[k] = make_plane(&basis, a[0], a[1], a[2]);
     }
-    /* Without perspective the texel footprint is the same at every pixel. */
-    constant_lods(state, t);
+    /* Without perspective the texel footprint is the same at every pixel; with it,
+     * the pixels work it out. */
+    if (!t->perspective)
+        constant_lods(state, t);
 
     return true;
 }

@@ -75,8 +75,10 @@ static void shade_float(const kiln__soft_triangle *t, const kiln__soft_state *s,
         const kiln__soft_plane *pv = pu + 1;
         float u = eval(pu, x, y) * q;
         float v = eval(pv, x, y) * q;
-        kiln__soft_lod lod = kiln__soft_triangle_lods_of(t, s)[i];
-        if (t->perspective) {
+        kiln__soft_lod lod;
+        if (!t->perspective) {
+            lod = kiln__soft_triangle_lods_of(t, s)[i];
+        } else {
             /* d(U/Q) = (dU - u dQ) / Q with U = u/w and Q = 1/w both affine. */
             float dudx = (pu->dx - u * t->inv_w.dx) * q;
             float dvdx = (pv->dx - v * t->inv_w.dx) * q;

@@ -200,33 +200,34 @@ static void prepare_state(kiln_simd simd, const kiln__soft_state *s, const kiln_
     cache->covered = true;
 }
 
-kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
-                                           const kiln__soft_state *s, kiln__soft_tile *tile,
-                                           kiln__soft_span_cache *cache) {
-    if (cache->state != t->state) {
-        /* The queue is shaded with the state it was queued under. */
-        kiln__soft_span_flush(cache);
-        cache->state = t->state;
-        prepare_state(simd, s, tile, cache);
-    }
-    if (!cache->covered || t->kind != KILN__SOFT_TRIANGLE)
-        return NULL;
-    kiln__soft_span *span = &cache->span;
-    span->tile = tile;
-    span->t = t;
-    span->v_along_rows_constant = t->varyings[KILN__VARYING_V].dx == 0.0f;
+void kiln__soft_span_prepare_state(kiln_simd simd, const kiln__soft_state *s, uint32_t state,
+                                   kiln__soft_tile *tile, kiln__soft_span_cache *cache) {
+    /* The queue is shaded with the state it was queued under. */
+    kiln__soft_span_flush(cache);
+    cache->state = state;
+    prepare_state(simd, s, tile, cache);
+    if (!cache->covered)
+        return;
+    cache->span.tile = tile;
     const int d = cache->depth_test;
-    if (t->perspective) {
-        const int tex = cache->tex_perspective, source = cache->source_perspective;
-        cache->block = cache->table->queue_blocks[d];
-        return cache->table->rows[d][1][tex][source];
-    }
+    cache->row_perspective =
+        cache->table->rows[d][1][cache->tex_perspective][cache->source_perspective];
+    cache->queue_block = cache->table->queue_blocks[d];
+    cache->queue_triangle = cache->table->queue_triangles[d];
+}
+
+kiln__soft_span_fn kiln__soft_span_prepare_affine(const kiln__soft_triangle *t,
+                                                  const kiln__soft_state *s,
+                                                  kiln__soft_span_cache *cache) {
+    kiln__soft_span *span = &cache->span;
+    span->v_along_rows_constant = t->varyings[KILN__VARYING_V].dx == 0.0f;
     /* Without perspective the level is the triangle's. */
     int tex = KILN__SPAN_TEX_NONE;
     if (cache->unit >= 0 &&
         !choose_levels(&s->pass.units[cache->unit], kiln__soft_triangle_lods_of(t, s)[cache->unit],
                        span, &tex))
         return NULL;
+    const int d = cache->depth_test;
     cache->block = cache->table->blocks[d][tex][cache->source_affine];
     return cache->table->rows[d][0][tex][cache->source_affine];
 }

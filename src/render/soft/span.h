@@ -118,6 +118,9 @@ typedef struct kiln__soft_span_table {
     /* Blocks of perspective triangles that test depth, then queue their fragments
      * (span.pending), and the kernels that shade a queue. */
     kiln__soft_block_fn queue_blocks[KILN__SPAN_DEPTH_COUNT];
+    /* All the blocks of a small triangle at once (edges at its first pixel, its end in
+     * span.x_end, span.y_end), for triangles within a tile each way. */
+    kiln__soft_block_fn queue_triangles[KILN__SPAN_DEPTH_COUNT];
     kiln__soft_pending_fn pending[KILN__SPAN_TEX_COUNT][KILN__SPAN_COLOUR_COUNT];
     int32_t block_width; /* blocks are this wide and 2 tall */
     /* The vertex stage of vertices [first, first + count), W at a time, where the
@@ -145,15 +148,14 @@ typedef struct kiln__soft_span_cache {
     int unit;            /* the unit with texels, or -1 */
     int depth_test;
     const kiln__soft_span_table *table;
-    kiln__soft_block_fn block;  /* the block kernel of the last triangle prepared */
+    kiln__soft_block_fn block; /* the block kernel of the last triangle prepared */
+    /* The kernels of the state's triangles with perspective. */
+    kiln__soft_span_fn row_perspective;
+    kiln__soft_block_fn queue_block, queue_triangle;
     kiln__soft_pending pending; /* of small perspective triangles (queue_blocks) */
     kiln__soft_span span;
 } kiln__soft_span_cache;
 
-/* Readies cache->span for triangle t of state s in tile and returns
- * its row kernel of the instruction set simd (and sets cache->block to its block
- * kernel), or NULL when no kernel covers the state or the triangle (the per-pixel code
- * draws it). */
 /* Shades the fragments the tile's small triangles queued: before anything else draws
  * into the tile, and before the tile is stored. */
 static inline void kiln__soft_span_flush(kiln__soft_span_cache *cache) {
@@ -161,8 +163,31 @@ static inline void kiln__soft_span_flush(kiln__soft_span_cache *cache) {
         cache->span.shade_pending(&cache->span, &cache->pending);
 }
 
-kiln__soft_span_fn kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t,
-                                           const kiln__soft_state *s, kiln__soft_tile *tile,
-                                           kiln__soft_span_cache *cache);
+/* span.c: the choices of kiln__soft_span_prepare that depend on the state, and those for
+ * a triangle without perspective. */
+void kiln__soft_span_prepare_state(kiln_simd simd, const kiln__soft_state *s, uint32_t state,
+                                   kiln__soft_tile *tile, kiln__soft_span_cache *cache);
+kiln__soft_span_fn kiln__soft_span_prepare_affine(const kiln__soft_triangle *t,
+                                                  const kiln__soft_state *s,
+                                                  kiln__soft_span_cache *cache);
+
+/* Readies cache->span for triangle t of state s in tile and returns
+ * its row kernel of the instruction set simd (and sets cache->block to its block
+ * kernel), or NULL when no kernel covers the state or the triangle (the per-pixel code
+ * draws it). */
+static inline kiln__soft_span_fn
+kiln__soft_span_prepare(kiln_simd simd, const kiln__soft_triangle *t, const kiln__soft_state *s,
+                        kiln__soft_tile *tile, kiln__soft_span_cache *cache) {
+    if (cache->state != t->state)
+        kiln__soft_span_prepare_state(simd, s, t->state, tile, cache);
+    if (!cache->covered || t->kind != KILN__SOFT_TRIANGLE)
+        return NULL;
+    cache->span.t = t;
+    if (t->perspective) {
+        cache->block = cache->queue_block;
+        return cache->row_perspective;
+    }
+    return kiln__soft_span_prepare_affine(t, s, cache);
+}
 
 #endif

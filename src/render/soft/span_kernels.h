@@ -474,14 +474,11 @@ static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
         vi_store_rows(d0, d1, vf_as_vi(d));
 }
 
-/* A block as block_pixels draws it, up to the depth test and write; the fragments
- * that pass join the tile's queue (span.pending), to be shaded with those of other
- * triangles. */
-static inline void queue_block(const kiln__soft_span *sp, int32_t x, int32_t y,
-                               const int32_t edge[3], int depth_test) {
-    vi mask = block_mask(sp, x, y, edge);
-    if (!vi_any(mask))
-        return;
+/* The lanes of mask of the block at (x, y), as block_pixels draws them up to the
+ * depth test and write; those that pass join the tile's queue (span.pending), to be
+ * shaded with the fragments of other triangles. */
+static inline __attribute__((always_inline)) void queue_lanes(const kiln__soft_span *sp, int32_t x,
+                                                              int32_t y, vi mask, int depth_test) {
     if (depth_test) {
         kiln__soft_tile *tile = sp->tile;
         const int32_t y1 = y + 1 < sp->y_end ? y + 1 : y;
@@ -511,6 +508,45 @@ static inline void queue_block(const kiln__soft_span *sp, int32_t x, int32_t y,
         n++;
     }
     q->count = n;
+}
+
+static inline void queue_block(const kiln__soft_span *sp, int32_t x, int32_t y,
+                               const int32_t edge[3], int depth_test) {
+    vi mask = block_mask(sp, x, y, edge);
+    if (vi_any(mask))
+        queue_lanes(sp, x, y, mask, depth_test);
+}
+
+/* Every block of [x0, span.x_end) x [y0, span.y_end), for a triangle whose edge
+ * functions stay within 32 bits there (edge: at the pixel centre of (x0, y0)): the
+ * edge functions of a block's lanes are those of the last block plus a step. */
+static inline void queue_triangle(const kiln__soft_span *sp, int32_t x0, int32_t y0,
+                                  const int32_t edge[3], int depth_test) {
+    const vi bx = vi_block_x(), by = vi_block_y();
+    vi row[3], step_x[3], step_y[3];
+    for (int i = 0; i < 3; i++) {
+        const vi a = vi_set1(sp->block_a[i]), b = vi_set1(sp->block_b[i]);
+        row[i] =
+            vi_add(vi_set1(edge[i]), vi_add(vi_mullo(a, bx), vi_and(b, vi_sub(vi_zero(), by))));
+        step_x[i] = vi_set1(sp->block_a[i] * (W / 2));
+        step_y[i] = vi_add(b, b);
+    }
+    for (int32_t y = y0; y < sp->y_end; y += 2) {
+        vi e[3] = {row[0], row[1], row[2]};
+        const vi rows_in = vi_gt(vi_set1(sp->y_end - y), by);
+        for (int32_t x = x0; x < sp->x_end; x += W / 2) {
+            /* Covered: every edge function >= 0 (no sign bit in their or), and inside
+             * the bounds. */
+            vi mask = vi_gt(vi_or(vi_or(e[0], e[1]), e[2]), vi_set1(-1));
+            mask = vi_and(mask, vi_and(rows_in, vi_gt(vi_set1(sp->x_end - x), bx)));
+            if (vi_any(mask))
+                queue_lanes(sp, x, y, mask, depth_test);
+            for (int i = 0; i < 3; i++)
+                e[i] = vi_add(e[i], step_x[i]);
+        }
+        for (int i = 0; i < 3; i++)
+            row[i] = vi_add(row[i], step_y[i]);
+    }
 }
 
 /* Shades the queued fragments W at a time, each lane with its own triangle's planes,
@@ -594,6 +630,18 @@ KILN__QUEUE_KERNELS(0)
 KILN__QUEUE_KERNELS(1)
 KILN__QUEUE_KERNELS(2)
 KILN__QUEUE_KERNELS(3)
+static void queue_triangle_0(const kiln__soft_span *sp, int32_t x, int32_t y,
+                             const int32_t edge[3]) {
+    queue_triangle(sp, x, y, edge, 0);
+}
+static void queue_triangle_1(const kiln__soft_span *sp, int32_t x, int32_t y,
+                             const int32_t edge[3]) {
+    queue_triangle(sp, x, y, edge, 1);
+}
+static void queue_triangle_2(const kiln__soft_span *sp, int32_t x, int32_t y,
+                             const int32_t edge[3]) {
+    queue_triangle(sp, x, y, edge, 2);
+}
 static void queue_0(const kiln__soft_span *sp, int32_t x, int32_t y, const int32_t edge[3]) {
     queue_block(sp, x, y, edge, 0);
 }
@@ -624,6 +672,7 @@ const kiln__soft_span_table KILN__SPAN_TABLE = {
     {KILN__SPAN_DEPTH(span, 0), KILN__SPAN_DEPTH(span, 1), KILN__SPAN_DEPTH(span, 2)},
     {KILN__BLOCK_DEPTH(0), KILN__BLOCK_DEPTH(1), KILN__BLOCK_DEPTH(2)},
     {queue_0, queue_1, queue_2},
+    {queue_triangle_0, queue_triangle_1, queue_triangle_2},
     {{pending_0_0, pending_0_1, pending_0_2},
      {pending_1_0, pending_1_1, pending_1_2},
      {pending_2_0, pending_2_1, pending_2_2},
