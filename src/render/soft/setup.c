@@ -4,6 +4,12 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define KILN__SETUP_AVX 1
+#else
+#define KILN__SETUP_AVX 0
+#endif
 
 /* What every plane of a triangle shares: its edges from vertex 0 and 1 / the
  * determinant. */
@@ -43,7 +49,28 @@ void kiln__soft_vertex_to_window(const kiln__rect *vp, kiln__soft_vertex *v) {
 }
 
 #ifdef __SSE2__
-/* make_plane for varyings k and m at once, with the same operations in each lane. */
+/* The planes of two values at the vertices at once, a0..a2 holding them (low lane the
+ * first), with make_plane's operations in each lane. */
+static inline void plane_pair(const plane_basis *b, __m128d a0, __m128d a1, __m128d a2,
+                              kiln__soft_plane *first, kiln__soft_plane *second) {
+    __m128d d1 = _mm_sub_pd(a1, a0), d2 = _mm_sub_pd(a2, a0);
+    __m128d dx = _mm_mul_pd(
+        _mm_sub_pd(_mm_mul_pd(d1, _mm_set1_pd(b->y20)), _mm_mul_pd(d2, _mm_set1_pd(b->y10))),
+        _mm_set1_pd(b->inv_det));
+    __m128d dy = _mm_mul_pd(
+        _mm_sub_pd(_mm_mul_pd(d2, _mm_set1_pd(b->x10)), _mm_mul_pd(d1, _mm_set1_pd(b->x20))),
+        _mm_set1_pd(b->inv_det));
+    __m128d c = _mm_sub_pd(_mm_sub_pd(a0, _mm_mul_pd(dx, _mm_set1_pd(b->x0))),
+                           _mm_mul_pd(dy, _mm_set1_pd(b->y0)));
+    float cf[4], dxf[4], dyf[4];
+    _mm_storeu_ps(cf, _mm_cvtpd_ps(c));
+    _mm_storeu_ps(dxf, _mm_cvtpd_ps(dx));
+    _mm_storeu_ps(dyf, _mm_cvtpd_ps(dy));
+    *first = (kiln__soft_plane){cf[0], dxf[0], dyf[0]};
+    *second = (kiln__soft_plane){cf[1], dxf[1], dyf[1]};
+}
+
+/* make_plane for varyings k and m at once. */
 static inline void make_plane_pair(const plane_basis *b, const kiln__soft_vertex *const s[3],
                                    const double w[3], uint32_t k, uint32_t m,
                                    kiln__soft_triangle *t) {
@@ -51,21 +78,57 @@ static inline void make_plane_pair(const plane_basis *b, const kiln__soft_vertex
     for (int j = 0; j < 3; j++)
         a[j] = _mm_mul_pd(_mm_set_pd((double)s[j]->varyings[m], (double)s[j]->varyings[k]),
                           _mm_set1_pd(w[j]));
-    __m128d d1 = _mm_sub_pd(a[1], a[0]), d2 = _mm_sub_pd(a[2], a[0]);
-    __m128d dx = _mm_mul_pd(
-        _mm_sub_pd(_mm_mul_pd(d1, _mm_set1_pd(b->y20)), _mm_mul_pd(d2, _mm_set1_pd(b->y10))),
-        _mm_set1_pd(b->inv_det));
-    __m128d dy = _mm_mul_pd(
-        _mm_sub_pd(_mm_mul_pd(d2, _mm_set1_pd(b->x10)), _mm_mul_pd(d1, _mm_set1_pd(b->x20))),
-        _mm_set1_pd(b->inv_det));
-    __m128d c = _mm_sub_pd(_mm_sub_pd(a[0], _mm_mul_pd(dx, _mm_set1_pd(b->x0))),
-                           _mm_mul_pd(dy, _mm_set1_pd(b->y0)));
-    float cf[4], dxf[4], dyf[4];
-    _mm_storeu_ps(cf, _mm_cvtpd_ps(c));
-    _mm_storeu_ps(dxf, _mm_cvtpd_ps(dx));
-    _mm_storeu_ps(dyf, _mm_cvtpd_ps(dy));
-    t->varyings[k] = (kiln__soft_plane){cf[0], dxf[0], dyf[0]};
-    t->varyings[m] = (kiln__soft_plane){cf[1], dxf[1], dyf[1]};
+    plane_pair(b, a[0], a[1], a[2], &t->varyings[k], &t->varyings[m]);
+}
+#endif
+
+#if KILN__SETUP_AVX
+/* make_plane for the four varyings from k at once, with AVX. */
+__attribute__((target("avx"))) static inline void
+make_plane_quad(const plane_basis *b, const kiln__soft_vertex *const s[3], const double w[3],
+                uint32_t k, kiln__soft_triangle *t) {
+    __m256d a[3];
+    for (int j = 0; j < 3; j++)
+        a[j] =
+            _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(&s[j]->varyings[k])), _mm256_set1_pd(w[j]));
+    __m256d d1 = _mm256_sub_pd(a[1], a[0]), d2 = _mm256_sub_pd(a[2], a[0]);
+    __m256d dx = _mm256_mul_pd(_mm256_sub_pd(_mm256_mul_pd(d1, _mm256_set1_pd(b->y20)),
+                                             _mm256_mul_pd(d2, _mm256_set1_pd(b->y10))),
+                               _mm256_set1_pd(b->inv_det));
+    __m256d dy = _mm256_mul_pd(_mm256_sub_pd(_mm256_mul_pd(d2, _mm256_set1_pd(b->x10)),
+                                             _mm256_mul_pd(d1, _mm256_set1_pd(b->x20))),
+                               _mm256_set1_pd(b->inv_det));
+    __m256d cd = _mm256_sub_pd(_mm256_sub_pd(a[0], _mm256_mul_pd(dx, _mm256_set1_pd(b->x0))),
+                               _mm256_mul_pd(dy, _mm256_set1_pd(b->y0)));
+    /* c, dx and dy of the four planes, interleaved as the planes are stored. */
+    __m128 c = _mm256_cvtpd_ps(cd), x = _mm256_cvtpd_ps(dx), y = _mm256_cvtpd_ps(dy);
+    __m128 lo = _mm_unpacklo_ps(c, x), hi = _mm_unpackhi_ps(c, x); /* c0 x0 c1 x1, c2 x2 c3 x3 */
+    float *out = &t->varyings[k].c;
+    _mm_storeu_ps(out, _mm_shuffle_ps(lo, _mm_shuffle_ps(y, lo, _MM_SHUFFLE(2, 2, 0, 0)),
+                                      _MM_SHUFFLE(2, 0, 1, 0)));
+    _mm_storeu_ps(out + 4, _mm_shuffle_ps(_mm_shuffle_ps(lo, y, _MM_SHUFFLE(1, 1, 3, 3)), hi,
+                                          _MM_SHUFFLE(1, 0, 2, 0)));
+    _mm_storeu_ps(out + 8, _mm_shuffle_ps(_mm_shuffle_ps(y, hi, _MM_SHUFFLE(2, 2, 2, 2)),
+                                          _mm_shuffle_ps(hi, y, _MM_SHUFFLE(3, 3, 3, 3)),
+                                          _MM_SHUFFLE(2, 0, 2, 0)));
+}
+
+/* The varyings' planes where the state's are one run (state->planes_in_run), four at
+ * a time with AVX, then two and one: the same numbers as the pairs below. */
+__attribute__((target("avx"))) static void
+make_planes_avx(const plane_basis *b, const kiln__soft_state *state,
+                const kiln__soft_vertex *const s[3], const double w[3], kiln__soft_triangle *t) {
+    uint32_t i = 0, n = state->num_planes, first = state->planes[0];
+    for (; i + 4 <= n; i += 4)
+        make_plane_quad(b, s, w, first + i, t);
+    for (; i + 2 <= n; i += 2)
+        make_plane_pair(b, s, w, first + i, first + i + 1, t);
+    for (; i < n; i++) {
+        const uint32_t k = first + i;
+        t->varyings[k] =
+            make_plane(b, (double)s[0]->varyings[k] * w[0], (double)s[1]->varyings[k] * w[1],
+                       (double)s[2]->varyings[k] * w[2]);
+    }
 }
 #endif
 
@@ -228,7 +291,14 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
         return false;
     const plane_basis basis = {w0[0],         w0[1],         w1[0] - w0[0], w1[1] - w0[1],
                                w2[0] - w0[0], w2[1] - w0[1], 1.0 / det};
+#ifdef __SSE2__
+    /* Depth and 1 / w lie side by side in the window position. */
+    plane_pair(&basis, _mm_loadu_pd(w0 + 2), _mm_loadu_pd(w1 + 2), _mm_loadu_pd(w2 + 2), &t->depth,
+               &t->inv_w);
+#else
     t->depth = make_plane(&basis, w0[2], w1[2], w2[2]);
+    t->inv_w = make_plane(&basis, w0[3], w1[3], w2[3]);
+#endif
     if (state->pass.depth_bias_constant != 0.0f || state->pass.depth_bias_slope_scale != 0.0f) {
         double max_z = w0[2] > w1[2] ? w0[2] : w1[2];
         max_z = w2[2] > max_z ? w2[2] : max_z;
@@ -236,10 +306,15 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
         t->depth.c += depth_bias(state, (float)max_z, slope);
     }
     t->perspective = !(s[0]->clip[3] == s[1]->clip[3] && s[1]->clip[3] == s[2]->clip[3]);
-    t->inv_w = make_plane(&basis, w0[3], w1[3], w2[3]);
     const double w[3] = {t->perspective ? w0[3] : 1.0, t->perspective ? w1[3] : 1.0,
                          t->perspective ? w2[3] : 1.0};
     uint32_t i = 0;
+#if KILN__SETUP_AVX
+    if (frame->simd == KILN_SIMD_AVX2 && state->planes_in_run) {
+        make_planes_avx(&basis, state, s, w, t);
+        i = state->num_planes;
+    }
+#endif
 #ifdef __SSE2__
     for (; i + 2 <= state->num_planes; i += 2)
         make_plane_pair(&basis, s, w, state->planes[i], state->planes[i + 1], t);

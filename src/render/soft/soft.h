@@ -215,6 +215,7 @@ typedef struct kiln__soft_state {
     uint32_t num_varyings;              /* the vertex stage computes this prefix of the varyings */
     uint8_t planes[KILN__NUM_VARYINGS]; /* of those, the ones pixels read: set up */
     uint32_t num_planes;
+    bool planes_in_run; /* planes[i] == planes[0] + i: the common case */
     bool has_specular;  /* the specular varyings hold light to add after texturing */
     bool lit_per_pixel; /* lighting at each pixel from position and normal varyings */
     bool tracks_colour; /* lit per pixel, the colour varyings hold the vertex colour */

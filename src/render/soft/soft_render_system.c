@@ -275,6 +275,9 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
     if (s->lit_per_pixel)
         for (uint8_t k = 0; k < 6; k++)
             s->planes[s->num_planes++] = (uint8_t)(KILN__VARYING_POSITION + k);
+    s->planes_in_run = s->num_planes > 0;
+    for (uint32_t i = 1; i < s->num_planes; i++)
+        s->planes_in_run = s->planes_in_run && s->planes[i] == s->planes[0] + i;
     const kiln__unit_state *unit0 = &p->unit_ops[0];
     s->fast_texture = s->colour_is_white && p->num_units == 1 && unit0->coord_set == 0 &&
                       !unit0->has_transform &&
