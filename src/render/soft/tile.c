@@ -157,6 +157,9 @@ static void store_colour(kiln__soft_tile *tile) {
                           (size_t)r->width);
 }
 
+/* How many commands ahead a tile fetches the primitives it will draw. */
+#define KILN__TILE_AHEAD 6
+
 void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *working) {
     /* The tile's bin of every thread, merged in order of submission. */
     const uint32_t threads = frame->num_arenas;
@@ -193,6 +196,15 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
         if (from == lists)
             break;
         const kiln__soft_command c = bins[from]->commands[next[from]++];
+        /* The primitive a few commands on is fetched while this one is drawn: setup
+         * wrote it, often on another thread, long before. */
+        if (next[from] + KILN__TILE_AHEAD < bins[from]->count) {
+            const uint8_t *ahead =
+                (const uint8_t *)bins[from]->commands[next[from] + KILN__TILE_AHEAD].triangle;
+            if (ahead)
+                for (int line = 0; line < 4; line++)
+                    __builtin_prefetch(ahead + 64 * line);
+        }
         if (!c.triangle) {
             kiln__soft_span_flush(&spans);
             run_clear(&tile, &frame->clears[c.clear]);
