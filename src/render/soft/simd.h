@@ -136,11 +136,12 @@ static inline void vi_store_rows(void *row0, void *row1, vi v) {
 static inline void vi_store_first_row(void *row0, vi v) {
     _mm_storeu_si128((__m128i *)row0, _mm256_castsi256_si128(v));
 }
-/* W floats from each of W rows, transposed: out[k] holds float k of every row. */
-static inline void vf_transpose(const float *const row[8], vf out[8]) {
+/* W floats from each of W rows, from float `at` on, transposed: out[k] holds float
+ * at + k of every row. */
+static inline void vf_transpose(const float *const row[8], uint32_t at, vf out[8]) {
     __m256 t[8], s[8];
     for (int k = 0; k < 8; k += 2) {
-        __m256 a = _mm256_loadu_ps(row[k]), b = _mm256_loadu_ps(row[k + 1]);
+        __m256 a = _mm256_loadu_ps(row[k] + at), b = _mm256_loadu_ps(row[k + 1] + at);
         t[k] = _mm256_unpacklo_ps(a, b);
         t[k + 1] = _mm256_unpackhi_ps(a, b);
     }
@@ -266,10 +267,11 @@ static inline void vi_store_rows(void *row0, void *row1, vi v) {
     _mm_storel_epi64((__m128i *)row1, _mm_srli_si128(v, 8));
 }
 static inline void vi_store_first_row(void *row0, vi v) { _mm_storel_epi64((__m128i *)row0, v); }
-/* W floats from each of W rows, transposed: out[k] holds float k of every row. */
-static inline void vf_transpose(const float *const row[4], vf out[4]) {
-    __m128 a = _mm_loadu_ps(row[0]), b = _mm_loadu_ps(row[1]);
-    __m128 c = _mm_loadu_ps(row[2]), d = _mm_loadu_ps(row[3]);
+/* W floats from each of W rows, from float `at` on, transposed: out[k] holds float
+ * at + k of every row. */
+static inline void vf_transpose(const float *const row[4], uint32_t at, vf out[4]) {
+    __m128 a = _mm_loadu_ps(row[0] + at), b = _mm_loadu_ps(row[1] + at);
+    __m128 c = _mm_loadu_ps(row[2] + at), d = _mm_loadu_ps(row[3] + at);
     _MM_TRANSPOSE4_PS(a, b, c, d);
     out[0] = a;
     out[1] = b;

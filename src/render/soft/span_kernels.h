@@ -510,8 +510,9 @@ static inline __attribute__((always_inline)) void queue_lanes(const kiln__soft_s
     q->count = n;
 }
 
-static inline void queue_block(const kiln__soft_span *sp, int32_t x, int32_t y,
-                               const int32_t edge[3], int depth_test) {
+static inline __attribute__((always_inline)) void queue_block(const kiln__soft_span *sp, int32_t x,
+                                                              int32_t y, const int32_t edge[3],
+                                                              int depth_test) {
     vi mask = block_mask(sp, x, y, edge);
     if (vi_any(mask))
         queue_lanes(sp, x, y, mask, depth_test);
@@ -520,8 +521,10 @@ static inline void queue_block(const kiln__soft_span *sp, int32_t x, int32_t y,
 /* Every block of [x0, span.x_end) x [y0, span.y_end), for a triangle whose edge
  * functions stay within 32 bits there (edge: at the pixel centre of (x0, y0)): the
  * edge functions of a block's lanes are those of the last block plus a step. */
-static inline void queue_triangle(const kiln__soft_span *sp, int32_t x0, int32_t y0,
-                                  const int32_t edge[3], int depth_test) {
+static inline __attribute__((always_inline)) void queue_triangle(const kiln__soft_span *sp,
+                                                                 int32_t x0, int32_t y0,
+                                                                 const int32_t edge[3],
+                                                                 int depth_test) {
     const vi bx = vi_block_x(), by = vi_block_y();
     vi row[3], step_x[3], step_y[3];
     for (int i = 0; i < 3; i++) {
@@ -551,8 +554,8 @@ static inline void queue_triangle(const kiln__soft_span *sp, int32_t x0, int32_t
 
 /* Shades the queued fragments W at a time, each lane with its own triangle's planes,
  * and stores their colours in the order they were queued. */
-static inline void shade_queue(const kiln__soft_span *sp, kiln__soft_pending *q, int tex,
-                               int source) {
+static inline __attribute__((always_inline)) void
+shade_queue(const kiln__soft_span *sp, kiln__soft_pending *q, int tex, int source) {
     const uint32_t n = q->count;
     /* The lanes past the last fragment repeat it, and are not stored. */
     for (uint32_t j = n; j < n + W; j++) {
@@ -565,12 +568,12 @@ static inline void shade_queue(const kiln__soft_span *sp, kiln__soft_pending *q,
     for (uint32_t i = 0; i < n; i += W) {
         /* Each lane's planes from 1 / w on, W floats of every lane at a time. */
         vf lanes[3 * (KILN__VARYING_SPECULAR + 4)];
+        const float *rows[W];
+        for (int j = 0; j < W; j++)
+            rows[j] = &q->t[i + (uint32_t)j]->inv_w.c;
         for (uint32_t g = 0; g < floats; g += W) {
             const uint32_t at = g + W <= floats ? g : floats - W;
-            const float *rows[W];
-            for (int j = 0; j < W; j++)
-                rows[j] = &q->t[i + (uint32_t)j]->inv_w.c + at;
-            vf_transpose(rows, lanes + at);
+            vf_transpose(rows, at, lanes + at);
         }
         const vi xi = vi_loadu(q->x + i), yi = vi_loadu(q->y + i);
         const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
