@@ -402,8 +402,9 @@ span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask, 
 /* Pixels [x0, x1) of row y, a vector at a time; the lanes of the last one past x1 are
  * masked off. Colour and depth are the tile's own working memory, which has room
  * for a vector past its last pixel, so the whole vector may be loaded and stored. */
-static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, int32_t x1,
-                            int depth_test, int persp, int tex, int source) {
+static inline __attribute__((always_inline)) void
+span_pixels_of_row(const kiln__soft_span *sp, int32_t y, int32_t x0, int32_t x1, int depth_test,
+                   int persp, int tex, int source) {
     kiln__soft_tile *tile = sp->tile;
     uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, x0, y);
     float *depth = kiln__soft_tile_depth(tile, x0, y);
@@ -424,6 +425,14 @@ static inline void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, in
     if (x < x1)
         span_pixels(sp, colour, depth, vi_lanes_below(x, x1), x, y, rows, depth_test, persp, tex,
                     source);
+}
+
+/* span_pixels_of_row, compiled for each state where the triangles are large (without
+ * perspective: quads facing the screen, the tutorial's) and shared with perspective,
+ * whose triangles are mostly the queued small ones. */
+static void span_row(const kiln__soft_span *sp, int32_t y, int32_t x0, int32_t x1, int depth_test,
+                     int persp, int tex, int source) {
+    span_pixels_of_row(sp, y, x0, x1, depth_test, persp, tex, source);
 }
 
 /* A block of W / 2 x 2 pixels from (x, y): the lanes inside the triangle's edges and
@@ -591,7 +600,10 @@ shade_queue(const kiln__soft_span *sp, kiln__soft_pending *q, int tex, int sourc
 #define KILN__SPAN_KERNEL(D, P, T, S)                                                              \
     static void span_##D##_##P##_##T##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,       \
                                            int32_t x1) {                                           \
-        span_row(sp, y, x0, x1, D, P, T, S);                                                       \
+        if (P == 0)                                                                                \
+            span_pixels_of_row(sp, y, x0, x1, D, 0, T, S);                                         \
+        else                                                                                       \
+            span_row(sp, y, x0, x1, D, P, T, S);                                                   \
     }
 /* Blocks of triangles without perspective; those with it queue their fragments. */
 #define KILN__BLOCK_KERNEL(D, T, S)                                                                \
