@@ -22,20 +22,13 @@ kiln_result kiln__soft_bins_begin(kiln__soft_frame *frame, uint32_t width, uint3
     return KILN_OK;
 }
 
-kiln_result kiln__soft_bin_push(const kiln__soft_frame *frame, uint32_t worker, uint32_t tx,
-                                uint32_t ty, kiln__soft_command command) {
-    kiln__soft_bin *bin =
-        &frame->bins[(size_t)worker * frame->bins_per_thread + ty * frame->tiles_x + tx];
-    if (bin->count == bin->capacity) {
-        uint32_t capacity = bin->capacity ? bin->capacity * 2 : 16;
-        kiln__soft_command *commands =
-            kiln__realloc_array(bin->commands, capacity, sizeof *commands);
-        if (!commands)
-            return kiln__fail_oom("a tile bin", (size_t)capacity * sizeof *commands);
-        bin->commands = commands;
-        bin->capacity = capacity;
-    }
-    bin->commands[bin->count++] = command;
+kiln_result kiln__soft_bin_grow(kiln__soft_bin *bin) {
+    uint32_t capacity = bin->capacity ? bin->capacity * 2 : 16;
+    kiln__soft_command *commands = kiln__realloc_array(bin->commands, capacity, sizeof *commands);
+    if (!commands)
+        return kiln__fail_oom("a tile bin", (size_t)capacity * sizeof *commands);
+    bin->commands = commands;
+    bin->capacity = capacity;
     return KILN_OK;
 }
 

@@ -239,15 +239,8 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     const kiln__soft_state *state = &frame->states[state_index];
     /* Facing first, from the fixed-point positions alone: half of a closed mesh's
      * triangles end here. */
-    const int64_t x0 = v0->fixed[0], y0 = v0->fixed[1];
-    int64_t area = ((int64_t)v1->fixed[0] - x0) * ((int64_t)v2->fixed[1] - y0) -
-                   ((int64_t)v2->fixed[0] - x0) * ((int64_t)v1->fixed[1] - y0);
-    if (area == 0)
-        return false;
-    /* With y pointing down, a positive area is clockwise as seen in the y-up
-     * convention of the original engine. */
-    if ((state->pass.culling == KILN_CULL_CLOCKWISE && area > 0) ||
-        (state->pass.culling == KILN_CULL_ANTICLOCKWISE && area < 0))
+    const int64_t area = kiln__soft_fixed_area(v0, v1, v2);
+    if (kiln__soft_area_culled(state->pass.culling, area))
         return false;
     /* In clockwise order on the screen. */
     const kiln__soft_vertex *s[3] = {v0, area < 0 ? v2 : v1, area < 0 ? v1 : v2};

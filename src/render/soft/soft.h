@@ -432,6 +432,23 @@ static inline bool kiln__soft_triangle_needs_no_clipping(const kiln__soft_vertex
     return v0->inside && v1->inside && v2->inside;
 }
 
+/* Twice the signed area of a triangle in fixed point (positive: clockwise on the
+ * screen, y down), and whether the state culls a triangle of that area: none covers
+ * any pixel when it is zero. Meaningful for vertices inside the clip volume. */
+static inline int64_t kiln__soft_fixed_area(const kiln__soft_vertex *v0,
+                                            const kiln__soft_vertex *v1,
+                                            const kiln__soft_vertex *v2) {
+    const int64_t x0 = v0->fixed[0], y0 = v0->fixed[1];
+    return ((int64_t)v1->fixed[0] - x0) * ((int64_t)v2->fixed[1] - y0) -
+           ((int64_t)v2->fixed[0] - x0) * ((int64_t)v1->fixed[1] - y0);
+}
+static inline bool kiln__soft_area_culled(kiln_culling_mode culling, int64_t area) {
+    /* With y pointing down, a positive area is clockwise as seen in the y-up
+     * convention of the original engine. */
+    return area == 0 || (culling == KILN_CULL_CLOCKWISE && area > 0) ||
+           (culling == KILN_CULL_ANTICLOCKWISE && area < 0);
+}
+
 /* clip.c: clips a triangle against the near and far planes and a guard band in x
  * and y. Writes the clipped polygon (at most KILN__MAX_CLIPPED_VERTICES vertices,
  * in the input's winding) to out and returns its vertex count (0: nothing left). */
@@ -472,8 +489,17 @@ void kiln__soft_lighting(const kiln__soft_state *s, const float position[3], con
 kiln_result kiln__soft_bins_begin(kiln__soft_frame *frame, uint32_t width, uint32_t height);
 /* Appends command to the bin of thread `worker` for tile (tx, ty), or for every tile
  * that a rectangle of pixels touches. Only that thread may append to its bins. */
-kiln_result kiln__soft_bin_push(const kiln__soft_frame *frame, uint32_t worker, uint32_t tx,
-                                uint32_t ty, kiln__soft_command command);
+kiln_result kiln__soft_bin_grow(kiln__soft_bin *bin);
+static inline kiln_result kiln__soft_bin_push(const kiln__soft_frame *frame, uint32_t worker,
+                                              uint32_t tx, uint32_t ty,
+                                              kiln__soft_command command) {
+    kiln__soft_bin *bin =
+        &frame->bins[(size_t)worker * frame->bins_per_thread + ty * frame->tiles_x + tx];
+    if (bin->count == bin->capacity)
+        KILN__CHECK(kiln__soft_bin_grow(bin));
+    bin->commands[bin->count++] = command;
+    return KILN_OK;
+}
 kiln_result kiln__soft_bin_rect(const kiln__soft_frame *frame, uint32_t worker,
                                 const kiln__rect *pixels, kiln__soft_command command);
 void kiln__soft_bins_free(kiln__soft_frame *frame);

@@ -355,6 +355,10 @@ static inline void assemble_triangle(setup_target *target, uint32_t state, bool 
                                      const kiln__soft_vertex *a, const kiln__soft_vertex *b,
                                      const kiln__soft_vertex *c, const kiln__soft_vertex *first) {
     const bool clip = !kiln__soft_triangle_needs_no_clipping(a, b, c);
+    /* Facing first: half of a closed mesh's triangles end here. */
+    if (!clip && kiln__soft_area_culled(target->frame->states[state].pass.culling,
+                                        kiln__soft_fixed_area(a, b, c)))
+        return;
     if (!flat && !clip)
         setup_into(target, state, a, b, c);
     else
