@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,6 +470,47 @@ static void points_cover_a_square_of_their_size_and_test_depth(void **state) {
     assert_int_equal(count_lit(r), 0);
 }
 
+/* ---- bad input ---- */
+
+static void a_draw_with_an_index_past_its_vertices_draws_nothing_and_names_it(void **state) {
+    raster *r = *state;
+    static const float positions[4][3] = {{-1, -1, 0}, {1, -1, 0}, {1, 1, 0}, {-1, 1, 0}};
+    /* Positions in the vectorised part and in the tail, and an index with its top bit
+     * set, which a signed comparison would take for a small one. */
+    const struct {
+        uint32_t at, index;
+    } bad[] = {{0, 4}, {29, 7}, {31, 0x80000000u}, {35, UINT32_MAX}};
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+        uint32_t indices[36];
+        for (uint32_t i = 0; i < 36; i++)
+            indices[i] = (uint32_t[]){0, 1, 2, 0, 2, 3}[i % 6];
+        indices[bad[b].at] = bad[b].index;
+        kiln__draw_call call = {0};
+        call.primitive = KILN__PRIMITIVE_TRIANGLE_LIST;
+        call.vertex_count = 4;
+        call.positions = &positions[0][0];
+        call.position_components = 3;
+        call.position_stride = sizeof positions[0];
+        call.indices = indices;
+        call.index_count = 36;
+        call.world = call.view = call.projection = kiln_matrix4_identity();
+        call.state.culling = KILN_CULL_NONE;
+        call.state.depth_function = KILN_CMPF_ALWAYS_PASS;
+        kiln__rect all = {0, 0, (int32_t)r->surface->width, (int32_t)r->surface->height};
+        kiln_colour black = {0, 0, 0, 1};
+        assert_int_equal(r->rs->ops->begin_frame(r->rs, r->surface), KILN_OK);
+        assert_int_equal(r->rs->ops->begin_viewport(r->rs, &all, true, &black, true, 1.0f),
+                         KILN_OK);
+        assert_int_equal(r->rs->ops->draw(r->rs, &call), KILN_ERROR_OUT_OF_RANGE);
+        char expected[128];
+        snprintf(expected, sizeof expected, "index %u at position %u but the draw has 4 vertices",
+                 bad[b].index, bad[b].at);
+        assert_non_null(strstr(kiln_last_error_message(), expected));
+        assert_int_equal(r->rs->ops->end_frame(r->rs), KILN_OK);
+        assert_int_equal(count_lit(r), 0);
+    }
+}
+
 /* ---- determinism ---- */
 
 static void render_everything(raster *r) {
@@ -601,6 +643,7 @@ int main(void) {
         cmocka_unit_test(line_strips_join_without_drawing_a_pixel_twice),
         cmocka_unit_test(points_cover_a_square_of_their_size_and_test_depth),
         cmocka_unit_test(output_is_identical_for_any_number_of_threads_with_every_state_on),
+        cmocka_unit_test(a_draw_with_an_index_past_its_vertices_draws_nothing_and_names_it),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

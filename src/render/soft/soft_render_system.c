@@ -4,6 +4,9 @@
 #include "span.h"
 
 #include <stdatomic.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 typedef struct kiln__soft_render_system {
@@ -501,6 +504,31 @@ static kiln_result assemble_line(kiln__soft_render_system *self, uint32_t state,
     return kiln__soft_setup_line(&self->frame, state, &clipped[0], &clipped[1]);
 }
 
+/* The position of the first of count indices at or past limit, or count when there is
+ * none. SSE2 compares sixteen at a time, unsigned by flipping the sign bits. */
+static uint32_t first_out_of_range(const uint32_t *indices, uint32_t count, uint32_t limit) {
+    uint32_t i = 0;
+#ifdef __SSE2__
+    if (limit > 0) {
+        const __m128i flip = _mm_set1_epi32(INT32_MIN);
+        const __m128i last = _mm_set1_epi32((int32_t)((limit - 1) ^ 0x80000000u));
+        for (; i + 16 <= count; i += 16) {
+            __m128i over = _mm_setzero_si128();
+            for (int k = 0; k < 4; k++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(indices + i + 4 * k));
+                over = _mm_or_si128(over, _mm_cmpgt_epi32(_mm_xor_si128(v, flip), last));
+            }
+            if (_mm_movemask_epi8(over))
+                break;
+        }
+    }
+#endif
+    for (; i < count; i++)
+        if (indices[i] >= limit)
+            return i;
+    return count;
+}
+
 static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) {
     kiln__soft_render_system *self = soft(base);
     if (!self->in_frame)
@@ -525,12 +553,13 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
     const uint32_t *indices = call->indices;
     const void *v = self->vertices;
 #define VERTEX(i) kiln__soft_vertex_at(v, stride, indices ? indices[i] : (i))
-    if (indices)
-        for (uint32_t i = 0; i < count; i++)
-            if (indices[i] >= call->vertex_count)
-                return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
-                                  "draw: index %u at position %u but the draw has %u vertices",
-                                  indices[i], i, call->vertex_count);
+    if (indices) {
+        uint32_t i = first_out_of_range(indices, count, call->vertex_count);
+        if (i < count)
+            return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                              "draw: index %u at position %u but the draw has %u vertices",
+                              indices[i], i, call->vertex_count);
+    }
     switch (call->primitive) {
     case KILN__PRIMITIVE_TRIANGLE_LIST:
         return draw_triangles(self, call, state, count / 3);
