@@ -468,7 +468,7 @@ static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint
     if (count == 0)
         return 0;
     uint32_t threads = kiln__thread_pool_size(self->pool);
-    uint32_t ranges = threads > 1 ? threads * 4 : 1;
+    uint32_t ranges = threads > 1 ? threads * 16 : 1;
     uint32_t most = (count + KILN__FRONT_END_MIN_RANGE - 1) / KILN__FRONT_END_MIN_RANGE;
     ranges = ranges < most ? ranges : most;
     ranges = ranges ? ranges : 1;
