@@ -7,8 +7,9 @@ RGB texture whose green channel is the column index, lighting off, over a (0.3, 
 own path: update() of the target, copy_contents_to_memory into a PF_BYTE_RGB PixelBox
 over a MemoryDataStream, and kiln.numpy.view of it (OGRE: update(),
 copyContentsToMemory into a PF_BYTE_RGB PixelBox, Ogre.Numpy.view). Kiln's render
-alone (update() only) is measured too. Every figure is the median of many frames after
-a warm-up frame.
+alone (update() only) is measured too, its frames in turn with the path's. Kiln and OGRE
+are measured in turn, in rounds (3 by default), and every figure is the median of all
+its frames, each round after a warm-up frame.
 
 Kiln runs with 1 thread and with all cores (kiln.Root(num_threads=...)). OGRE runs
 under Debian's /usr/bin/python3 (python3-ogre-1.12) in its own Xvfb with the GL3+
@@ -46,43 +47,85 @@ OGRE_THREADS = (1, os.cpu_count() or 1)
 
 def median_time(fn, frames):
     """Median seconds of frames calls of fn, after one untimed call (first touch of the buffers)."""
+    return statistics.median(frame_times(fn, frames))
+
+
+def frame_times(fn, frames):
+    """Seconds of each of frames calls of fn, after one untimed call."""
     fn()
     times = []
     for _ in range(frames):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
+
+
+def interleaved_times(fns, frames):
+    """Seconds of each call of every function of fns, called in turn frames times (after
+    one untimed call of each), so that a slow patch of the machine falls on all of them."""
+    for fn in fns:
+        fn()
+    times = [[] for _ in fns]
+    for _ in range(frames):
+        for fn, out in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return times
 
 
 # ---------------------------------------------------------------- Kiln
 
 
+class KilnTutorial:
+    """Kiln's tutorial scenes at every size with 1 thread and all cores, kept for rounds of
+    measurement."""
+
+    def __init__(self, simd=0):
+        import kiln
+        import kiln.numpy
+
+        import bench_numpy
+
+        self.scenes, self.pictures = {}, {}
+        for width, height in SIZES:
+            key = f"{width}x{height}"
+            for threads in (1, 0):
+                root, win = bench_numpy.tutorial_scene(threads, width, height, simd)
+                mem = kiln.MemoryDataStream(width * height * 3)
+                pb = kiln.PixelBox(width, height, 1, kiln.PF_BYTE_RGB, mem)
+
+                def path(win=win, pb=pb):
+                    win.update()
+                    win.copy_contents_to_memory(pb, pb)
+                    return kiln.numpy.view(pb)
+
+                self.pictures[key] = np.array(path())
+                self.scenes[(key, root.num_threads)] = (root, win, path, {"path": [], "render": []})
+
+    def measure(self, frames):
+        """Appends frames times of the path and of the render alone, in turn, at every size."""
+        for root, win, path, times in self.scenes.values():
+            p, r = interleaved_times((path, win.update), frames)
+            times["path"] += p
+            times["render"] += r
+
+    def figures(self):
+        """{size: {threads: {path, render, simd}}}: the median seconds of every frame measured."""
+        out = {}
+        for (key, threads), (root, win, path, times) in self.scenes.items():
+            out.setdefault(key, {})[threads] = {"path": statistics.median(times["path"]),
+                                                "render": statistics.median(times["render"]),
+                                                "simd": root.simd}
+        return out
+
+
 def kiln_figures(frames, simd=0):
     """{size: {threads: {path, render}}} median seconds, and the first frame at each size."""
-    import kiln
-    import kiln.numpy
-
-    import bench_numpy
-
-    out, pictures = {}, {}
-    for width, height in SIZES:
-        key = f"{width}x{height}"
-        out[key] = {}
-        for threads in (1, 0):
-            root, win = bench_numpy.tutorial_scene(threads, width, height, simd)
-            mem = kiln.MemoryDataStream(width * height * 3)
-            pb = kiln.PixelBox(width, height, 1, kiln.PF_BYTE_RGB, mem)
-
-            def path():
-                win.update()
-                win.copy_contents_to_memory(pb, pb)
-                return kiln.numpy.view(pb)
-
-            pictures[key] = np.array(path())
-            out[key][root.num_threads] = {"path": median_time(path, frames), "render": median_time(win.update, frames),
-                                          "simd": root.simd}
-    return out, pictures
+    scenes = KilnTutorial(simd)
+    scenes.measure(frames)
+    return scenes.figures(), scenes.pictures
 
 
 # ---------------------------------------------------------------- OGRE 1.12 on llvmpipe
@@ -155,7 +198,7 @@ def ogre_worker(frames, result_path, pictures_path):
             scene = OgreTutorial(renderer, width, height, f"bench_{key}")
             try:
                 pictures[key] = np.array(scene.path())
-                out[key] = median_time(scene.path, frames)
+                out[key] = frame_times(scene.path, frames)
             finally:
                 scene.close()
         device = renderer.device
@@ -184,26 +227,43 @@ def run_ogre(threads, frames, workdir, debian_python):
 # ---------------------------------------------------------------- the parent
 
 
-def measure(frames, ogre_frames, debian_python=DEBIAN_PYTHON, log=print):
-    out = {"frames": frames, "ogre_frames": ogre_frames, "kiln": {}, "ogre": {}, "differences": {}}
-    kiln, kiln_pictures = kiln_figures(frames)
-    out["kiln"] = kiln
-    for key, per_threads in kiln.items():
+def measure(frames, ogre_frames, debian_python=DEBIAN_PYTHON, log=print, rounds=3):
+    """Kiln and OGRE in turn, rounds times (each round a share of the frames), so that the
+    machine's slow and fast moments fall on both engines; every figure is the median of
+    all its frames."""
+    out = {"frames": frames, "ogre_frames": ogre_frames, "rounds": rounds, "kiln": {}, "ogre": {},
+           "differences": {}}
+    scenes = KilnTutorial()
+    ogre_times = {threads: {} for threads in OGRE_THREADS}
+    with tempfile.TemporaryDirectory(prefix="kiln-bench-tutorial-") as workdir:
+        for round_ in range(rounds):
+            scenes.measure(-(-frames // rounds))
+            for threads in OGRE_THREADS:
+                if "error" in out["ogre"].get(threads, {}):
+                    continue
+                result, pictures = run_ogre(threads, -(-ogre_frames // rounds), workdir, debian_python)
+                if "error" in result:
+                    out["ogre"][threads] = result
+                    log(f"  OGRE LP_NUM_THREADS={threads}: FAILED {result['error']}")
+                    continue
+                out["ogre"][threads] = result
+                for key, times in result["path"].items():
+                    ogre_times[threads].setdefault(key, []).extend(times)
+                if round_ == 0:
+                    for key, picture in pictures.items():
+                        diff = float(np.abs(picture.astype(np.int16) - scenes.pictures[key].astype(np.int16)).mean())
+                        out["differences"].setdefault(key, {})[threads] = diff
+                        log(f"  picture {key}: mean |Kiln - OGRE ({threads} threads)| = {diff:.3f}")
+    out["kiln"] = scenes.figures()
+    for key, per_threads in out["kiln"].items():
         for threads, r in per_threads.items():
             log(f"  Kiln {key} {threads} thread(s): path {1 / r['path']:.0f} fps, render {1 / r['render']:.0f} fps")
-    with tempfile.TemporaryDirectory(prefix="kiln-bench-tutorial-") as workdir:
-        for threads in OGRE_THREADS:
-            result, pictures = run_ogre(threads, ogre_frames, workdir, debian_python)
-            out["ogre"][threads] = result
-            if "error" in result:
-                log(f"  OGRE LP_NUM_THREADS={threads}: FAILED {result['error']}")
-                continue
-            for key, t in result["path"].items():
-                log(f"  {result['device']} [{result['threads']} threads] {key}: path {1 / t:.0f} fps")
-            for key, picture in pictures.items():
-                diff = float(np.abs(picture.astype(np.int16) - kiln_pictures[key].astype(np.int16)).mean())
-                out["differences"].setdefault(key, {})[threads] = diff
-                log(f"  picture {key}: mean |Kiln - OGRE ({threads} threads)| = {diff:.3f}")
+    for threads, result in out["ogre"].items():
+        if "error" in result:
+            continue
+        result["path"] = {key: statistics.median(times) for key, times in ogre_times[threads].items()}
+        for key, t in result["path"].items():
+            log(f"  {result['device']} [{result['threads']} threads] {key}: path {1 / t:.0f} fps")
     return out
 
 
@@ -231,6 +291,8 @@ def main(argv=None):
     parser.add_argument("--frames", type=int, default=200, help="timed frames per Kiln figure (default: %(default)s)")
     parser.add_argument("--ogre-frames", type=int, default=60,
                         help="timed frames per OGRE figure (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="Kiln and OGRE measured in turn this many times (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--debian-python", default=DEBIAN_PYTHON, help="the Python with python3-ogre-1.12")
     parser.add_argument("--instruction-sets", action="store_true", help="Kiln only, with each instruction set")
@@ -243,7 +305,8 @@ def main(argv=None):
         return 0
     print(f"tutorial scene: median of {args.frames} Kiln and {args.ogre_frames} OGRE frames; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
-    out = measure(args.frames, args.ogre_frames, args.debian_python, log=lambda s: print(s, flush=True))
+    out = measure(args.frames, args.ogre_frames, args.debian_python, log=lambda s: print(s, flush=True),
+                  rounds=args.rounds)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
     return 0

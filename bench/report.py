@@ -93,9 +93,10 @@ def tutorial_section(page, results):
         "`kiln.numpy.view` of it. The original engine does the same (`update()`, "
         "`copyContentsToMemory` into a PF_BYTE_RGB PixelBox, `Ogre.Numpy.view`) on llvmpipe with "
         "as many llvmpipe threads as Kiln has. *Render alone* is Kiln's `update()` only, set "
-        "against OGRE's full path. "
-        f"Medians of {t['frames']} frames (Kiln) and {t['ogre_frames']} frames (OGRE) after one "
-        "warm-up frame; `bench/bench_tutorial.py`.",
+        "against OGRE's full path, its frames in turn with the path's. "
+        f"Kiln and OGRE are measured in turn, {t.get('rounds', 1)} rounds of each, and every "
+        f"figure is the median of all its frames: {t['frames']} (Kiln) and {t['ogre_frames']} "
+        "(OGRE), each round after one warm-up frame; `bench/bench_tutorial.py`.",
         "",
         "| size | threads | Kiln path fps | OGRE path fps | Kiln / OGRE | Kiln render alone fps "
         "| render alone / OGRE path |",

@@ -488,3 +488,42 @@ def test_large_draws_set_up_in_parallel_give_identical_frames(operation):
         renders.append(kiln.numpy.read_pixels(win).tobytes())
     assert renders[0] == renders[1] == renders[2]
     assert any(renders[0])  # something was drawn over the black background
+
+
+def test_every_frame_shows_its_own_scene_whatever_the_frames_before_drew():
+    """A tile cleared to the colour its memory already holds is not stored again. Each
+    frame of a sequence (an object that moves, goes and comes back, and a background
+    that changes and changes back, on a target larger than one tile with tiles cut at its
+    edges) must read back as the same scene drawn as the first frame of a new target."""
+    def frame(steps):
+        root = kiln.Root(num_threads=2)
+        scene = root.create_scene_manager()
+        unlit(root)
+        mo = scene.create_manual_object("square")
+        quad(mo, "flat", size=0.3, colour=(1, 0.5, 0, 1))
+        node = scene.root_scene_node.create_child_scene_node()
+        cam, _ = camera(scene)
+        win = root.create_render_texture("w", 150, 100)
+        vp = win.add_viewport(cam)
+        pictures = []
+        for background, position in steps:
+            vp.background_colour = background
+            if position is None:
+                if mo.parent_scene_node is not None:
+                    node.detach_object(mo)
+            else:
+                if mo.parent_scene_node is None:
+                    node.attach_object(mo)
+                node.position = position
+            root.render_one_frame()
+            pictures.append(kiln.numpy.read_pixels(win).copy())
+        return pictures
+
+    blue, grey = (0.1, 0.2, 0.6), (0.5, 0.5, 0.5)
+    steps = [(blue, None), (blue, (-1.5, 0.5, 0)), (blue, None), (blue, None), (grey, None),
+             (grey, (1.5, -0.5, 0)), (blue, (1.5, -0.5, 0)), (blue, (0, 0, 0)), (blue, None)]
+    sequence = frame(steps)
+    assert len({p.tobytes() for p in sequence}) >= 5  # the frames do differ
+    for i, step in enumerate(steps):
+        alone = frame([step])[0]
+        assert np.array_equal(sequence[i], alone), f"frame {i} ({step}) differs from the same scene drawn alone"

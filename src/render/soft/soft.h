@@ -98,6 +98,12 @@ void kiln__soft_vertex_to_window(const kiln__rect *viewport, kiln__soft_vertex *
  * stored into the colour when they are done. Depth is float32 in [0, 1]; a tile whose
  * depth was cleared and not drawn since holds no depth pixels of its own, only the
  * value it was cleared to (`tile_depth`), until something reads or tests it. */
+typedef struct kiln__soft_stored_tile {
+    bool uniform; /* the tile's pixels are all this clear colour */
+    uint8_t colour8[4];
+    float colourf[4];
+} kiln__soft_stored_tile;
+
 struct kiln__surface {
     uint32_t width;
     uint32_t height;
@@ -111,8 +117,12 @@ struct kiln__surface {
      * depth + i * KILN__TILE_DEPTH_FLOATS (kiln__soft_surface_depth_at). */
     float *depth;
     uint32_t tiles_x, tiles_y;
-    float *tile_depth;                /* per tile: the value of its whole depth when uniform */
-    uint8_t *tile_uniform;            /* per tile: nonzero while its depth is tile_depth */
+    float *tile_depth;     /* per tile: the value of its whole depth when uniform */
+    uint8_t *tile_uniform; /* per tile: nonzero while its depth is tile_depth */
+    /* Per tile: what its colour memory holds when that is one clear colour, so that a
+     * tile cleared to it again and left so is not stored again (only the soft render
+     * system writes the surface's colour memory). */
+    kiln__soft_stored_tile *stored;
     kiln__row_converter to_storage;   /* working format -> format */
     kiln__row_converter from_storage; /* format -> working format */
 };

@@ -47,6 +47,7 @@ static void destroy_surface(kiln__render_system *self, kiln__surface *surface) {
     kiln__free(surface->depth);
     kiln__free(surface->tile_depth);
     kiln__free(surface->tile_uniform);
+    kiln__free(surface->stored);
     kiln__free(surface);
 }
 
@@ -81,7 +82,8 @@ static kiln_result create_surface(kiln__render_system *self, uint32_t width, uin
     surface->depth = kiln__malloc_array(tiles * KILN__TILE_DEPTH_FLOATS, sizeof(float));
     surface->tile_depth = kiln__malloc_array(tiles, sizeof(float));
     surface->tile_uniform = kiln__malloc_array(tiles, 1);
-    if (!surface->depth || !surface->tile_depth || !surface->tile_uniform) {
+    surface->stored = kiln__calloc(tiles, sizeof *surface->stored);
+    if (!surface->depth || !surface->tile_depth || !surface->tile_uniform || !surface->stored) {
         destroy_surface(self, surface);
         return kiln__fail_oom("a render surface", pixels * (surface->pixel_size + 4));
     }
@@ -103,6 +105,9 @@ static kiln_result create_surface(kiln__render_system *self, uint32_t width, uin
     for (size_t i = 0; i < tiles; i++) {
         surface->tile_depth[i] = 1.0f;
         surface->tile_uniform[i] = 1;
+        surface->stored[i].uniform = true;
+        memcpy(surface->stored[i].colour8, black8, sizeof black8);
+        memcpy(surface->stored[i].colourf, blackf, sizeof blackf);
     }
     *out = surface;
     return KILN_OK;

@@ -143,7 +143,16 @@ static void store_colour(kiln__soft_tile *tile) {
     const kiln__rect *r = &tile->rect;
     const size_t row_bytes = (size_t)r->width * surface->pixel_size;
     uint8_t *dst = surface_pixel(surface, r->x, r->y);
+    kiln__soft_stored_tile *stored = &surface->stored[tile->index];
     if (tile->colour_state == KILN__TILE_UNIFORM) {
+        /* A tile cleared to what its memory already holds is not stored again: a
+         * background unchanged from the last frame costs nothing. */
+        if (stored->uniform && memcmp(stored->colour8, tile->clear8, sizeof tile->clear8) == 0 &&
+            memcmp(stored->colourf, tile->clearf, sizeof tile->clearf) == 0)
+            return;
+        stored->uniform = true;
+        memcpy(stored->colour8, tile->clear8, sizeof tile->clear8);
+        memcpy(stored->colourf, tile->clearf, sizeof tile->clearf);
         /* One row of the clear colour in the target's format, copied to every row. */
         fill_colour(tile, r->x, r->y, r->x + r->width, r->y + 1, tile->clear8, tile->clearf);
         kiln__row_convert(&surface->to_storage, kiln__soft_tile_working(tile, r->x, r->y), dst,
@@ -152,6 +161,7 @@ static void store_colour(kiln__soft_tile *tile) {
             memcpy(dst + (size_t)y * surface->row_pitch, dst, row_bytes);
         return;
     }
+    stored->uniform = false;
     for (int32_t y = r->y; y < r->y + r->height; y++, dst += surface->row_pitch)
         kiln__row_convert(&surface->to_storage, kiln__soft_tile_working(tile, r->x, y), dst,
                           (size_t)r->width);
