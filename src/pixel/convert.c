@@ -323,8 +323,14 @@ bool kiln__row_converter_init(kiln__row_converter *conv, kiln_pixel_format src_f
             conv->run = swizzle_4_3_words;
 #if defined(__x86_64__)
             __builtin_cpu_init();
-            if (__builtin_cpu_supports("ssse3"))
+            if (__builtin_cpu_supports("ssse3")) {
                 conv->run = kiln__swizzle_4_3_ssse3;
+                for (int p = 0; p < 4; p++)
+                    for (int k = 0; k < 3; k++)
+                        conv->shuffle_4_3[p * 3 + k] = (int8_t)(p * 4 + conv->byte_map[k]);
+                for (int k = 12; k < 16; k++)
+                    conv->shuffle_4_3[k] = -1; /* zero */
+            }
 #endif
         }
     }

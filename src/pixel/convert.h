@@ -31,6 +31,9 @@ struct kiln__row_converter {
     /* Byte swizzles: where each destination byte comes from, an index into the
      * source pixel's bytes followed by the constants 0 and 255. */
     uint8_t byte_map[4];
+    /* The four-to-three byte swizzle of kiln__swizzle_4_3_ssse3: the byte shuffle that
+     * turns four source pixels into twelve destination bytes (zero after them). */
+    int8_t shuffle_4_3[16];
 };
 
 /* Prepares conv for converting src_format to dst_format. Returns false, recording

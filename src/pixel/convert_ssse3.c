@@ -11,14 +11,8 @@ void kiln__swizzle_4_3_ssse3(const kiln__row_converter *c, const void *src, void
     const uint8_t *s = src;
     uint8_t *d = dst;
     const uint8_t *map = c->byte_map;
-    int8_t order[16];
-    for (int p = 0; p < 4; p++)
-        for (int k = 0; k < 3; k++)
-            order[p * 3 + k] = (int8_t)(p * 4 + map[k]);
-    for (int k = 12; k < 16; k++)
-        order[k] = -1; /* zero */
     __m128i shuffle;
-    memcpy(&shuffle, order, sizeof shuffle);
+    memcpy(&shuffle, c->shuffle_4_3, sizeof shuffle);
     size_t i = 0;
     for (; i + 16 <= count; i += 16, s += 64, d += 48) {
         __m128i a = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)s), shuffle);

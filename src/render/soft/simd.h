@@ -98,11 +98,10 @@ static inline void vi_gather_pairs(const uint32_t *table, vi index, vi *first, v
     *first = _mm256_castps_si256(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
     *second = _mm256_castps_si256(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
 }
-/* The texels at `index` of one row of `width` texels, and those just after them, when
- * every lane's pair lies within 8 neighbouring texels of the row: one load of those
- * 8 and a permutation per result. False, with nothing written, otherwise. */
-static inline int vi_pairs_in_row(const uint32_t *row, int32_t width, vi index, vi *first,
-                                  vi *second) {
+/* Where every lane's texel at `index` of a row of `width` texels, and the one after it,
+ * lie within 8 neighbouring texels: the first of them (*base) and each lane's place
+ * among them (*at), for vi_pairs_at. False otherwise. */
+static inline int vi_pairs_window(int32_t width, vi index, int32_t *base, vi *at) {
     __m256i lo = _mm256_min_epi32(index, _mm256_permute2x128_si256(index, index, 1));
     lo = _mm256_min_epi32(lo, _mm256_shuffle_epi32(lo, 0x4E));
     lo = _mm256_min_epi32(lo, _mm256_shuffle_epi32(lo, 0xB1));
@@ -111,14 +110,18 @@ static inline int vi_pairs_in_row(const uint32_t *row, int32_t width, vi index, 
     hi = _mm256_max_epi32(hi, _mm256_shuffle_epi32(hi, 0xB1));
     int32_t low = _mm_cvtsi128_si32(_mm256_castsi256_si128(lo));
     int32_t high = _mm_cvtsi128_si32(_mm256_castsi256_si128(hi));
-    int32_t base = low < width - 8 ? low : width - 8;
-    if (width < 8 || low < 0 || high + 1 >= width || high + 1 - base > 7)
+    *base = low < width - 8 ? low : width - 8;
+    if (width < 8 || low < 0 || high + 1 >= width || high + 1 - *base > 7)
         return 0;
+    *at = _mm256_sub_epi32(index, _mm256_set1_epi32(*base));
+    return 1;
+}
+/* The texels of a row at a window vi_pairs_window found, and those just after them: one
+ * load of the 8 and a permutation per result. */
+static inline void vi_pairs_at(const uint32_t *row, int32_t base, vi at, vi *first, vi *second) {
     __m256i texels = _mm256_loadu_si256((const __m256i *)(const void *)(row + base));
-    __m256i at = _mm256_sub_epi32(index, _mm256_set1_epi32(base));
     *first = _mm256_permutevar8x32_epi32(texels, at);
     *second = _mm256_permutevar8x32_epi32(texels, _mm256_add_epi32(at, _mm256_set1_epi32(1)));
-    return 1;
 }
 static inline int32_t vi_first(vi v) { return _mm_cvtsi128_si32(_mm256_castsi256_si128(v)); }
 /* A block of W pixels, W / 2 wide and 2 tall: lanes [0, W/2) are row y, the rest
@@ -248,10 +251,13 @@ static inline void vi_gather_pairs(const uint32_t *table, vi index, vi *first, v
     *second = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
 }
 /* No variable permutation in SSE2: the callers gather instead. */
-static inline int vi_pairs_in_row(const uint32_t *row, int32_t width, vi index, vi *first,
-                                  vi *second) {
-    (void)row, (void)width, (void)index, (void)first, (void)second;
+static inline int vi_pairs_window(int32_t width, vi index, int32_t *base, vi *at) {
+    (void)width, (void)index, (void)base, (void)at;
     return 0;
+}
+static inline void vi_pairs_at(const uint32_t *row, int32_t base, vi at, vi *first, vi *second) {
+    (void)row, (void)base, (void)at;
+    *first = *second = _mm_setzero_si128();
 }
 static inline int32_t vi_first(vi v) { return _mm_cvtsi128_si32(v); }
 /* A block of W pixels, W / 2 wide and 2 tall: lanes [0, W/2) are row y, the rest

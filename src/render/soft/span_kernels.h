@@ -146,10 +146,13 @@ static inline __attribute__((always_inline)) vi bilinear_in_rows(const kiln__sof
     if (!vi_any(vi_andnot(vi_eq(ax1, vi_add(ax0, vi_set1(1))), vi_set1(-1)))) {
         /* Where every lane reads the same two rows (v is constant along the pixels'
          * row) and the texels lie close together: two loads and permutations. */
-        if (same_rows &&
-            vi_pairs_in_row(l->texels + vi_first(r->row0), l->width, ax0, &t00, &t01) &&
-            vi_pairs_in_row(l->texels + vi_first(r->row1), l->width, ax0, &t10, &t11))
+        int32_t base;
+        vi at;
+        if (same_rows && vi_pairs_window(l->width, ax0, &base, &at)) {
+            vi_pairs_at(l->texels + vi_first(r->row0), base, at, &t00, &t01);
+            vi_pairs_at(l->texels + vi_first(r->row1), base, at, &t10, &t11);
             return bilerp_texels(t00, t01, t10, t11, wx, r->wy);
+        }
         /* Every lane's two texels are neighbours in memory: one load for both. */
         vi_gather_pairs(l->texels, vi_add(r->row0, ax0), &t00, &t01);
         vi_gather_pairs(l->texels, vi_add(r->row1, ax0), &t10, &t11);

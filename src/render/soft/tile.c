@@ -9,8 +9,12 @@
 /* Every value of tile i's depth block. */
 static void fill_depth(kiln__surface *surface, uint32_t i, float value) {
     float *d = surface->depth + (size_t)i * KILN__TILE_DEPTH_FLOATS;
-    for (size_t k = 0; k < KILN__TILE_PIXELS; k++)
+    /* A row of values, then copies of what is written so far, doubling. */
+    for (size_t k = 0; k < KILN__TILE_SIZE; k++)
         d[k] = value;
+    for (size_t done = KILN__TILE_SIZE; done < KILN__TILE_PIXELS; done *= 2)
+        memcpy(d + done, d,
+               (done < KILN__TILE_PIXELS - done ? done : KILN__TILE_PIXELS - done) * sizeof *d);
 }
 
 /* The colour memory of pixel (x, y) of the surface. */
