@@ -527,3 +527,39 @@ def test_every_frame_shows_its_own_scene_whatever_the_frames_before_drew():
     for i, step in enumerate(steps):
         alone = frame([step])[0]
         assert np.array_equal(sequence[i], alone), f"frame {i} ({step}) differs from the same scene drawn alone"
+
+
+def test_a_large_read_back_into_a_box_of_any_pitch_and_alignment_is_exact():
+    """A read back of megabytes in the target's own format is streamed past the caches,
+    16 bytes at a time where the destination row allows it: into a sub-volume of a larger
+    box (its rows at odd addresses and further apart) it must give the same bytes as a
+    read back through a conversion."""
+    root = kiln.Root(num_threads=2)
+    scene = root.create_scene_manager()
+    unlit(root)
+    mo = scene.create_manual_object("tris")
+    rng = np.random.default_rng(5)
+    mo.begin("flat", kiln.OT_TRIANGLE_LIST)
+    for _ in range(300):
+        centre = rng.uniform(-2, 2, 2)
+        for _ in range(3):
+            x, y = centre + rng.normal(0, 0.3, 2)
+            mo.position(float(x), float(y), 0.0)
+            mo.colour(*(float(v) for v in rng.uniform(0, 1, 4)))
+    mo.end()
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    cam, _ = camera(scene)
+    w, h = 1001, 1100  # 3.3 MB of PF_BYTE_RGB; rows of 3003 bytes
+    win = root.create_render_texture("w", w, h, kiln.PF_BYTE_RGB)
+    win.add_viewport(cam).background_colour = (0.2, 0.3, 0.4)
+    root.render_one_frame()
+    via_rgba = kiln.PixelBox(w, h, 1, kiln.PF_BYTE_RGBA)
+    win.copy_contents_to_memory(via_rgba, via_rgba)
+    expected = kiln.numpy.view(via_rgba)[..., :3]
+    assert len(np.unique(expected.reshape(-1, 3), axis=0)) > 100
+    for left, top in ((0, 0), (1, 0), (5, 3)):
+        big = kiln.PixelBox(w + 7, h + 4, 1, kiln.PF_BYTE_RGB)
+        sub = big.get_sub_volume(kiln.Box(left, top, left + w, top + h))
+        win.copy_contents_to_memory(kiln.Box(0, 0, w, h), sub)
+        got = kiln.numpy.view(big)[top:top + h, left:left + w]
+        assert np.array_equal(got, expected), f"at ({left}, {top})"

@@ -619,8 +619,39 @@ static kiln_result end_frame(kiln__render_system *base) {
 typedef struct read_bands {
     const kiln_pixelbox *from, *to; /* the same size */
     uint32_t rows_per_band, height;
+    bool stream; /* a large copy in one format: streamed past the caches */
     kiln_result *results;
 } read_bands;
+
+/* Copies rows of the same format with stores that bypass the caches, for a read back too
+ * large for them: the destination's memory is then not read first. */
+static bool stream_rows(const kiln_pixelbox *from, const kiln_pixelbox *to) {
+#ifdef __SSE2__
+    const size_t pixel = kiln_pixel_format_get_num_elem_bytes(kiln_pixelbox_get_format(from));
+    const size_t row = (size_t)kiln_pixelbox_get_width(from) * pixel;
+    const uint8_t *s = kiln_pixelbox_get_data(from);
+    uint8_t *d = kiln_pixelbox_get_data(to);
+    const size_t sp = kiln_pixelbox_get_row_pitch(from) * pixel;
+    const size_t dp = kiln_pixelbox_get_row_pitch(to) * pixel;
+    for (uint32_t y = 0; y < kiln_pixelbox_get_height(from); y++, s += sp, d += dp) {
+        /* Up to the first 16-byte boundary, the aligned middle, and the rest. */
+        size_t head = (16 - ((uintptr_t)d & 15)) & 15;
+        head = head < row ? head : row;
+        memcpy(d, s, head);
+        size_t i = head;
+        for (; i + 64 <= row; i += 64)
+            for (int k = 0; k < 4; k++)
+                _mm_stream_si128((__m128i *)(void *)(d + i + 16 * k),
+                                 _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16 * k)));
+        memcpy(d + i, s + i, row - i);
+    }
+    _mm_sfence();
+    return true;
+#else
+    (void)from, (void)to;
+    return false;
+#endif
+}
 
 static void read_band(void *context, uint32_t index, uint32_t worker) {
     (void)worker;
@@ -634,7 +665,7 @@ static void read_band(void *context, uint32_t index, uint32_t worker) {
     kiln_result r = kiln_pixelbox_get_sub_volume(b->from, &fb, &from);
     if (r == KILN_OK)
         r = kiln_pixelbox_get_sub_volume(b->to, &tb, &to);
-    if (r == KILN_OK)
+    if (r == KILN_OK && !(b->stream && stream_rows(from, to)))
         r = kiln_pixelbox_convert_to(from, to);
     kiln_pixelbox_release(to);
     kiln_pixelbox_release(from);
@@ -644,6 +675,8 @@ static void read_band(void *context, uint32_t index, uint32_t worker) {
 /* Reads of at least this many bytes are shared out in bands. */
 #define KILN__READ_BAND_BYTES ((size_t)1 << 20)
 #define KILN__MAX_READ_BANDS 64
+/* Reads of at least this many bytes in the surface's own format are streamed. */
+#define KILN__READ_STREAM_BYTES ((size_t)2 << 20)
 
 static kiln_result read_pixels(kiln__render_system *base, kiln__surface *surface,
                                const kiln_box *src, kiln_pixelbox *dst) {
@@ -673,7 +706,12 @@ static kiln_result read_pixels(kiln__render_system *base, kiln__surface *surface
         r = kiln_pixelbox_convert_to(whole, dst_part);
     } else if (r == KILN_OK) {
         kiln_result results[KILN__MAX_READ_BANDS];
-        read_bands b = {whole, dst_part, (height + bands - 1) / bands, height, results};
+        /* Beyond this the frame and its copy do not both stay in the caches. */
+        const bool stream = bytes >= KILN__READ_STREAM_BYTES &&
+                            kiln_pixelbox_get_format(dst_part) == surface->format &&
+                            kiln_pixelbox_get_depth(dst_part) == 1 &&
+                            !kiln_stream_get_read_only(kiln_pixelbox_get_storage(dst_part));
+        read_bands b = {whole, dst_part, (height + bands - 1) / bands, height, stream, results};
         bands = (height + b.rows_per_band - 1) / b.rows_per_band;
         kiln__thread_pool_run(self->pool, bands, read_band, &b);
         bool failed = false;
