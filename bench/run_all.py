@@ -11,8 +11,10 @@ build/bench/results.json (with the heavy scene's pictures beside it), from which
 that fails leaves its section "not measured" with its error; the page is written
 anyway and the run does not fail.
 
-Run from the repository root, Kiln built into build/ and the peers installed
-(bench/install-deps.sh): PYTHONPATH=build/python python3 bench/run_all.py"""
+Run from the repository root, Kiln built into build-release/ (a release build, as `pip
+install .` makes it; `make bench` builds it) and the peers installed
+(bench/install-deps.sh): PYTHONPATH=build-release/python python3 bench/run_all.py
+--build build-release"""
 
 import argparse
 import datetime
@@ -87,11 +89,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "bench",
                         help="folder for the JSON results and pictures (default: build/bench)")
+    parser.add_argument("--build", type=Path, default=REPO_ROOT / "build",
+                        help="the build of Kiln on PYTHONPATH, for its build type (default: build)")
     args = parser.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
-    results = {"machine": machine(REPO_ROOT / "build")}
+    results = {"machine": machine(args.build)}
     pictures = out / "pictures"
     for name, script in SCRIPTS:
         extra = ("--pictures", str(pictures)) if name == "heavy" else ()
