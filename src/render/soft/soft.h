@@ -270,18 +270,25 @@ typedef enum kiln__soft_primitive_kind {
  * across a point, varying along a line's major axis only) so that they shade as
  * triangles do. */
 typedef struct kiln__soft_triangle {
-    uint32_t kind;                      /* kiln__soft_primitive_kind */
-    int32_t min_x, min_y, max_x, max_y; /* pixels that may be covered; max excluded */
-    /* Edge functions E = a * X + b * Y + c over fixed-point pixel centres, biased so
-     * that E >= 0 means covered under the top-left rule. a and b are differences of
-     * fixed-point positions inside the guard band, so 32 bits hold them. */
-    int32_t edge_a[3], edge_b[3];
-    int64_t edge_c[3];
+    uint8_t kind; /* kiln__soft_primitive_kind */
     bool perspective;
+    bool x_major; /* a line that steps along x */
     uint32_t state;
-    /* A line's window-space end points; x_major lines step along x. */
-    float line_x0, line_y0, line_x1, line_y1;
-    bool x_major;
+    int32_t min_x, min_y, max_x, max_y; /* pixels that may be covered; max excluded */
+    union {
+        /* A triangle's edge functions E = a * X + b * Y + c over fixed-point pixel
+         * centres, biased so that E >= 0 means covered under the top-left rule. a and b
+         * are differences of fixed-point positions inside the guard band, so 32 bits
+         * hold them. */
+        struct {
+            int32_t edge_a[3], edge_b[3];
+            int64_t edge_c[3];
+        };
+        /* A line's window-space end points. */
+        struct {
+            float line_x0, line_y0, line_x1, line_y1;
+        };
+    };
     kiln__soft_plane depth; /* window depth in [0, 1] */
     kiln__soft_plane inv_w; /* 1 / w, for perspective-correct varyings; the varyings follow */
     /* The varyings up to the highest the state uses (only those the state lists in
@@ -300,6 +307,8 @@ _Static_assert(offsetof(kiln__soft_triangle, varyings) ==
     (offsetof(kiln__soft_triangle, varyings) +                                                     \
      (size_t)(s)->num_varyings * sizeof(kiln__soft_plane) +                                        \
      (size_t)(s)->pass.num_units * sizeof(kiln__soft_lod))
+/* Of those, the levels of detail, which a triangle with perspective does not keep. */
+#define KILN__SOFT_TRIANGLE_LOD_BYTES(s) ((size_t)(s)->pass.num_units * sizeof(kiln__soft_lod))
 
 /* The level of detail of each unit of a primitive of state s, where it is the same at
  * every pixel (without perspective): just after its varyings. */

@@ -325,7 +325,11 @@ static inline __attribute__((always_inline)) void setup_into(setup_target *targe
     }
     if (!kiln__soft_setup_triangle_into(target->frame, state, a, b, c, t))
         return;
-    kiln__soft_arena_commit(target->arena, bytes);
+    /* With perspective the pixels choose their levels of detail: none are kept. */
+    kiln__soft_arena_commit(
+        target->arena, t->perspective
+                           ? bytes - KILN__SOFT_TRIANGLE_LOD_BYTES(&target->frame->states[state])
+                           : bytes);
     if (kiln__soft_bin_triangle(target->frame, target->worker, t, target->seq) != KILN_OK)
         target->out_of_memory = true;
 }
