@@ -11,15 +11,26 @@ struct kiln__thread_pool {
     pthread_mutex_t lock;
     pthread_cond_t work_ready;
     pthread_cond_t work_done;
-    uint64_t generation; /* bumped for every loop, wakes the workers */
+    _Atomic uint64_t generation; /* bumped for every loop, wakes the workers */
     int shutting_down;
     /* the current loop */
     kiln__parallel_fn fn;
     void *context;
     uint32_t count;
     atomic_uint next_index;
-    uint32_t busy_workers;
+    atomic_uint busy_workers;
 };
+
+/* A thread that runs out of work looks for more this many times (a few tens of
+ * microseconds) before it sleeps: a frame's loops follow each other closely, and waking
+ * a sleeping thread can take longer than the wait. */
+#define KILN__POOL_SPINS 2000
+
+static inline void pause_briefly(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 typedef struct worker_start {
     kiln__thread_pool *pool;
@@ -42,15 +53,20 @@ static void *worker_main(void *arg) {
     uint64_t seen = 0;
     pthread_mutex_lock(&pool->lock);
     for (;;) {
-        while (!pool->shutting_down && pool->generation == seen)
+        pthread_mutex_unlock(&pool->lock);
+        for (int spin = 0; spin < KILN__POOL_SPINS && atomic_load(&pool->generation) == seen;
+             spin++)
+            pause_briefly();
+        pthread_mutex_lock(&pool->lock);
+        while (!pool->shutting_down && atomic_load(&pool->generation) == seen)
             pthread_cond_wait(&pool->work_ready, &pool->lock);
         if (pool->shutting_down)
             break;
-        seen = pool->generation;
+        seen = atomic_load(&pool->generation);
         pthread_mutex_unlock(&pool->lock);
         run_indices(pool, worker);
         pthread_mutex_lock(&pool->lock);
-        if (--pool->busy_workers == 0)
+        if (atomic_fetch_sub(&pool->busy_workers, 1) == 1)
             pthread_cond_signal(&pool->work_done);
     }
     pthread_mutex_unlock(&pool->lock);
@@ -140,15 +156,17 @@ void kiln__thread_pool_run(kiln__thread_pool *pool, uint32_t count, kiln__parall
     pool->context = context;
     pool->count = count;
     atomic_store(&pool->next_index, 0);
-    pool->busy_workers = pool->size - 1;
-    pool->generation++;
+    atomic_store(&pool->busy_workers, pool->size - 1);
+    atomic_fetch_add(&pool->generation, 1);
     pthread_cond_broadcast(&pool->work_ready);
     pthread_mutex_unlock(&pool->lock);
 
     run_indices(pool, 0);
 
+    for (int spin = 0; spin < KILN__POOL_SPINS && atomic_load(&pool->busy_workers) > 0; spin++)
+        pause_briefly();
     pthread_mutex_lock(&pool->lock);
-    while (pool->busy_workers > 0)
+    while (atomic_load(&pool->busy_workers) > 0)
         pthread_cond_wait(&pool->work_done, &pool->lock);
     pthread_mutex_unlock(&pool->lock);
 }
