@@ -103,6 +103,7 @@ def _pointer_depth(ctype):
     return ctype.count("*")
 
 
+@functools.lru_cache(maxsize=None)
 def _is_struct(name):
     try:
         return ffi.typeof(name).kind == "struct"
@@ -110,6 +111,7 @@ def _is_struct(name):
         return False
 
 
+@functools.lru_cache(maxsize=None)
 def _is_opaque_handle(name):
     """A handle type is a struct cffi knows only by name (its fields are private)."""
     try:
@@ -527,6 +529,7 @@ class Handle:
         return verbs
 
 
+@functools.lru_cache(maxsize=None)
 @functools.lru_cache(maxsize=None)
 def _all_handle_types():
     return frozenset(_base_type(t) for f in FUNCTIONS.values() for t, _ in f["params"]
