@@ -173,15 +173,26 @@ static void constant_lods(const kiln__soft_state *state, kiln__soft_triangle *t)
 /* True when some pixel centre of the triangle's bounds is inside all three edges. */
 static bool covers_a_pixel(const kiln__soft_triangle *t) {
     const int64_t one = KILN__SUBPIXEL_ONE, half = KILN__SUBPIXEL_ONE / 2;
-    for (int32_t y = t->min_y; y < t->max_y; y++)
+    const int64_t px = (int64_t)t->min_x * one + half, py = (int64_t)t->min_y * one + half;
+    int64_t row[3], step_x[3], step_y[3];
+    for (int e = 0; e < 3; e++) {
+        row[e] = t->edge_a[e] * px + t->edge_b[e] * py + t->edge_c[e];
+        step_x[e] = t->edge_a[e] * one;
+        step_y[e] = t->edge_b[e] * one;
+    }
+    /* Every edge function >= 0: no sign bit in their or. */
+    for (int32_t y = t->min_y; y < t->max_y; y++) {
+        int64_t e0 = row[0], e1 = row[1], e2 = row[2];
         for (int32_t x = t->min_x; x < t->max_x; x++) {
-            int64_t px = (int64_t)x * one + half, py = (int64_t)y * one + half;
-            bool inside = true;
-            for (int e = 0; e < 3; e++)
-                inside = inside && t->edge_a[e] * px + t->edge_b[e] * py + t->edge_c[e] >= 0;
-            if (inside)
+            if ((e0 | e1 | e2) >= 0)
                 return true;
+            e0 += step_x[0];
+            e1 += step_x[1];
+            e2 += step_x[2];
         }
+        for (int e = 0; e < 3; e++)
+            row[e] += step_y[e];
+    }
     return false;
 }
 
@@ -274,9 +285,10 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     set_edge(t, 0, fx0, fy0, fx1, fy1);
     set_edge(t, 1, fx1, fy1, fx2, fy2);
     set_edge(t, 2, fx2, fy2, fx0, fy0);
-    /* A triangle of a few pixels often covers no pixel centre: test them all (as the
-     * rasterizer would) and drop it before its planes are set up. */
-    if ((max_x - min_x) * (max_y - min_y) <= 4 && !covers_a_pixel(t))
+    /* A triangle within a few pixels often covers no pixel centre (a sliver along a
+     * dense mesh's outline): test them all, up to 3x3 of them, as the rasterizer would,
+     * and drop it before its planes are set up and stored. */
+    if ((max_x - min_x) * (max_y - min_y) <= 9 && !covers_a_pixel(t))
         return false;
     const double *w0 = s[0]->window, *w1 = s[1]->window, *w2 = s[2]->window;
     double det = (w1[0] - w0[0]) * (w2[1] - w0[1]) - (w2[0] - w0[0]) * (w1[1] - w0[1]);
