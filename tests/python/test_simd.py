@@ -59,6 +59,17 @@ def test_every_path_draws_the_same_bytes(module, path):
             )
 
 
+def random_triangle(mo, rng, centre, size):
+    """Three vertices scattered by size around centre, at random depths, with random
+    normals, colours and texture coordinates."""
+    for _ in range(3):
+        x, y = centre + rng.normal(0, size, 2)
+        mo.position(float(x), float(y), float(rng.uniform(-1, 1)))
+        mo.normal(*(float(v) for v in rng.normal(size=3)))
+        mo.colour(*(float(v) for v in rng.uniform(0, 1, 4)))
+        mo.texture_coord(*(float(v) for v in rng.uniform(-2, 2, 2)))
+
+
 def random_frame(seed, simd, threads, perspective, pixel_format=kiln.PF_BYTE_RGB):
     """A frame of random triangles seen through an orthographic or a perspective camera
     with a random pass: lighting per vertex by random lights, lighting without lights (a
@@ -108,12 +119,7 @@ def random_frame(seed, simd, threads, perspective, pixel_format=kiln.PF_BYTE_RGB
     for _ in range(30):
         size = rng.choice([0.05, 0.3, 2.0])
         centre = rng.uniform(-1, 1, 2)
-        for _ in range(3):
-            x, y = centre + rng.normal(0, size, 2)
-            mo.position(float(x), float(y), float(rng.uniform(-1, 1)))
-            mo.normal(*(float(v) for v in rng.normal(size=3)))
-            mo.colour(*(float(v) for v in rng.uniform(0, 1, 4)))
-            mo.texture_coord(*(float(v) for v in rng.uniform(-2, 2, 2)))
+        random_triangle(mo, rng, centre, size)
     mo.end()
     mo_node = scene.root_scene_node.create_child_scene_node()
     mo_node.attach_object(mo)
@@ -258,12 +264,7 @@ def tiny_triangles_frame(seed, simd, threads):
         for _ in range(150):
             size = 0.6 if rng.integers(40) == 0 else 0.04
             centre = rng.uniform(-0.25, 0.25, 2)
-            for _ in range(3):
-                x, y = centre + rng.normal(0, size, 2)
-                mo.position(float(x), float(y), float(rng.uniform(-1, 1)))
-                mo.normal(*(float(v) for v in rng.normal(size=3)))
-                mo.colour(*(float(v) for v in rng.uniform(0, 1, 4)))
-                mo.texture_coord(*(float(v) for v in rng.uniform(-2, 2, 2)))
+            random_triangle(mo, rng, centre, size)
         mo.end()
         if section == 2:
             mo.begin(names[0], kiln.OT_LINE_LIST)
