@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* plane.c + plane.dx * x + plane.dy * y, in that order (shade.c eval). */
-static inline vf plane_at(const kiln__soft_plane *p, vf x, vf y) {
+static inline __attribute__((always_inline)) vf plane_at(const kiln__soft_plane *p, vf x, vf y) {
     return vf_add(vf_add(vf_set1(p->c), vf_mul(vf_set1(p->dx), x)), vf_mul(vf_set1(p->dy), y));
 }
 
@@ -36,7 +36,7 @@ static inline __attribute__((always_inline)) vf varying_at(const kiln__soft_span
 }
 
 /* sample.c texel_space. */
-static inline vf texel_space(vf t, int32_t size, uint32_t wrap) {
+static inline __attribute__((always_inline)) vf texel_space(vf t, int32_t size, uint32_t wrap) {
     vf s = vf_mul(t, vf_set1((float)size));
     const vf limit = vf_set1(4194304.0f);
     vf in_range = vf_and(vf_gt(s, vf_sub(vf_setzero(), limit)), vf_lt(s, limit));
@@ -55,7 +55,7 @@ static inline vf texel_space(vf t, int32_t size, uint32_t wrap) {
 }
 
 /* sample.c address, for wrap and clamp. */
-static inline vi address(vi i, int32_t size, uint32_t wrap) {
+static inline __attribute__((always_inline)) vi address(vi i, int32_t size, uint32_t wrap) {
     vi n = vi_set1(size);
     if (wrap) {
         vi below = vi_gt(vi_zero(), i);
@@ -76,7 +76,7 @@ static inline vi nearest(const kiln__soft_span_level *l, vf u, vf v, uint32_t wr
 /* a + (((b - a) * w + 128) >> 8) per 8-bit channel (sample.c lerp8), computed as
  * (a * (256 - w) + b * w + 128) >> 8, which is the same number and stays within 16
  * bits. a and b hold two pixels' channels each, w each pixel's weight four times. */
-static inline vi lerp16(vi a, vi b, vi w) {
+static inline __attribute__((always_inline)) vi lerp16(vi a, vi b, vi w) {
     vi inv = vi_sub16(vi_set1_16(256), w);
     vi sum = vi_add16(vi_add16(vi_mullo16(a, inv), vi_mullo16(b, w)), vi_set1_16(128));
     return vi_srli16(sum, 8);
@@ -84,14 +84,14 @@ static inline vi lerp16(vi a, vi b, vi w) {
 
 /* Per-pixel weights (0..255 in 32-bit lanes) spread over the 16-bit channels of the
  * low and high halves that vi_unpacklo8 / vi_unpackhi8 give. */
-static inline void spread_weights(vi w, vi *lo, vi *hi) {
+static inline __attribute__((always_inline)) void spread_weights(vi w, vi *lo, vi *hi) {
     vi twice = vi_or(w, vi_slli(w, 16));
     *lo = vi_unpacklo32(twice, twice);
     *hi = vi_unpackhi32(twice, twice);
 }
 
 /* lerp8 of packed RGBA8 texels, channel by channel. */
-static inline vi lerp_texels(vi a, vi b, vi w) {
+static inline __attribute__((always_inline)) vi lerp_texels(vi a, vi b, vi w) {
     vi wlo, whi;
     spread_weights(w, &wlo, &whi);
     vi lo = lerp16(vi_unpacklo8(a, vi_zero()), vi_unpacklo8(b, vi_zero()), wlo);
@@ -102,7 +102,8 @@ static inline vi lerp_texels(vi a, vi b, vi w) {
 /* lerp_texels(lerp_texels(t00, t01, wx), lerp_texels(t10, t11, wx), wy): a lerp of two
  * 8-bit values is an 8-bit value again, so the rows' results stay in 16-bit lanes
  * between the steps instead of being packed and unpacked. */
-static inline vi bilerp_texels(vi t00, vi t01, vi t10, vi t11, vi wx, vi wy) {
+static inline __attribute__((always_inline)) vi bilerp_texels(vi t00, vi t01, vi t10, vi t11, vi wx,
+                                                              vi wy) {
     vi xlo, xhi, ylo, yhi;
     spread_weights(wx, &xlo, &xhi);
     spread_weights(wy, &ylo, &yhi);
@@ -121,7 +122,8 @@ typedef struct texel_rows {
     vi row0, row1, wy;
 } texel_rows;
 
-static inline texel_rows bilinear_rows(const kiln__soft_span_level *l, vf v, uint32_t wrap) {
+static inline __attribute__((always_inline)) texel_rows
+bilinear_rows(const kiln__soft_span_level *l, vf v, uint32_t wrap) {
     const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
     vi fy = vi_sub(
         vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(v, l->height, wrap), f256), half))),
@@ -171,14 +173,14 @@ static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t w
 }
 
 /* shade.c kiln__soft_unorm8, per lane, into 0..255. */
-static inline vi unorm8(vf v) {
+static inline __attribute__((always_inline)) vi unorm8(vf v) {
     const vf magic = vf_set1(12582912.0f);
     vi rounded = vf_to_vi_trunc(vf_sub(vf_add(vf_mul(v, vf_set1(255.0f)), magic), magic));
     vi r = vi_select(vf_as_vi(vf_ge(v, vf_set1(1.0f))), vi_set1(255), rounded);
     return vi_and(r, vf_as_vi(vf_gt(v, vf_setzero())));
 }
 
-static inline vf channel(vi texel, int k) {
+static inline __attribute__((always_inline)) vf channel(vi texel, int k) {
     return vf_mul(vi_to_vf(vi_and(vi_srli(texel, 8 * k), vi_set1(255))), vf_set1(1.0f / 255.0f));
 }
 
