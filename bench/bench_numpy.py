@@ -15,7 +15,8 @@ in the same run.
   (64 MiB), in microseconds, beside np.asarray of an existing array.
 
 Throughputs are in GiB/s (2^30 bytes) of the bytes written; every figure is the median
-of 21 repeats of a batch of calls (the machines are shared and noisy).
+of 21 repeats of a batch of calls (the machines are shared and noisy); `as_data_stream` and
+NumPy's copy of the same array take their batches in turn.
 
 Run: PYTHONPATH=build/python python3 bench/bench_numpy.py [--json out.json]
 (bench/bench_tutorial.py measures the tutorial's frame, which tutorial_scene() builds.)"""
@@ -43,6 +44,23 @@ def median_call(fn, min_seconds=0.02):
     number, _ = timer.autorange()
     number = max(1, int(number * min_seconds / 0.2))
     return statistics.median(timer.repeat(repeat=REPEAT, number=number)) / number
+
+
+def paired_median_calls(fn_a, fn_b, min_seconds=0.02):
+    """median_call of fn_a and of fn_b, their batches in turn, so that a slow moment of
+    the machine falls on both."""
+    timers, numbers = [], []
+    for fn in (fn_a, fn_b):
+        fn()
+        timer = timeit.Timer(fn)
+        number, _ = timer.autorange()
+        timers.append(timer)
+        numbers.append(max(1, int(number * min_seconds / 0.2)))
+    times = ([], [])
+    for _ in range(REPEAT):
+        for timer, number, out in zip(timers, numbers, times):
+            out.append(timer.timeit(number=number) / number)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def tutorial_scene(num_threads, width, height, simd=0):
@@ -89,8 +107,8 @@ def bench_floor():
 
 def bench_as_data_stream(shape):
     arr = (np.arange(int(np.prod(shape))) % 251).astype(np.uint8).reshape(shape)
-    t_kiln = median_call(lambda: kiln.numpy.as_data_stream(arr))
-    t_numpy = median_call(lambda: np.array(arr, copy=True))
+    t_kiln, t_numpy = paired_median_calls(lambda: kiln.numpy.as_data_stream(arr),
+                                          lambda: np.array(arr, copy=True))
     return {"shape": list(shape), "bytes": arr.nbytes, "kiln": t_kiln, "numpy": t_numpy}
 
 

@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 #include "internal.h"
+#include "threads.h"
+
+#include <pthread.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,3 +74,34 @@ void *kiln__aligned_alloc(size_t alignment, size_t size) {
 }
 
 void kiln__aligned_free(void *ptr) { free(ptr); }
+
+/* A copy of this many bytes or more into memory just allocated is shared with a second
+ * thread: most of its time is the first touch of the destination's pages. */
+#define KILN__PARALLEL_COPY_BYTES ((size_t)16 << 20)
+
+typedef struct copy_part {
+    void *dst;
+    const void *src;
+    size_t size;
+} copy_part;
+
+static void *copy_part_main(void *arg) {
+    const copy_part *part = arg;
+    memcpy(part->dst, part->src, part->size);
+    return NULL;
+}
+
+void kiln__copy_into_new(void *dst, const void *src, size_t size) {
+    if (size >= KILN__PARALLEL_COPY_BYTES && kiln__cpu_count() > 1) {
+        /* The second half on a thread of its own, split at a page. */
+        size_t half = (size / 2) & ~(size_t)4095;
+        copy_part part = {(uint8_t *)dst + half, (const uint8_t *)src + half, size - half};
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, copy_part_main, &part) == 0) {
+            memcpy(dst, src, half);
+            pthread_join(thread, NULL);
+            return;
+        }
+    }
+    memcpy(dst, src, size);
+}

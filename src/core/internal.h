@@ -31,6 +31,8 @@ kiln_result kiln__fail(kiln_result code, const char *format, ...) KILN__PRINTF(2
  * the allocator. They return NULL on failure (and on overflow for the _array
  * forms) without recording an error: callers say what they were allocating. */
 void *kiln__malloc(size_t size);
+/* memcpy into memory just allocated; large copies are shared with a second thread. */
+void kiln__copy_into_new(void *dst, const void *src, size_t size);
 void *kiln__calloc(size_t count, size_t size);
 void *kiln__realloc(void *ptr, size_t size);
 void *kiln__malloc_array(size_t count, size_t size);

@@ -60,7 +60,7 @@ static kiln_result create_owning(const char *caller, size_t size, const void *so
     kiln__ref_init(&stream->refs);
     stream->data = size ? block + KILN__STREAM_HEADER_BYTES : NULL;
     if (source && size)
-        memcpy(stream->data, source, size);
+        kiln__copy_into_new(stream->data, source, size);
     stream->size = size;
     stream->owns_data = true;
     stream->data_inline = true;

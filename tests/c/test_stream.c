@@ -205,6 +205,27 @@ static void test_a_copy_owns_its_own_bytes(void **state) {
     assert_non_null(strstr(kiln_last_error_message(), "NULL"));
 }
 
+static void test_a_large_copy_has_every_byte(void **state) {
+    (void)state;
+    /* Large copies are shared between two threads, split at a page: sizes on either
+     * side of the threshold, and not a whole number of pages. */
+    const size_t sizes[] = {((size_t)16 << 20) - 1, ((size_t)16 << 20) + 12345,
+                            ((size_t)33 << 20) + 4097};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t size = sizes[k];
+        unsigned char *source = malloc(size);
+        assert_non_null(source);
+        for (size_t i = 0; i < size; i++)
+            source[i] = (unsigned char)((i * 2654435761u) >> 13);
+        kiln_stream *stream = NULL;
+        assert_int_equal(kiln_stream_create_copy(source, size, &stream), KILN_OK);
+        assert_int_equal(kiln_stream_get_size(stream), size);
+        assert_int_equal(memcmp(kiln_stream_get_pointer(stream), source, size), 0);
+        kiln_stream_release(stream);
+        free(source);
+    }
+}
+
 static void test_wrapping_shares_memory_without_copying(void **state) {
     (void)state;
     unsigned char foreign[6] = {10, 20, 30, 40, 50, 60};
@@ -402,6 +423,7 @@ int main(void) {
         cmocka_unit_test(test_seek_stays_within_zero_and_size),
         cmocka_unit_test(test_null_arguments_fail_cleanly),
         cmocka_unit_test(test_a_copy_owns_its_own_bytes),
+        cmocka_unit_test(test_a_large_copy_has_every_byte),
         cmocka_unit_test(test_wrapping_shares_memory_without_copying),
         cmocka_unit_test(test_the_release_callback_runs_once_at_the_last_release),
         cmocka_unit_test(test_a_failed_wrap_does_not_call_release),
