@@ -432,12 +432,7 @@ class Handle:
             return
         HANDLE_CLASSES[cls._ctype] = cls
         prefix = cls._ctype + "_"
-        mine = {n[len(prefix) :]: n for n in FUNCTIONS if n.startswith(prefix)}
-        # A longer type name sharing the prefix (kiln_texture_manager vs kiln_texture)
-        # owns its own functions.
-        for other_ctype in _all_handle_types():
-            if other_ctype != cls._ctype and other_ctype.startswith(prefix):
-                mine = {k: v for k, v in mine.items() if not v.startswith(other_ctype + "_")}
+        mine = {n[len(prefix) :]: n for n in _functions_by_owner().get(cls._ctype, ())}
         cls._functions = dict(getattr(cls, "_functions", {}), **{v: k for k, v in mine.items()})
         cls._refcounted = f"{prefix}release" in FUNCTIONS and f"{prefix}retain" in FUNCTIONS
         if cls._refcounted:
@@ -530,6 +525,18 @@ class Handle:
 
 
 @functools.lru_cache(maxsize=None)
+def _functions_by_owner():
+    """The C functions of each handle type: those named after it, where a longer type name
+    sharing the prefix (kiln_texture_manager beside kiln_texture) owns its own."""
+    types = sorted(_all_handle_types(), key=len, reverse=True)
+    owners = {}
+    for name in FUNCTIONS:
+        owner = next((t for t in types if name.startswith(t + "_")), None)
+        if owner is not None:
+            owners.setdefault(owner, []).append(name)
+    return owners
+
+
 @functools.lru_cache(maxsize=None)
 def _all_handle_types():
     return frozenset(_base_type(t) for f in FUNCTIONS.values() for t, _ in f["params"]
