@@ -427,7 +427,8 @@ def write(results, doc=DOC, fps_plot=FPS_PLOT, heavy_plot=HEAVY_PLOT):
         "",
         "`make bench` installs what the benchmarks need (`bench/install-deps.sh`: the original engine, "
         "OGRE 1.12 with Debian's python3-ogre-1.12, Xvfb and Mesa's llvmpipe through Debian packages; "
-        "moderngl and matplotlib with pip), runs `bench/run_all.py`, which runs every benchmark script "
+        "moderngl and matplotlib with pip), builds Kiln as `pip install .` does (a release build, in "
+        "`build-release/`), runs `bench/run_all.py`, which runs every benchmark script "
         "in a process of its own, and writes this page and its plots (`bench/report.py`). Every figure "
         "stands beside a baseline measured in the same run on the same machine: the machines Kiln is "
         "developed on are shared and noisy, so absolute times are only indicative, and every time is a "
