@@ -94,6 +94,7 @@ VALUE_CLASSES = {}  # C struct name ("kiln_vector3") -> Python class (kiln._math
 CONVERTERS = {}  # C struct name -> function(object) -> plain Python value for ffi.new
 
 
+@functools.lru_cache(maxsize=None)
 def _base_type(ctype):
     """'const kiln_image *' -> 'kiln_image'."""
     return ctype.replace("const ", "").replace("*", "").strip()
@@ -215,6 +216,12 @@ class _Parameter:
             self.kind = "scalar"
 
 
+@functools.lru_cache(maxsize=None)
+def _parameter(ctype, name):
+    """The _Parameter of a type and name, made once: many functions share them."""
+    return _Parameter(ctype, name)
+
+
 class Function:
     """One C function with the conversions its parameters need."""
 
@@ -223,7 +230,7 @@ class Function:
         self.name = name
         self.ret = info["ret"]
         self.ret_base = _base_type(self.ret)
-        self.params = [_Parameter(t, n) for t, n in info["params"]]
+        self.params = [_parameter(t, n) for t, n in info["params"]]
         self.inputs = [p for p in self.params if not p.kind.startswith("out")]
         self.desc = self.inputs[-1] if self.inputs and self.inputs[-1].kind == "desc" else None
         self.required = [p for p in self.inputs if p is not self.desc]
