@@ -529,12 +529,13 @@ def test_every_frame_shows_its_own_scene_whatever_the_frames_before_drew():
         assert np.array_equal(sequence[i], alone), f"frame {i} ({step}) differs from the same scene drawn alone"
 
 
-def test_a_large_read_back_into_a_box_of_any_pitch_and_alignment_is_exact():
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_large_read_back_into_a_box_of_any_pitch_and_alignment_is_exact(threads):
     """A read back of megabytes in the target's own format is streamed past the caches,
     16 bytes at a time where the destination row allows it: into a sub-volume of a larger
     box (its rows at odd addresses and further apart) it must give the same bytes as a
     read back through a conversion."""
-    root = kiln.Root(num_threads=2)
+    root = kiln.Root(num_threads=threads)
     scene = root.create_scene_manager()
     unlit(root)
     mo = scene.create_manual_object("tris")

@@ -706,15 +706,16 @@ static kiln_result read_pixels(kiln__render_system *base, kiln__surface *surface
     uint32_t bands = bytes >= KILN__READ_BAND_BYTES && threads > 1 ? threads * 2 : 1;
     bands = bands > KILN__MAX_READ_BANDS ? KILN__MAX_READ_BANDS : bands;
     bands = bands > height ? height : bands;
+    /* Beyond this the frame and its copy do not both stay in the caches. */
+    const bool stream = r == KILN_OK && bytes >= KILN__READ_STREAM_BYTES &&
+                        kiln_pixelbox_get_format(dst_part) == surface->format &&
+                        kiln_pixelbox_get_depth(dst_part) == 1 &&
+                        !kiln_stream_get_read_only(kiln_pixelbox_get_storage(dst_part));
     if (r == KILN_OK && bands <= 1) {
-        r = kiln_pixelbox_convert_to(whole, dst_part);
+        if (!(stream && stream_rows(whole, dst_part)))
+            r = kiln_pixelbox_convert_to(whole, dst_part);
     } else if (r == KILN_OK) {
         kiln_result results[KILN__MAX_READ_BANDS];
-        /* Beyond this the frame and its copy do not both stay in the caches. */
-        const bool stream = bytes >= KILN__READ_STREAM_BYTES &&
-                            kiln_pixelbox_get_format(dst_part) == surface->format &&
-                            kiln_pixelbox_get_depth(dst_part) == 1 &&
-                            !kiln_stream_get_read_only(kiln_pixelbox_get_storage(dst_part));
         read_bands b = {whole, dst_part, (height + bands - 1) / bands, height, stream, results};
         bands = (height + b.rows_per_band - 1) / b.rows_per_band;
         kiln__thread_pool_run(self->pool, bands, read_band, &b);
