@@ -45,11 +45,6 @@ SIZES = ((640, 480), (1280, 1024), (1920, 1080))
 OGRE_THREADS = (1, os.cpu_count() or 1)
 
 
-def median_time(fn, frames):
-    """Median seconds of frames calls of fn, after one untimed call (first touch of the buffers)."""
-    return statistics.median(frame_times(fn, frames))
-
-
 def frame_times(fn, frames):
     """Seconds of each of frames calls of fn, after one untimed call."""
     fn()
