@@ -51,25 +51,25 @@ static void *worker_main(void *arg) {
     uint32_t worker = ((worker_start *)arg)->worker;
     kiln__free(arg);
     uint64_t seen = 0;
-    pthread_mutex_lock(&pool->lock);
     for (;;) {
-        pthread_mutex_unlock(&pool->lock);
         for (int spin = 0; spin < KILN__POOL_SPINS && atomic_load(&pool->generation) == seen;
              spin++)
             pause_briefly();
         pthread_mutex_lock(&pool->lock);
         while (!pool->shutting_down && atomic_load(&pool->generation) == seen)
             pthread_cond_wait(&pool->work_ready, &pool->lock);
-        if (pool->shutting_down)
+        if (pool->shutting_down) {
+            pthread_mutex_unlock(&pool->lock);
             break;
+        }
         seen = atomic_load(&pool->generation);
         pthread_mutex_unlock(&pool->lock);
         run_indices(pool, worker);
         pthread_mutex_lock(&pool->lock);
         if (atomic_fetch_sub(&pool->busy_workers, 1) == 1)
             pthread_cond_signal(&pool->work_done);
+        pthread_mutex_unlock(&pool->lock);
     }
-    pthread_mutex_unlock(&pool->lock);
     return NULL;
 }
 
