@@ -251,8 +251,25 @@ def _export():
         if name.startswith("KILN_") and not name.startswith("KILN_ERROR_") and name != "KILN_OK":
             names[name[len("KILN_") :]] = getattr(lib, name)
     names["OK"] = lib.KILN_OK
-    names.update(_binding.module_functions())
 
 
 _export()
 del _export
+
+# The C functions of no class, made when first looked up (PEP 562).
+_FREE_FUNCTIONS = _binding.module_function_names()
+
+
+def __getattr__(name):
+    cname = _FREE_FUNCTIONS.get(name)
+    if cname is None:
+        raise AttributeError(f"module 'kiln' has no attribute {name!r}")
+    function = globals()[name] = _binding.free_function(cname)
+    return function
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FREE_FUNCTIONS))
+
+
+__all__ = [name for name in globals() if not name.startswith("_")] + sorted(_FREE_FUNCTIONS)

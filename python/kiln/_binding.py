@@ -27,6 +27,7 @@ recorded in ``_api.FUNCTIONS``:
 
 import functools
 import inspect
+import re
 
 from ._kiln_cffi import ffi, lib
 from ._api import FUNCTIONS
@@ -229,13 +230,34 @@ class Function:
         info = FUNCTIONS[name]
         self.name = name
         self.ret = info["ret"]
-        self.ret_base = _base_type(self.ret)
-        self.params = [_parameter(t, n) for t, n in info["params"]]
-        self.inputs = [p for p in self.params if not p.kind.startswith("out")]
-        self.desc = self.inputs[-1] if self.inputs and self.inputs[-1].kind == "desc" else None
-        self.required = [p for p in self.inputs if p is not self.desc]
         self.doc = info["doc"]
-        self.defaults = {name: _default_value(value) for name, value in info.get("defaults", {}).items()}
+        self._info = info
+
+    # What the parameters need is worked out when the function is first called or
+    # described, so that importing Kiln does not do it for every function of the API.
+    @functools.cached_property
+    def ret_base(self):
+        return _base_type(self.ret)
+
+    @functools.cached_property
+    def params(self):
+        return [_parameter(t, n) for t, n in self._info["params"]]
+
+    @functools.cached_property
+    def inputs(self):
+        return [p for p in self.params if not p.kind.startswith("out")]
+
+    @functools.cached_property
+    def desc(self):
+        return self.inputs[-1] if self.inputs and self.inputs[-1].kind == "desc" else None
+
+    @functools.cached_property
+    def required(self):
+        return [p for p in self.inputs if p is not self.desc]
+
+    @functools.cached_property
+    def defaults(self):
+        return {name: _default_value(value) for name, value in self._info.get("defaults", {}).items()}
 
     @functools.cached_property
     def c(self):
@@ -378,11 +400,43 @@ class Function:
         return _from_return(self.ret_base, result, owner)
 
 
-def _method(function, name):
-    where_name = name
+class _Lazy:
+    """A member of a handle class that makes itself when first looked up: it then
+    puts what it made (a method, a property or a sequence property) in its place on the
+    class, so that later lookups never see it."""
 
+    __slots__ = ("owner", "name", "make", "cnames")
+
+    @classmethod
+    def install(cls, owner, name, make, *cnames):
+        lazy = cls.__new__(cls)
+        lazy.owner, lazy.name, lazy.make, lazy.cnames = owner, name, make, cnames
+        setattr(owner, name, lazy)
+
+    def real(self):
+        made = self.make(self.name, *(None if c is None else Function(c) for c in self.cnames))
+        if self.owner.__dict__.get(self.name) is self:
+            setattr(self.owner, self.name, made)
+        return made
+
+    def __get__(self, obj, cls=None):
+        made = self.real()
+        return made.__get__(obj, cls) if hasattr(made, "__get__") else made
+
+    # A data descriptor, so that setting a property not yet made reaches it.
+    def __set__(self, obj, value):
+        made = self.real()
+        if not hasattr(made, "__set__"):
+            raise AttributeError(f"'{type(obj).__name__}' object attribute '{self.name}' is read-only")
+        made.__set__(obj, value)
+
+    def __delete__(self, obj):
+        raise AttributeError(f"cannot delete '{self.name}' of '{type(obj).__name__}' objects")
+
+
+def _method(name, function):
     def method(self, *args, **kwargs):
-        return function.call((self,) + args, kwargs, self, f"{type(self).__name__}.{where_name}")
+        return function.call((self,) + args, kwargs, self, f"{type(self).__name__}.{name}")
 
     method.__name__ = name
     method.__doc__ = f"{name}{function.signature(True)}\n\n{function.doc}\n\nC: {function.name}"
@@ -445,6 +499,9 @@ class Handle:
         if cls._refcounted:
             cls._retain_fn = getattr(lib, prefix + "retain")
             cls._release_fn = getattr(lib, prefix + "release")
+        # Members are named here and made when first used (_Lazy): most programs use a
+        # few of the API's functions, and making them all would be most of the time
+        # importing Kiln takes.
         handled = set()
         for verb, cname in mine.items():
             if verb in ("retain", "release", "destroy") or verb.startswith("as_"):
@@ -454,30 +511,23 @@ class Handle:
                 single = next((v[4:] for v in mine if v.startswith("get_") and not v.startswith("get_num_")
                                and plural.startswith(v[4:]) and len(FUNCTIONS[mine[v]]["params"]) == 3), None)
                 if single is not None and plural not in cls.__dict__:
-                    _add_sequence(cls, plural, Function(cname), Function(mine["get_" + single]))
+                    _Lazy.install(cls, plural, _sequence, cname, mine["get_" + single])
                     handled.add(verb)
         for verb, cname in mine.items():
             if verb in handled:
                 continue
-            function = Function(cname)
-            if verb == "create" and not (function.params and function.params[0].name == "self"):
+            params = FUNCTIONS[cname]["params"]
+            if verb == "create" and not (params and params[0][1] == "self"):
                 if "_create" not in cls.__dict__:
-                    cls._create = function
+                    cls._create = Function(cname)
                 continue
-            if verb.startswith("get_") and len(function.inputs) == 1:
+            n_inputs = sum(1 for _, n in params if not _is_out(n))
+            if verb.startswith("get_") and n_inputs == 1:
                 name = verb[4:]
-                setter = mine.get("set_" + name)
                 if name not in cls.__dict__:
-                    _add_property(cls, name, function, Function(setter) if setter else None)
-                if verb not in cls.__dict__:
-                    setattr(cls, verb, _method(function, verb))
-                continue
-            if verb.startswith("set_") and ("get_" + verb[4:]) in mine and len(function.inputs) == 2:
-                if verb not in cls.__dict__:
-                    setattr(cls, verb, _method(function, verb))
-                continue
+                    _Lazy.install(cls, name, _property, cname, mine.get("set_" + name))
             if verb not in cls.__dict__:
-                setattr(cls, verb, _method(function, verb))
+                _Lazy.install(cls, verb, _method, cname)
 
     def __init__(self, *args, **kwargs):
         create = type(self).__dict__.get("_create") or getattr(type(self), "_create", None)
@@ -550,7 +600,7 @@ def _all_handle_types():
                      if _is_opaque_handle(_base_type(t)))
 
 
-def _add_property(cls, name, getter, setter):
+def _property(name, getter, setter):
     def fget(self):
         return getter.call((self,), {}, self, f"{type(self).__name__}.{name}")
 
@@ -563,25 +613,25 @@ def _add_property(cls, name, getter, setter):
     doc = getter.doc
     if setter is not None and setter.doc and setter.doc != getter.doc:
         doc += f"\n\nSetting it: {setter.doc}"
-    setattr(cls, name, property(fget, fset, doc=f"{doc}\n\nC: {getter.name}" + (f", {setter.name}" if setter else "")))
+    return property(fget, fset, doc=f"{doc}\n\nC: {getter.name}" + (f", {setter.name}" if setter else ""))
 
 
-def _add_sequence(cls, name, count, item):
+def _sequence(name, count, item):
     def fget(self):
         return _Sequence(self, count, item, f"{type(self).__name__}.{name}")
 
-    setattr(cls, name, property(fget, doc=f"The {name}, a read-only sequence.\n\nC: {count.name}, {item.name}"))
+    return property(fget, doc=f"The {name}, a read-only sequence.\n\nC: {count.name}, {item.name}")
 
 
-def module_functions():
-    """C functions that belong to no class: exposed as kiln.<name without kiln_>."""
-    prefixes = sorted(HANDLE_CLASSES, key=len, reverse=True)
-    functions = {}
-    for cname in FUNCTIONS:
-        if any(cname.startswith(p + "_") for p in prefixes):
-            continue
-        functions[cname[len("kiln_") :]] = _free_function(Function(cname))
-    return functions
+def module_function_names():
+    """C functions that belong to no class, exposed as kiln.<name without kiln_>: a
+    mapping from that name to the C name. free_function makes one."""
+    owned = re.compile("|".join(re.escape(p + "_") for p in sorted(HANDLE_CLASSES, key=len, reverse=True)))
+    return {cname[len("kiln_") :]: cname for cname in FUNCTIONS if not owned.match(cname)}
+
+
+def free_function(cname):
+    return _free_function(Function(cname))
 
 
 def _free_function(function):

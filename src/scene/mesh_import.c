@@ -1,9 +1,7 @@
+#include "assimp.h"
 #include "geometry_internal.h"
 
-#include <assimp/cimport.h>
-#include <assimp/material.h>
 #include <assimp/postprocess.h>
-#include <assimp/scene.h>
 
 #include <errno.h>
 #include <math.h>
@@ -18,6 +16,7 @@
      aiProcess_SortByPType | aiProcess_FlipUVs)
 
 typedef struct import_state {
+    const kiln__assimp *ai;
     const struct aiScene *scene;
     const kiln_mesh_manager *manager;
     const char *mesh_name;
@@ -67,8 +66,8 @@ static kiln_result material_name_for(const import_state *st, const struct aiMesh
     char *candidate = NULL;
     if (mesh->mMaterialIndex < st->scene->mNumMaterials) {
         struct aiString name;
-        if (aiGetMaterialString(st->scene->mMaterials[mesh->mMaterialIndex], AI_MATKEY_NAME,
-                                &name) == aiReturn_SUCCESS &&
+        if (st->ai->GetMaterialString(st->scene->mMaterials[mesh->mMaterialIndex], AI_MATKEY_NAME,
+                                      &name) == aiReturn_SUCCESS &&
             name.length > 0) {
             size_t n = strlen(st->mesh_name) + 1 + name.length + 1;
             candidate = kiln__malloc(n);
@@ -237,12 +236,14 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
     if (unreadable)
         return kiln__fail(KILN_ERROR_IO, "kiln_mesh_manager_load: cannot read '%s': %s", path,
                           strerror(error));
-    const struct aiScene *scene = aiImportFile(path, IMPORT_FLAGS);
+    const kiln__assimp *ai;
+    KILN__CHECK(kiln__assimp_get("kiln_mesh_manager_load", &ai));
+    const struct aiScene *scene = ai->ImportFile(path, IMPORT_FLAGS);
     if (!scene)
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
                           "kiln_mesh_manager_load: cannot read '%s' as a mesh: %s", path,
-                          aiGetErrorString());
-    import_state st = {scene, self, name, group, path, NULL, 0, 0};
+                          ai->GetErrorString());
+    import_state st = {ai, scene, self, name, group, path, NULL, 0, 0};
     kiln_result r = KILN_OK;
     if ((scene->mFlags & AI_SCENE_FLAGS_INCOMPLETE) || !scene->mRootNode)
         r = kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
@@ -255,7 +256,7 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
                        "kiln_mesh_manager_load: '%s' holds no geometry (%u meshes, none with "
                        "faces)",
                        path, scene->mNumMeshes);
-    aiReleaseImport(scene);
+    ai->ReleaseImport(scene);
     kiln_mesh *mesh = NULL;
     if (r == KILN_OK)
         r = kiln__mesh_create(name, group, st.sub_meshes, st.num_sub_meshes, &mesh);

@@ -3,6 +3,8 @@ state, several viewports and depth readback."""
 
 import math
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -116,6 +118,29 @@ def test_mesh_from_file(root):
     assert box.minimum.x < -1.4 and box.maximum.x > 1.7 and box.maximum.z == pytest.approx(0.73, abs=1e-4)
     with pytest.raises(OSError, match="missing.obj"):
         root.mesh_manager.load("missing", "General", "/nonexistent/missing.obj")
+
+
+def test_assimp_is_loaded_only_when_a_mesh_file_is_first_imported():
+    """Rendering loads no assimp (it is the slowest library to load); the first mesh
+    file loads it, in whichever thread imports first."""
+    code = f"""
+import sys, threading, kiln
+def loaded():
+    return 'libassimp' in open('/proc/self/maps').read()
+root = kiln.Root()
+target = root.create_render_texture('t', 8, 8, kiln.PF_BYTE_RGB)
+target.add_viewport(root.create_scene_manager().create_camera('c'))
+target.update()
+assert not loaded()
+meshes = []
+def load(i):
+    meshes.append(root.mesh_manager.load(f'knot{{i}}', 'General', {os.path.join(MEDIA, "torus_knot.obj")!r}))
+threads = [threading.Thread(target=load, args=(i,)) for i in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert loaded() and [m.triangle_count for m in meshes] == [9600] * 4
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, env=os.environ)
 
 
 def test_entity_bounds_follow_the_node(root):
