@@ -16,7 +16,12 @@ typedef struct kiln__soft_render_system {
     bool in_frame;
     uint32_t current_state; /* UINT32_MAX before the first draw */
     kiln__rect viewport;
-    void *vertices;           /* scratch for the vertex stage */
+    void *vertices; /* scratch for the vertex stage */
+    /* A draw's ranges for the pool: of its vertices, of its indices (checked in the
+     * vertex stage's loop) and of its triangles, each max_ranges + 1 starts; and the
+     * first index out of range that each range of indices found. */
+    uint32_t max_ranges;
+    uint32_t *vertex_starts, *index_starts, *triangle_starts, *first_bad;
     uint8_t *working;         /* a tile's working memory for each thread */
     size_t vertices_capacity; /* bytes */
 } kiln__soft_render_system;
@@ -382,19 +387,33 @@ typedef struct front_end {
     kiln__soft_render_system *self;
     const kiln__draw_call *call;
     uint32_t state;
-    uint32_t count; /* vertices for the vertex stage, triangles for setup */
-    uint32_t per_range;
+    /* The vertex stage's loop: num_ranges ranges of vertices from starts, then
+     * num_index_ranges of indices from index_starts. Setup: ranges of triangles. */
+    const uint32_t *starts;
+    uint32_t num_ranges;
+    const uint32_t *index_starts;
+    uint32_t num_index_ranges;
     uint32_t seq; /* setup: the sequence number of the draw's first triangle */
     atomic_bool *out_of_memory;
 } front_end;
 
+static uint32_t first_out_of_range(const uint32_t *indices, uint32_t count, uint32_t limit);
+
+/* A range of the vertex stage, or of the indices checked beside it. */
 static void vertex_range(void *context, uint32_t index, uint32_t worker) {
     (void)worker;
     const front_end *f = context;
-    uint32_t first = index * f->per_range;
-    uint32_t n = f->count - first < f->per_range ? f->count - first : f->per_range;
+    if (index >= f->num_ranges) {
+        index -= f->num_ranges;
+        uint32_t first = f->index_starts[index], n = f->index_starts[index + 1] - first;
+        uint32_t bad = first_out_of_range((const uint32_t *)f->call->indices + first, n,
+                                          f->call->vertex_count);
+        f->self->first_bad[index] = bad < n ? first + bad : UINT32_MAX;
+        return;
+    }
+    uint32_t first = f->starts[index];
     kiln__soft_vertex_stage(f->self->frame.simd, f->call, &f->self->frame.states[f->state], first,
-                            n, f->self->vertices);
+                            f->starts[index + 1] - first, f->self->vertices);
 }
 
 /* The vertices of triangle i of a list, strip or fan, and its first vertex (for flat
@@ -430,8 +449,7 @@ static void triangle_vertices(const kiln__draw_call *call, const void *v, size_t
 static void setup_range(void *context, uint32_t index, uint32_t worker) {
     const front_end *f = context;
     setup_target target = {&f->self->frame, &f->self->frame.arenas[worker], worker, 0, false};
-    uint32_t first = index * f->per_range;
-    uint32_t end = f->count - first < f->per_range ? f->count : first + f->per_range;
+    const uint32_t first = f->starts[index], end = f->starts[index + 1];
     const size_t stride = KILN__SOFT_VERTEX_BYTES(f->self->frame.states[f->state].num_varyings);
     /* The vertices of a triangle a few ahead are fetched while this one is set up:
      * setup waits on little else. */
@@ -466,23 +484,38 @@ static void setup_range(void *context, uint32_t index, uint32_t worker) {
         atomic_store(f->out_of_memory, true);
 }
 
-/* Ranges of at least this many vertices or triangles go to another thread; smaller
- * draws are not worth the hand-over. */
+/* Draws of fewer than twice this many vertices, indices or triangles are not shared out:
+ * they are not worth the hand-over. */
 #define KILN__FRONT_END_MIN_RANGE 2048u
+/* The smallest range of a shared draw, the last ones: a few tens of microseconds. */
+#define KILN__FRONT_END_TAIL_RANGE 256u
 
-/* Splits count items into ranges for the pool: one per thread and a few more, so
- * that a thread finishing early finds work. Returns the number of ranges. */
-static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint32_t *per_range) {
-    *per_range = 1;
+/* Splits count items into ranges for the pool and returns their number, writing their
+ * starts (and the end) to starts, room for self->max_ranges + 1. Each range takes a
+ * quarter of a thread's share of what is left, so the ranges shrink as the work runs
+ * out and the threads finish together: the last range to be taken is short. */
+static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint32_t *starts) {
+    starts[0] = 0;
     if (count == 0)
         return 0;
     uint32_t threads = kiln__thread_pool_size(self->pool);
-    uint32_t ranges = threads > 1 ? threads * 16 : 1;
-    uint32_t most = (count + KILN__FRONT_END_MIN_RANGE - 1) / KILN__FRONT_END_MIN_RANGE;
-    ranges = ranges < most ? ranges : most;
-    ranges = ranges ? ranges : 1;
-    *per_range = (count + ranges - 1) / ranges;
-    return (count + *per_range - 1) / *per_range;
+    uint32_t n = 0;
+    if (threads == 1 || count < 2 * KILN__FRONT_END_MIN_RANGE) {
+        starts[++n] = count;
+        return n;
+    }
+    uint32_t done = 0;
+    while (done < count) {
+        uint32_t left = count - done;
+        uint32_t size = (left + 4 * threads - 1) / (4 * threads);
+        if (size < KILN__FRONT_END_TAIL_RANGE)
+            size = KILN__FRONT_END_TAIL_RANGE;
+        if (size > left || n + 1 == self->max_ranges)
+            size = left;
+        done += size;
+        starts[++n] = done;
+    }
+    return n;
 }
 
 /* Sets up and bins every triangle of a list, strip or fan, in ranges in parallel. */
@@ -490,10 +523,11 @@ static kiln_result draw_triangles(kiln__soft_render_system *self, const kiln__dr
                                   uint32_t state, uint32_t triangles) {
     atomic_bool out_of_memory;
     atomic_init(&out_of_memory, false);
-    front_end f = {self, call, state, triangles, 0, self->frame.next_seq, &out_of_memory};
+    front_end f = {
+        self, call, state, self->triangle_starts, 0, NULL, 0, self->frame.next_seq, &out_of_memory};
     self->frame.next_seq += triangles;
-    uint32_t ranges = split(self, triangles, &f.per_range);
-    kiln__thread_pool_run(self->pool, ranges, setup_range, &f);
+    f.num_ranges = split(self, triangles, self->triangle_starts);
+    kiln__thread_pool_run(self->pool, f.num_ranges, setup_range, &f);
     if (atomic_load(&out_of_memory))
         return kiln__fail_oom("triangle setup data", sizeof(kiln__soft_triangle));
     return KILN_OK;
@@ -554,21 +588,25 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
         self->vertices = v;
         self->vertices_capacity = (size_t)call->vertex_count * stride;
     }
-    front_end vertices = {self, call, state, call->vertex_count, 0, 0, NULL};
-    kiln__thread_pool_run(self->pool, split(self, call->vertex_count, &vertices.per_range),
-                          vertex_range, &vertices);
-
     uint32_t count = call->indices ? call->index_count : call->vertex_count;
     const uint32_t *indices = call->indices;
-    const void *v = self->vertices;
-#define VERTEX(i) kiln__soft_vertex_at(v, stride, indices ? indices[i] : (i))
-    if (indices) {
-        uint32_t i = first_out_of_range(indices, count, call->vertex_count);
-        if (i < count)
+    /* The vertex stage, and beside it the check that every index names a vertex. */
+    front_end vertices = {self, call, state, self->vertex_starts, 0, self->index_starts,
+                          0,    0,    NULL};
+    vertices.num_ranges = split(self, call->vertex_count, self->vertex_starts);
+    if (indices)
+        vertices.num_index_ranges = split(self, count, self->index_starts);
+    kiln__thread_pool_run(self->pool, vertices.num_ranges + vertices.num_index_ranges, vertex_range,
+                          &vertices);
+    for (uint32_t r = 0; r < vertices.num_index_ranges; r++)
+        if (self->first_bad[r] != UINT32_MAX) {
+            uint32_t i = self->first_bad[r];
             return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
                               "draw: index %u at position %u but the draw has %u vertices",
                               indices[i], i, call->vertex_count);
-    }
+        }
+    const void *v = self->vertices;
+#define VERTEX(i) kiln__soft_vertex_at(v, stride, indices ? indices[i] : (i))
     switch (call->primitive) {
     case KILN__PRIMITIVE_TRIANGLE_LIST:
         return draw_triangles(self, call, state, count / 3);
@@ -767,6 +805,7 @@ static void destroy(kiln__render_system *base) {
     kiln__free(self->frame.states);
     kiln__free(self->frame.clears);
     kiln__free(self->vertices);
+    kiln__free(self->vertex_starts);
     kiln__aligned_free(self->working);
     kiln__free(self);
 }
@@ -799,6 +838,19 @@ kiln_result kiln__soft_render_system_create(struct kiln__thread_pool *pool, kiln
         return kiln__fail_oom("the software rasterizer", sizeof *self);
     }
     self->frame.num_arenas = threads;
+    /* Room for the ranges of a draw: split makes about 4 * threads * ln(count / 2048)
+     * of them, so that this many fit any draw but the largest, whose last range then
+     * takes the rest. */
+    self->max_ranges = 64 * threads;
+    size_t starts = (size_t)self->max_ranges + 1;
+    self->vertex_starts = kiln__malloc_array(4 * starts, sizeof *self->vertex_starts);
+    if (!self->vertex_starts) {
+        destroy(&self->base);
+        return kiln__fail_oom("the software rasterizer", 4 * starts * sizeof(uint32_t));
+    }
+    self->index_starts = self->vertex_starts + starts;
+    self->triangle_starts = self->index_starts + starts;
+    self->first_bad = self->triangle_starts + starts;
     *out = &self->base;
     return KILN_OK;
 }
