@@ -477,14 +477,26 @@ static void a_draw_with_an_index_past_its_vertices_draws_nothing_and_names_it(vo
     static const float positions[4][3] = {{-1, -1, 0}, {1, -1, 0}, {1, 1, 0}, {-1, 1, 0}};
     /* Positions in the vectorised part and in the tail, and an index with its top bit
      * set, which a signed comparison would take for a small one. */
+    /* A large draw's indices are checked in ranges on both threads: the first bad one is
+     * named whichever range holds it, also when a later range holds another. */
+    enum { SMALL = 36, LARGE = 60000 };
     const struct {
-        uint32_t at, index;
-    } bad[] = {{0, 4}, {29, 7}, {31, 0x80000000u}, {35, UINT32_MAX}};
+        uint32_t count, at, index, later;
+    } bad[] = {{SMALL, 0, 4, 0},
+               {SMALL, 29, 7, 0},
+               {SMALL, 31, 0x80000000u, 0},
+               {SMALL, 35, UINT32_MAX, 0},
+               {LARGE, 0, 5, LARGE - 1},
+               {LARGE, 41235, 9, 41236},
+               {LARGE, 59000, 0x80000001u, 59999},
+               {LARGE, LARGE - 1, 4, 0}};
+    static uint32_t indices[LARGE];
     for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
-        uint32_t indices[36];
-        for (uint32_t i = 0; i < 36; i++)
+        for (uint32_t i = 0; i < bad[b].count; i++)
             indices[i] = (uint32_t[]){0, 1, 2, 0, 2, 3}[i % 6];
         indices[bad[b].at] = bad[b].index;
+        if (bad[b].later)
+            indices[bad[b].later] = 1000;
         kiln__draw_call call = {0};
         call.primitive = KILN__PRIMITIVE_TRIANGLE_LIST;
         call.vertex_count = 4;
@@ -492,7 +504,7 @@ static void a_draw_with_an_index_past_its_vertices_draws_nothing_and_names_it(vo
         call.position_components = 3;
         call.position_stride = sizeof positions[0];
         call.indices = indices;
-        call.index_count = 36;
+        call.index_count = bad[b].count;
         call.world = call.view = call.projection = kiln_matrix4_identity();
         call.state.culling = KILN_CULL_NONE;
         call.state.depth_function = KILN_CMPF_ALWAYS_PASS;
