@@ -75,6 +75,29 @@ void *kiln__aligned_alloc(size_t alignment, size_t size) {
 
 void kiln__aligned_free(void *ptr) { free(ptr); }
 
+void *kiln__huge_alloc(size_t size, size_t *capacity) {
+    *capacity = 0;
+    if (size < KILN__HUGE_PAGE_BYTES) {
+        /* Less than a huge page is not worth one (it would be resident whole). */
+        void *ptr = kiln__aligned_alloc(64, size);
+        *capacity = ptr ? size : 0;
+        return ptr;
+    }
+    if (size > SIZE_MAX - KILN__HUGE_PAGE_BYTES)
+        return NULL;
+    size_t whole = (size + KILN__HUGE_PAGE_BYTES - 1) & ~(KILN__HUGE_PAGE_BYTES - 1);
+    if (whole == 0)
+        whole = KILN__HUGE_PAGE_BYTES;
+    void *ptr = NULL;
+    if (posix_memalign(&ptr, KILN__HUGE_PAGE_BYTES, whole) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(ptr, whole, MADV_HUGEPAGE); /* a hint only */
+#endif
+    *capacity = whole;
+    return ptr;
+}
+
 /* A copy of this many bytes or more into memory just allocated is shared with a second
  * thread: most of its time is the first touch of the destination's pages. */
 #define KILN__PARALLEL_COPY_BYTES ((size_t)16 << 20)

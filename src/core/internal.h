@@ -42,6 +42,13 @@ void kiln__free(void *ptr);
  * with kiln__aligned_free. */
 void *kiln__aligned_alloc(size_t alignment, size_t size);
 void kiln__aligned_free(void *ptr);
+/* At least `size` bytes in whole huge pages (2 MiB, aligned to them), asked of the
+ * kernel as transparent huge pages, for large buffers read out of order (a frame's
+ * primitives, its transformed vertices): each 2 MiB then takes one TLB entry, where
+ * 4 KiB pages would miss the TLB on most reads. Less than a huge page is plain memory
+ * aligned to 64 bytes. *capacity is the size given; freed with kiln__aligned_free. */
+#define KILN__HUGE_PAGE_BYTES ((size_t)2 << 20)
+void *kiln__huge_alloc(size_t size, size_t *capacity);
 char *kiln__strdup(const char *s);
 
 /* Fails with KILN_ERROR_OUT_OF_MEMORY naming what could not be allocated. */

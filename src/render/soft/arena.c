@@ -1,8 +1,11 @@
 /* The frame's primitive memory: blocks appended to and reset, never moved. */
 #include "soft.h"
 
-/* Blocks hold at least this many bytes: thousands of primitives each. */
+/* The first block holds at least this many bytes, thousands of primitives; the next
+ * ones, for large frames, four times as many in huge pages: the tiles read a frame's
+ * primitives in an order of their own, across all of its blocks. */
 #define KILN__ARENA_BLOCK_BYTES ((size_t)1 << 20)
+#define KILN__ARENA_LARGE_BLOCK_BYTES ((size_t)4 << 20)
 
 void *kiln__soft_arena_alloc(kiln__soft_arena *arena, size_t bytes) {
     bytes = (bytes + 7) & ~(size_t)7;
@@ -16,13 +19,16 @@ void *kiln__soft_arena_alloc(kiln__soft_arena *arena, size_t bytes) {
         arena->current = b;
     }
     if (!b || b->capacity - b->used < bytes) {
-        size_t capacity = bytes > KILN__ARENA_BLOCK_BYTES ? bytes : KILN__ARENA_BLOCK_BYTES;
-        kiln__soft_block *fresh = kiln__malloc(sizeof *fresh + capacity);
+        const size_t header = sizeof(kiln__soft_block);
+        const size_t block = b ? KILN__ARENA_LARGE_BLOCK_BYTES : KILN__ARENA_BLOCK_BYTES;
+        size_t wanted = bytes > block - header ? bytes + header : block;
+        size_t whole = 0;
+        kiln__soft_block *fresh = wanted < bytes ? NULL : kiln__huge_alloc(wanted, &whole);
         if (!fresh)
             return NULL;
         fresh->next = NULL;
         fresh->used = 0;
-        fresh->capacity = capacity;
+        fresh->capacity = whole - sizeof *fresh;
         if (b)
             b->next = fresh;
         else
@@ -48,7 +54,7 @@ void kiln__soft_arena_free(kiln__soft_arena *arena) {
     kiln__soft_block *b = arena->first;
     while (b) {
         kiln__soft_block *next = b->next;
-        kiln__free(b);
+        kiln__aligned_free(b);
         b = next;
     }
     arena->first = arena->current = NULL;

@@ -582,11 +582,12 @@ static kiln_result draw(kiln__render_system *base, const kiln__draw_call *call) 
     KILN__CHECK(push_state(self, call, &state));
     const size_t stride = KILN__SOFT_VERTEX_BYTES(self->frame.states[state].num_varyings);
     if ((size_t)call->vertex_count * stride > self->vertices_capacity) {
-        void *v = kiln__realloc_array(self->vertices, call->vertex_count, stride);
-        if (!v)
+        /* In huge pages: setup reads the vertices in the order of the indices. */
+        kiln__aligned_free(self->vertices);
+        self->vertices =
+            kiln__huge_alloc((size_t)call->vertex_count * stride, &self->vertices_capacity);
+        if (!self->vertices)
             return kiln__fail_oom("transformed vertices", (size_t)call->vertex_count * stride);
-        self->vertices = v;
-        self->vertices_capacity = (size_t)call->vertex_count * stride;
     }
     uint32_t count = call->indices ? call->index_count : call->vertex_count;
     const uint32_t *indices = call->indices;
@@ -804,7 +805,7 @@ static void destroy(kiln__render_system *base) {
     kiln__free(self->frame.arenas);
     kiln__free(self->frame.states);
     kiln__free(self->frame.clears);
-    kiln__free(self->vertices);
+    kiln__aligned_free(self->vertices);
     kiln__free(self->vertex_starts);
     kiln__aligned_free(self->working);
     kiln__free(self);
