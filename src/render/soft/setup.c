@@ -40,10 +40,8 @@ void kiln__soft_vertex_to_window(const kiln__rect *vp, kiln__soft_vertex *v) {
     /* NDC [-1, 1] spans the viewport's pixel edges; NDC y up is row 0 at the top. */
     double x = vp->x + ((double)c[0] * inv_w * 0.5 + 0.5) * vp->width;
     double y = vp->y + (0.5 - (double)c[1] * inv_w * 0.5) * vp->height;
-    v->window[0] = x;
-    v->window[1] = y;
-    v->window[2] = (double)c[2] * inv_w * 0.5 + 0.5;
-    v->window[3] = inv_w;
+    v->depth = (float)((double)c[2] * inv_w * 0.5 + 0.5);
+    v->inv_w = (float)inv_w;
     v->fixed[0] = snap(x);
     v->fixed[1] = snap(y);
 }
@@ -290,29 +288,34 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
      * and drop it before its planes are set up and stored. */
     if ((max_x - min_x) * (max_y - min_y) <= 9 && !covers_a_pixel(t))
         return false;
-    const double *w0 = s[0]->window, *w1 = s[1]->window, *w2 = s[2]->window;
-    double det = (w1[0] - w0[0]) * (w2[1] - w0[1]) - (w2[0] - w0[0]) * (w1[1] - w0[1]);
+    /* The planes' basis: the positions in pixels that the edges use (exact in double). */
+    const double unit = 1.0 / KILN__SUBPIXEL_ONE;
+    const double x10 = (double)(fx1 - fx0) * unit, y10 = (double)(fy1 - fy0) * unit;
+    const double x20 = (double)(fx2 - fx0) * unit, y20 = (double)(fy2 - fy0) * unit;
+    double det = x10 * y20 - x20 * y10;
     if (det == 0.0 || !isfinite(det))
         return false;
-    const plane_basis basis = {w0[0],         w0[1],         w1[0] - w0[0], w1[1] - w0[1],
-                               w2[0] - w0[0], w2[1] - w0[1], 1.0 / det};
+    const plane_basis basis = {(double)fx0 * unit, (double)fy0 * unit, x10, y10, x20, y20,
+                               1.0 / det};
 #ifdef __SSE2__
-    /* Depth and 1 / w lie side by side in the window position. */
-    plane_pair(&basis, _mm_loadu_pd(w0 + 2), _mm_loadu_pd(w1 + 2), _mm_loadu_pd(w2 + 2), &t->depth,
-               &t->inv_w);
+    /* Depth and 1 / w lie side by side in a vertex. */
+#define KILN__DEPTH_INV_W(v) _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)&(v)->depth)))
+    plane_pair(&basis, KILN__DEPTH_INV_W(s[0]), KILN__DEPTH_INV_W(s[1]), KILN__DEPTH_INV_W(s[2]),
+               &t->depth, &t->inv_w);
+#undef KILN__DEPTH_INV_W
 #else
-    t->depth = make_plane(&basis, w0[2], w1[2], w2[2]);
-    t->inv_w = make_plane(&basis, w0[3], w1[3], w2[3]);
+    t->depth = make_plane(&basis, s[0]->depth, s[1]->depth, s[2]->depth);
+    t->inv_w = make_plane(&basis, s[0]->inv_w, s[1]->inv_w, s[2]->inv_w);
 #endif
     if (state->pass.depth_bias_constant != 0.0f || state->pass.depth_bias_slope_scale != 0.0f) {
-        double max_z = w0[2] > w1[2] ? w0[2] : w1[2];
-        max_z = w2[2] > max_z ? w2[2] : max_z;
+        float max_z = s[0]->depth > s[1]->depth ? s[0]->depth : s[1]->depth;
+        max_z = s[2]->depth > max_z ? s[2]->depth : max_z;
         float slope = fmaxf(fabsf(t->depth.dx), fabsf(t->depth.dy));
-        t->depth.c += depth_bias(state, (float)max_z, slope);
+        t->depth.c += depth_bias(state, max_z, slope);
     }
     t->perspective = !(s[0]->clip[3] == s[1]->clip[3] && s[1]->clip[3] == s[2]->clip[3]);
-    const double w[3] = {t->perspective ? w0[3] : 1.0, t->perspective ? w1[3] : 1.0,
-                         t->perspective ? w2[3] : 1.0};
+    const double w[3] = {t->perspective ? s[0]->inv_w : 1.0, t->perspective ? s[1]->inv_w : 1.0,
+                         t->perspective ? s[2]->inv_w : 1.0};
     uint32_t i = 0;
 #if KILN__SETUP_AVX
     if (frame->simd == KILN_SIMD_AVX2 && state->planes_in_run) {

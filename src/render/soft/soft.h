@@ -49,11 +49,13 @@ static inline uint32_t kiln__soft_varying_sets(uint32_t num_varyings) {
 
 /* A vertex after the vertex stage: clip-space position and its varyings. */
 typedef struct kiln__soft_vertex {
-    /* Where it lands on the target (kiln__soft_vertex_to_window): x, y in pixels, depth,
-     * 1 / w, and x, y in fixed point. Meaningful inside the clip volume only. With the
-     * clip-space position, what setup reads first fills one cache line. */
-    double window[4];
+    /* Where it lands on the target (kiln__soft_vertex_to_window), meaningful inside the
+     * clip volume only: x, y in fixed point (setup sets up planes from these positions,
+     * the ones the edges use), window depth and 1 / w. With the clip-space position and
+     * six varyings (a textured state's colour and coordinates) a vertex fills one cache
+     * line: setup reads most of a frame's vertices from memory. */
     int32_t fixed[2];
+    float depth, inv_w;
     float clip[4];
     bool inside; /* kiln__soft_vertex_inside, as the vertex stage found it */
     float varyings[KILN__NUM_VARYINGS];

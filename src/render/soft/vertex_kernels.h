@@ -101,7 +101,8 @@ static inline void light_lanes(const kiln__soft_state *state, const vf position[
 }
 
 /* setup.c kiln__soft_vertex_to_window and clip.c kiln__soft_vertex_inside for W
- * vertices: the window position in double precision, D lanes at a time. */
+ * vertices: the window position in double precision, D lanes at a time, then depth and
+ * 1 / w rounded to float. */
 #ifdef KILN__SPAN_AVX2
 #define D 4
 typedef __m256d vd;
@@ -112,7 +113,7 @@ typedef __m256d vd;
 #define vd_div _mm256_div_pd
 #define vd_and _mm256_and_pd
 #define vd_from_floats(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
-#define vd_storeu _mm256_storeu_pd
+#define vd_store_floats(p, a) _mm_storeu_ps(p, _mm256_cvtpd_ps(a))
 #define vd_gt(a, b) _mm256_cmp_pd(a, b, _CMP_GT_OQ)
 #define vd_lt(a, b) _mm256_cmp_pd(a, b, _CMP_LT_OQ)
 #define vd_trunc_i32(a) _mm256_cvttpd_epi32(a)
@@ -129,7 +130,7 @@ typedef __m128d vd;
 #define vd_and _mm_and_pd
 #define vd_from_floats(p)                                                                          \
     _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd((const double *)(const void *)(p))))
-#define vd_storeu _mm_storeu_pd
+#define vd_store_floats(p, a) _mm_store_sd((double *)(void *)(p), _mm_castps_pd(_mm_cvtpd_ps(a)))
 #define vd_gt(a, b) _mm_cmpgt_pd(a, b)
 #define vd_lt(a, b) _mm_cmplt_pd(a, b)
 #define vd_trunc_i32(a) _mm_cvttpd_epi32(a)
@@ -148,7 +149,7 @@ static inline void snap_lanes(vd p, int32_t *out) {
 }
 
 typedef struct placed_lanes {
-    double window[4][W];
+    float depth[W], inv_w[W];
     int32_t fixed[2][W];
     int32_t inside[W];
 } placed_lanes;
@@ -174,10 +175,8 @@ static inline void place_lanes(const kiln__rect *vp, const vf clip[4], float lan
             y0, vd_mul(vd_sub(half, vd_mul(vd_mul(vd_from_floats(&lane_clip[1][j]), inv_w), half)),
                        height));
         vd z = vd_add(vd_mul(vd_mul(vd_from_floats(&lane_clip[2][j]), inv_w), half), half);
-        vd_storeu(&out->window[0][j], x);
-        vd_storeu(&out->window[1][j], y);
-        vd_storeu(&out->window[2][j], z);
-        vd_storeu(&out->window[3][j], inv_w);
+        vd_store_floats(&out->depth[j], z);
+        vd_store_floats(&out->inv_w[j], inv_w);
         snap_lanes(x, &out->fixed[0][j]);
         snap_lanes(y, &out->fixed[1][j]);
     }
@@ -262,8 +261,8 @@ static uint32_t vertices(const kiln__draw_call *call, const kiln__soft_state *st
                     c[k] = state->colour[k];
             }
             kiln__soft_vertex_other_varyings(call, state, setup, at, v, NULL, NULL);
-            for (int k = 0; k < 4; k++)
-                v->window[k] = placed.window[k][j];
+            v->depth = placed.depth[j];
+            v->inv_w = placed.inv_w[j];
             v->fixed[0] = placed.fixed[0][j];
             v->fixed[1] = placed.fixed[1][j];
             v->inside = placed.inside[j] != 0;
