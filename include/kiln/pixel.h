@@ -33,8 +33,10 @@ typedef enum kiln_pixel_format {
     KILN_PF_SHORT_RGBA = 29,   /* four 16-bit unsigned R,G,B,A */
     KILN_PF_FLOAT16_R = 31,    /* one half float */
     KILN_PF_FLOAT32_R = 32,    /* one float */
+    KILN_PF_SHORT_GR = 33,     /* two 16-bit unsigned G,R */
     KILN_PF_FLOAT16_GR = 34,   /* two half floats G,R */
     KILN_PF_FLOAT32_GR = 35,   /* two floats G,R */
+    KILN_PF_SHORT_RGB = 36,    /* three 16-bit unsigned R,G,B */
     KILN_PF_DEPTH32F = 108,    /* 32-bit float depth */
     /* Memory-order aliases (little-endian). */
     KILN_PF_BYTE_L = 1,

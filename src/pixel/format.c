@@ -48,6 +48,8 @@ static const kiln__pixel_format_desc table[] = {
     {"PF_FLOAT16_GR",   KILN_PF_FLOAT16_GR,   4,  2, KILN_PCT_FLOAT16, FLOAT,          {2,  0,  NO, NO, NO, NO}},
     {"PF_FLOAT32_GR",   KILN_PF_FLOAT32_GR,   8,  2, KILN_PCT_FLOAT32, FLOAT,          {4,  0,  NO, NO, NO, NO}},
     {"PF_DEPTH32F",     KILN_PF_DEPTH32F,     4,  1, KILN_PCT_FLOAT32, DEPTH | FLOAT,  {0,  NO, NO, NO, NO, NO}},
+    {"PF_SHORT_GR",     KILN_PF_SHORT_GR,     4,  2, KILN_PCT_SHORT,   0,              {2,  0,  NO, NO, NO, NO}},
+    {"PF_SHORT_RGB",    KILN_PF_SHORT_RGB,    6,  3, KILN_PCT_SHORT,   0,              {0,  2,  4,  NO, NO, NO}},
 };
 /* clang-format on */
 
@@ -113,6 +115,10 @@ static int table_index(kiln_pixel_format format) {
         return 20;
     case KILN_PF_DEPTH32F:
         return 21;
+    case KILN_PF_SHORT_GR:
+        return 22;
+    case KILN_PF_SHORT_RGB:
+        return 23;
     default:
         return -1;
     }

@@ -217,6 +217,10 @@ static void test_each_format_reads_as_specified(void **state) {
     assert_rgba(px, 1.0f, 0.5f, 0.0f, 1.0f);
     decode_one((const float[]){0.25f, 0.75f}, KILN_PF_FLOAT32_GR, px);
     assert_rgba(px, 0.75f, 0.25f, 0.0f, 1.0f);
+    decode_one((const uint16_t[]){13107, 65535}, KILN_PF_SHORT_GR, px); /* G then R */
+    assert_rgba(px, 1.0f, v2, 0.0f, 1.0f);
+    decode_one((const uint16_t[]){39321, 0, 13107}, KILN_PF_SHORT_RGB, px);
+    assert_rgba(px, v6, 0.0f, v2, 1.0f);
 }
 
 static void convert_one(const void *src, kiln_pixel_format sf, kiln_pixel_format df, void *dst) {
