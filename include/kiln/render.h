@@ -42,6 +42,10 @@ typedef struct kiln_root_desc {
 /* Zero means default in every field. */
 typedef struct kiln_render_texture_desc {
     kiln_pixel_format format; /* KILN_PF_UNKNOWN: KILN_PF_BYTE_RGBA */
+    /* Memory to render into (the target holds a reference): width x height pixels of
+     * format, rows side by side from its first byte, where every frame lands with no
+     * copy. It must be writable and large enough. NULL: memory of the engine's own. */
+    kiln_stream *storage;
 } kiln_render_texture_desc;
 
 /* Zero means default in every field; sizes are fractions of the target. */
@@ -124,6 +128,12 @@ KILN_API kiln_result kiln_render_target_update(kiln_render_target *self);
 KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_target *self,
                                                                 const kiln_box *src,
                                                                 kiln_pixelbox *dst);
+
+/* The target's colour buffer itself, as a PixelBox over its memory in the target's
+ * format (no copy): after each update it holds the frame. The caller owns the
+ * reference in *out; it keeps the memory alive after the target is gone. */
+KILN_API kiln_result kiln_render_target_get_pixel_box(kiln_render_target *self,
+                                                      kiln_pixelbox **out);
 
 /* Writes the target as a PNG file (8-bit RGB, or RGBA for formats with alpha). */
 KILN_API kiln_result kiln_render_target_write_contents_to_file(kiln_render_target *self,

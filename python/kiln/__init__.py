@@ -22,9 +22,18 @@ from ._math import AxisAlignedBox, Box, ColourValue, Matrix3, Matrix4, Quaternio
 __version__ = ffi.string(lib.kiln_version_string()).decode()
 
 # The few calls whose Python form the naming rules cannot derive.
+_ROOT_CREATE_RENDER_TEXTURE = _binding.Function("kiln_root_create_render_texture")
 _STREAM_READ = _binding.Function("kiln_stream_read")
 _STREAM_WRITE = _binding.Function("kiln_stream_write")
 _MESH_CREATE = _binding.Function("kiln_mesh_manager_create_from_data")
+
+
+def _storage_arg(extra):
+    """A description's storage given as a stream: its C pointer."""
+    storage = extra.get("storage")
+    if storage is not None:
+        extra["storage"] = _binding.to_handle("kiln_stream", storage, "create_render_texture: argument 'storage'")
+    return extra
 
 
 class DataStream(Handle):
@@ -67,6 +76,19 @@ class PixelBox(Handle):
             raise TypeError("PixelBox() needs a pixel format, e.g. kiln.PF_BYTE_RGB")
         super().__init__(width, height, depth, format, stream)
 
+    @classmethod
+    def from_array(cls, arr, format=None):
+        """A PixelBox over an array's pixels, without copying; it keeps the array alive.
+
+        arr is (h, w), (h, w, c) or (d, h, w, c) with 1 to 4 channels of uint8, uint16,
+        float16 or float32; the format follows from dtype and channels (PF_L8,
+        PF_BYTE_LA, PF_BYTE_RGB, PF_BYTE_RGBA, PF_L16, PF_SHORT_GR, ...), or is given
+        and checked against them. Padded rows and slices become the box's pitches;
+        a layout a PixelBox cannot describe is refused, never copied."""
+        from . import numpy as _np
+
+        return _np.pixelbox_from_array(arr, format)
+
     def _as(self, ctype):
         return self.extent._cdata
 
@@ -78,6 +100,16 @@ class PixelBox(Handle):
 
 class Image(Handle):
     _ctype = "kiln_image"
+
+    @classmethod
+    def from_array(cls, arr, format=None):
+        """An Image over an (h, w) or (h, w, c) array's pixels, without copying; it keeps
+        the array alive. The format follows from dtype and channels, or is given and
+        checked against them (as for PixelBox.from_array). The rows must lie side by
+        side: an image has no row pitch."""
+        from . import numpy as _np
+
+        return _np.image_from_array(arr, format)
 
 
 class Texture(Handle):
@@ -233,9 +265,43 @@ class Root(Handle):
 
     _ctype = "kiln_root"
 
+    def create_render_texture(self, name, width=None, height=None, format=None, storage=None, array=None):
+        """An offscreen colour + depth target owned by the root: width x height pixels
+        of format (PF_BYTE_RGBA by default), or, with array=, over that (h, w) or
+        (h, w, c) array: its size and format (from dtype and channels, or format,
+        checked) are the target's, and every frame lands in it with no copy. The
+        target keeps the array alive.
+
+        C: kiln_root_create_render_texture"""
+        if array is not None:
+            if width is not None or height is not None or storage is not None:
+                raise TypeError("create_render_texture: with array=, the size comes from the array; give no "
+                                "width, height or storage")
+            from . import numpy as _np
+
+            return _np.render_texture_over(self, name, array, format)
+        if width is None or height is None:
+            raise TypeError("create_render_texture: give width and height, or array=")
+        extra = {} if format is None else {"format": format}
+        if storage is not None:
+            extra["storage"] = storage
+        return _ROOT_CREATE_RENDER_TEXTURE.call((self, name, width, height), _storage_arg(extra), self,
+                                                "Root.create_render_texture")
+
 
 class RenderTarget(Handle):
     _ctype = "kiln_render_target"
+
+    def read(self, out=None, format=None, buffer="colour"):
+        """The frame as an array: a new one, or `out` filled and returned.
+
+        buffer="colour" converts to `format` (the target's own when None and no out;
+        else the format out's dtype and channels stand for): (h, w, c), or (h, w) for
+        one channel. buffer="depth" gives float32 (h, w) window depth in [0, 1], 1
+        where nothing was drawn."""
+        from . import numpy as _np
+
+        return _np.read(self, out=out, format=format, buffer=buffer)
 
 
 RenderTexture = RenderTarget

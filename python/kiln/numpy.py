@@ -10,7 +10,8 @@ from ._kiln_cffi import ffi, lib
 from . import _binding
 from ._math import Value
 
-__all__ = ["as_data_stream", "view", "wrap", "dtype_of", "read_pixels", "read_depth", "read_view_distance"]
+__all__ = ["as_data_stream", "view", "wrap", "dtype_of", "format_of", "read_pixels", "read_depth",
+           "read_view_distance"]
 
 _COMPONENT_DTYPES = {
     lib.KILN_PCT_BYTE: np.dtype(np.uint8),
@@ -66,6 +67,190 @@ for _fmt in range(0, 256):
     if lib.kiln_pixel_format_is_valid(_fmt):
         _FORMAT_LAYOUT[_fmt] = dtype_of(_fmt)
 del _fmt
+
+# The format an array of each component dtype and channel count stands for, channels
+# in memory order: grey, grey and alpha (two floats or shorts: G, R), RGB, RGBA.
+_FORMAT_OF = {
+    (np.dtype(np.uint8), 1): lib.KILN_PF_L8,
+    (np.dtype(np.uint8), 2): lib.KILN_PF_BYTE_LA,
+    (np.dtype(np.uint8), 3): lib.KILN_PF_BYTE_RGB,
+    (np.dtype(np.uint8), 4): lib.KILN_PF_BYTE_RGBA,
+    (np.dtype(np.uint16), 1): lib.KILN_PF_L16,
+    (np.dtype(np.uint16), 2): lib.KILN_PF_SHORT_GR,
+    (np.dtype(np.uint16), 3): lib.KILN_PF_SHORT_RGB,
+    (np.dtype(np.uint16), 4): lib.KILN_PF_SHORT_RGBA,
+    (np.dtype(np.float16), 1): lib.KILN_PF_FLOAT16_R,
+    (np.dtype(np.float16), 2): lib.KILN_PF_FLOAT16_GR,
+    (np.dtype(np.float16), 3): lib.KILN_PF_FLOAT16_RGB,
+    (np.dtype(np.float16), 4): lib.KILN_PF_FLOAT16_RGBA,
+    (np.dtype(np.float32), 1): lib.KILN_PF_FLOAT32_R,
+    (np.dtype(np.float32), 2): lib.KILN_PF_FLOAT32_GR,
+    (np.dtype(np.float32), 3): lib.KILN_PF_FLOAT32_RGB,
+    (np.dtype(np.float32), 4): lib.KILN_PF_FLOAT32_RGBA,
+}
+
+
+# The memory-order names of formats whose canonical names are packed integers'
+# (PF_BYTE_RGB for PF_B8G8R8), which messages give beside the canonical one.
+_ALIASES = {}
+for _name in dir(lib):
+    if _name.startswith(("KILN_PF_BYTE_", "KILN_PF_SHORT_L")) and _name != "KILN_PF_BYTE_LA":
+        _ALIASES.setdefault(getattr(lib, _name), _name[len("KILN_") :])
+del _name
+
+
+def _format_name(format):
+    name = ffi.string(lib.kiln_pixel_format_get_name(format)).decode()
+    alias = _ALIASES.get(format)
+    return f"{name} ({alias})" if alias and alias != name else name
+
+
+def _as_array(obj, what):
+    """obj as an ndarray over its own memory: arrays and objects with the buffer or
+    array interface; never a copy (a list or a number has no memory to share)."""
+    if isinstance(obj, np.ndarray):
+        return obj
+    if isinstance(obj, (str, list, tuple, int, float, complex)) or obj is None:
+        raise TypeError(f"{what}: expected an array, not {type(obj).__name__} (np.asarray(...) copies one into "
+                        "an array)")
+    if hasattr(obj, "__array_interface__") or hasattr(obj, "__array_struct__") or hasattr(obj, "__array__"):
+        return np.asarray(obj)
+    try:
+        memoryview(obj)
+    except TypeError:
+        raise TypeError(f"{what}: expected an array, not {type(obj).__name__}") from None
+    return np.frombuffer(obj, dtype=np.uint8)
+
+
+def _channels_of(arr, what):
+    """(depth, height, width, channels) of an array of pixels: (h, w), (h, w, c) or
+    (d, h, w, c) with c in 1..4."""
+    if arr.ndim == 2:
+        return 1, arr.shape[0], arr.shape[1], 1
+    if arr.ndim == 3:
+        if not 1 <= arr.shape[2] <= 4:
+            raise ValueError(f"{what}: an (h, w, c) array has 1 to 4 channels, not {arr.shape[2]} (shape "
+                             f"{arr.shape}; a one-channel volume is (d, h, w, 1))")
+        return 1, arr.shape[0], arr.shape[1], arr.shape[2]
+    if arr.ndim == 4:
+        if not 1 <= arr.shape[3] <= 4:
+            raise ValueError(f"{what}: a (d, h, w, c) array has 1 to 4 channels, not {arr.shape[3]}")
+        return arr.shape[0], arr.shape[1], arr.shape[2], arr.shape[3]
+    raise ValueError(f"{what}: pixels are an (h, w), (h, w, c) or (d, h, w, c) array, not {arr.ndim}-D "
+                     f"(shape {arr.shape})")
+
+
+def format_of(arr, format=None, what="format_of"):
+    """The pixel format of an array of pixels: inferred from its dtype (uint8, uint16,
+    float16, float32) and channel count, or `format` checked against them. A format
+    whose components are not the array's dtype, or whose channel count is not the
+    array's, is an error: the bytes are never reinterpreted."""
+    arr = _as_array(arr, what)
+    _, _, _, channels = _channels_of(arr, what)
+    if not arr.dtype.isnative:
+        raise TypeError(f"{what}: the array's {arr.dtype} components are not in this machine's byte order "
+                        "(arr.astype(arr.dtype.newbyteorder('=')) converts them)")
+    if format is None:
+        fmt = _FORMAT_OF.get((arr.dtype, channels))
+        if fmt is None:
+            raise TypeError(f"{what}: no pixel format holds {channels}-channel {arr.dtype} pixels; pixels are "
+                            "uint8, uint16, float16 or float32")
+        return fmt
+    fmt = format.__index__()
+    if fmt not in _FORMAT_LAYOUT or fmt == lib.KILN_PF_UNKNOWN:
+        raise ValueError(f"{what}: {format!r} is not a pixel format")
+    want_dtype, want_channels = _FORMAT_LAYOUT[fmt]
+    if arr.dtype != want_dtype or channels != want_channels:
+        raise TypeError(f"{what}: {_format_name(fmt)} pixels are {want_channels} {want_dtype} component(s), but "
+                        f"the array holds {channels}-channel {arr.dtype} pixels (shape {arr.shape})")
+    return fmt
+
+
+def _pixel_layout(arr, format, what):
+    """(format, (width, height, depth), row pitch, slice pitch in pixels, bytes from
+    the first pixel to one past the last) of an array of pixels, refusing layouts a
+    PixelBox cannot describe: pixels must lie side by side in each row, channels side
+    by side in each pixel, rows and slices a whole number of pixels apart, forwards."""
+    fmt = format_of(arr, format, what)
+    depth, height, width, channels = _channels_of(arr, what)
+    if width == 0 or height == 0 or depth == 0:
+        raise ValueError(f"{what}: the array has no pixels (shape {arr.shape})")
+    bpp = arr.dtype.itemsize * channels
+    strides = arr.strides
+    if arr.ndim == 2:
+        row, pixel, component, slice_ = strides[0], strides[1], arr.dtype.itemsize, None
+    elif arr.ndim == 3:
+        row, pixel, component, slice_ = strides[0], strides[1], strides[2], None
+    else:
+        slice_, row, pixel, component = strides
+    layout = (f"{what}: a PixelBox needs each pixel's channels side by side and each row's pixels side by side, "
+              f"rows and slices a whole number of pixels apart, in increasing memory; this array's strides are "
+              f"{strides} for {bpp}-byte pixels (np.ascontiguousarray copies it into such an array)")
+    if (channels > 1 and component != arr.dtype.itemsize) or (width > 1 and pixel != bpp):
+        raise ValueError(layout)
+    row_pitch = width if height == 1 else row // bpp
+    if height > 1 and (row % bpp or row_pitch < width):
+        raise ValueError(layout)
+    slice_pitch = row_pitch * height
+    if depth > 1:
+        if slice_ % bpp or slice_ // bpp < row_pitch * (height - 1) + width:
+            raise ValueError(layout)
+        slice_pitch = slice_ // bpp
+    span = ((depth - 1) * slice_pitch + (height - 1) * row_pitch + width) * bpp
+    return fmt, (width, height, depth), row_pitch, slice_pitch, span
+
+
+def _stream_over(arr, nbytes, what):
+    """A stream over nbytes of an array's memory from its first element, holding the
+    array (and so whatever owns its memory) until the engine lets go."""
+    import kiln
+
+    key = id(arr)
+    while key in _wrapped:
+        key += 1
+    _wrapped[key] = arr
+    out = ffi.new("kiln_stream **")
+    address = arr.__array_interface__["data"][0]
+    try:
+        _binding.check(lib.kiln_stream_wrap_memory(ffi.cast("void *", address), nbytes, not arr.flags.writeable,
+                                                   lib.kiln__py_release_callback, ffi.cast("void *", key), out))
+    except BaseException:
+        _wrapped.pop(key, None)
+        raise
+    return kiln.MemoryDataStream._wrap(out[0], owned=True)
+
+
+def pixelbox_from_array(arr, format=None, what="PixelBox.from_array"):
+    """A PixelBox over an array's pixels, without copying (see kiln.PixelBox.from_array)."""
+    import kiln
+
+    arr = _as_array(arr, what)
+    fmt, (width, height, depth), row_pitch, slice_pitch, span = _pixel_layout(arr, format, what)
+    stream = _stream_over(arr, span, what)
+    extent = ffi.new("kiln_box *", {"left": 0, "top": 0, "front": 0, "right": width, "bottom": height,
+                                    "back": depth})
+    out = ffi.new("kiln_pixelbox **")
+    _binding.check(lib.kiln_pixelbox_create_over(extent, fmt, stream._ptr, 0, row_pitch, slice_pitch, out))
+    box = kiln.PixelBox._wrap(out[0], owned=True)
+    return box
+
+
+def image_from_array(arr, format=None, what="Image.from_array"):
+    """An Image over an array's pixels, without copying (see kiln.Image.from_array)."""
+    import kiln
+
+    arr = _as_array(arr, what)
+    fmt, (width, height, depth), row_pitch, _, span = _pixel_layout(arr, format, what)
+    if depth != 1:
+        raise ValueError(f"{what}: an Image is 2D; a (d, h, w, c) volume goes into a PixelBox "
+                         "(kiln.PixelBox.from_array)")
+    if row_pitch != width:
+        raise ValueError(f"{what}: an Image's rows lie side by side, but this array's rows are {row_pitch} pixels "
+                         f"apart for {width} pixels (kiln.PixelBox.from_array takes padded rows; "
+                         "np.ascontiguousarray copies them together)")
+    image = kiln.Image()
+    image.load_dynamic_image(_stream_over(arr, span, what), width, height, fmt)
+    return image
 
 
 class _Keeper:
@@ -135,8 +320,9 @@ def _pixelbox_base(box):
 
 
 def view(obj):
-    """A zero-copy ndarray over the memory of a PixelBox, an Image, a MemoryDataStream
-    or a math value (Vector2/3/4, Quaternion, Matrix3/4, ColourValue).
+    """A zero-copy ndarray over the memory of a PixelBox, an Image, a render target's
+    colour buffer, a MemoryDataStream or a math value (Vector2/3/4, Quaternion,
+    Matrix3/4, ColourValue).
 
     Pixels give shape (height, width, channels), or (height, width) for one channel
     ((depth, ...) in front for volumes), with the dtype of the format's components
@@ -146,6 +332,9 @@ def view(obj):
 
     if isinstance(obj, kiln.PixelBox):
         return _pixelbox_array(obj)
+    if isinstance(obj, kiln.RenderTarget):
+        # The target's colour buffer itself: after each update() it holds the frame.
+        return _pixelbox_array(obj.pixel_box)
     if isinstance(obj, kiln.Image):
         if obj.width == 0:
             raise ValueError("view: the image is empty (load or create it first)")
@@ -165,7 +354,7 @@ def view(obj):
         if size != dtype.itemsize * int(np.prod(shape)):
             raise TypeError(f"view: {type(obj).__name__} has an unexpected layout")
         return _array(int(ffi.cast("uintptr_t", cdata)), shape, None, dtype, False, obj)
-    raise TypeError(f"view: cannot view a {type(obj).__name__}; expected a PixelBox, Image, "
+    raise TypeError(f"view: cannot view a {type(obj).__name__}; expected a PixelBox, Image, render target, "
                     "MemoryDataStream or math value")
 
 
@@ -178,32 +367,17 @@ def kiln__py_release_callback(handle):
 
 
 def wrap(arr):
-    """A MemoryDataStream over the memory of a C-contiguous array, without copying.
+    """A MemoryDataStream over the memory of a C-contiguous array (or any object with
+    the buffer protocol: bytes, bytearray, memoryview), without copying.
 
-    The stream keeps the array alive until the engine lets go of the stream; a
-    read-only array makes a read-only stream."""
-    import kiln
-
-    given = arr
-    arr = np.asarray(arr)
+    The stream keeps the memory alive (and a bytearray's size fixed) until the engine
+    lets go of the stream; read-only memory makes a read-only stream."""
+    arr = _as_array(arr, "wrap")
     if not arr.flags.c_contiguous:
         raise ValueError("wrap: the array must be C-contiguous (use as_data_stream to copy it)")
     if arr.dtype.hasobject:
         raise TypeError("wrap: arrays of Python objects have no byte representation")
-    key = id(arr)
-    while key in _wrapped:
-        key += 1
-    _wrapped[key] = given  # the object the caller gave, which owns the memory
-    out = ffi.new("kiln_stream **")
-    address = arr.__array_interface__["data"][0]
-    try:
-        _binding.check(lib.kiln_stream_wrap_memory(ffi.cast("void *", address), arr.nbytes,
-                                                   not arr.flags.writeable, lib.kiln__py_release_callback,
-                                                   ffi.cast("void *", key), out))
-    except BaseException:
-        _wrapped.pop(key, None)
-        raise
-    return kiln.MemoryDataStream._wrap(out[0], owned=True)
+    return _stream_over(arr, arr.nbytes, "wrap")
 
 
 def _box_of(target, box):
@@ -212,6 +386,75 @@ def _box_of(target, box):
     if box is None:
         return kiln.Box(0, 0, target.width, target.height)
     return box if isinstance(box, kiln.Box) else kiln.Box(box)
+
+
+_BUFFERS = ("colour", "color", "depth")
+
+
+def read(target, out=None, format=None, buffer="colour"):
+    """The frame in a render target as an array: a new one, or `out` filled and
+    returned. buffer="colour" (the default) converts to `format` (the target's own
+    format when None and no `out`; else the format out's dtype and channels mean),
+    giving (h, w, c) or (h, w) for one channel; buffer="depth" gives float32 (h, w)
+    window depth in [0, 1], 1 where nothing was drawn. `out` may have padded rows."""
+    import kiln
+
+    if not isinstance(target, kiln.RenderTarget):
+        raise TypeError(f"read: expected a render target, not {type(target).__name__}")
+    if buffer not in _BUFFERS:
+        raise ValueError(f"read: buffer must be one of {', '.join(repr(b) for b in _BUFFERS[1:] if b != 'color')}"
+                         f" or 'colour', not {buffer!r}")
+    width, height = target.width, target.height
+    if buffer == "depth":
+        if format is not None and format.__index__() != lib.KILN_PF_FLOAT32_R:
+            raise ValueError("read: depth is float32 (kiln.PF_FLOAT32_R); leave format out")
+        if out is None:
+            out = np.empty((height, width), np.float32)
+        box = pixelbox_from_array(out, lib.KILN_PF_FLOAT32_R, "read(out=...)")
+        _check_out(out, box, width, height)
+        target.copy_depth_to_memory(None, box)
+        return out
+    if out is None:
+        fmt = target.format if format is None else format.__index__()
+        if fmt not in _FORMAT_LAYOUT or fmt == lib.KILN_PF_UNKNOWN:
+            raise ValueError(f"read: {format!r} is not a pixel format")
+        dtype, channels = _FORMAT_LAYOUT[fmt]
+        out = np.empty((height, width) if channels == 1 else (height, width, channels), dtype)
+    box = pixelbox_from_array(out, format, "read(out=...)")
+    _check_out(out, box, width, height)
+    target.copy_contents_to_memory(None, box)
+    return out
+
+
+def _check_out(out, box, width, height):
+    if not out.flags.writeable:
+        raise ValueError("read(out=...): the array is read-only")
+    if (box.width, box.height, box.depth) != (width, height, 1):
+        raise ValueError(f"read(out=...): the target is {width}x{height} but the array holds "
+                         f"{box.width}x{box.height}" + (f"x{box.depth}" if box.depth != 1 else "") +
+                         f" pixels (shape {out.shape})")
+
+
+def render_texture_over(root, name, array, format=None):
+    """A render target whose colour buffer is `array` (see kiln.Root.create_render_texture)."""
+    what = "create_render_texture(array=...)"
+    arr = _as_array(array, what)
+    fmt, (width, height, depth), row_pitch, _, span = _pixel_layout(arr, format, what)
+    if depth != 1:
+        raise ValueError(f"{what}: a render target is 2D; the array is a volume (shape {arr.shape})")
+    if row_pitch != width:
+        raise ValueError(f"{what}: frames land in rows side by side, but this array's rows are {row_pitch} pixels "
+                         f"apart for {width} pixels (np.ascontiguousarray makes such an array)")
+    if not arr.flags.writeable:
+        raise ValueError(f"{what}: the array is read-only")
+    stream = _stream_over(arr, span, what)
+    desc = ffi.new("kiln_render_texture_desc *", {"format": fmt, "storage": stream._ptr})
+    out = ffi.new("kiln_render_target **")
+    _binding.check(lib.kiln_root_create_render_texture(root._ptr, name.encode("utf-8") if isinstance(name, str)
+                                                       else name, width, height, desc, out))
+    import kiln
+
+    return kiln.RenderTarget._wrap(out[0], owned=False, owner=root)
 
 
 def read_pixels(target, format=None, box=None):

@@ -130,9 +130,15 @@ typedef struct kiln__render_system_ops {
     const char *name;
     void (*destroy)(kiln__render_system *self);
     /* A colour + depth surface; format is the target's pixel format (the backend
-     * chooses how to store it). */
+     * chooses how to store it), storage the memory the colour must land in (packed
+     * rows of format; the surface holds a reference) or NULL. */
     kiln_result (*create_surface)(kiln__render_system *self, uint32_t width, uint32_t height,
-                                  kiln_pixel_format format, kiln__surface **out);
+                                  kiln_pixel_format format, kiln_stream *storage,
+                                  kiln__surface **out);
+    /* The colour buffer as a PixelBox (caller owns it), or NULL where it is not in
+     * memory the caller can address (the colour then has to be read back). */
+    kiln_result (*colour_pixel_box)(kiln__render_system *self, kiln__surface *surface,
+                                    kiln_pixelbox **out);
     void (*destroy_surface)(kiln__render_system *self, kiln__surface *surface);
     kiln_result (*begin_frame)(kiln__render_system *self, kiln__surface *surface);
     /* Sets the viewport of the following draws and clears it when asked. */

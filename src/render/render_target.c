@@ -200,6 +200,20 @@ KILN_API kiln_result kiln_render_target_copy_contents_to_memory(kiln_render_targ
     return rs->ops->read_pixels(rs, self->surface, &box, dst);
 }
 
+KILN_API kiln_result kiln_render_target_get_pixel_box(kiln_render_target *self,
+                                                      kiln_pixelbox **out) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(out);
+    *out = NULL;
+    kiln__render_system *rs = self->root->render_system;
+    if (!rs->ops->colour_pixel_box)
+        return kiln__fail(KILN_ERROR_UNSUPPORTED,
+                          "kiln_render_target_get_pixel_box: the render system '%s' keeps '%s' "
+                          "where it cannot be viewed; copy it with copy_contents_to_memory",
+                          rs->ops->name, self->name);
+    return rs->ops->colour_pixel_box(rs, self->surface, out);
+}
+
 kiln_result kiln__render_target_read_depth(kiln_render_target *self, const kiln_box *box,
                                            float **out) {
     *out = NULL;

@@ -146,7 +146,7 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
     kiln_result r = target->name ? KILN_OK : kiln__fail_oom("a render target name", strlen(name));
     if (r == KILN_OK)
         r = self->render_system->ops->create_surface(self->render_system, width, height, format,
-                                                     &target->surface);
+                                                     desc ? desc->storage : NULL, &target->surface);
     if (r != KILN_OK) {
         kiln__render_target_destroy(target);
         return r;

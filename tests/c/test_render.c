@@ -293,6 +293,67 @@ static void a_second_viewport_draws_over_the_first(void **state) {
     tutorial_destroy(&t);
 }
 
+/* A target over memory of the caller's: every frame lands in it, also where the caller
+ * wrote over a background the engine would otherwise not store again; the target's own
+ * PixelBox is that memory. */
+static void a_target_renders_into_the_callers_memory(void **state) {
+    (void)state;
+    enum { W = 70, H = 50 };
+    static uint8_t memory[W * H * 3];
+    kiln_root *root = NULL;
+    assert_int_equal(kiln_root_create(NULL, &root), KILN_OK);
+    kiln_stream *stream = NULL;
+    assert_int_equal(kiln_stream_wrap_memory(memory, sizeof memory, false, NULL, NULL, &stream),
+                     KILN_OK);
+    kiln_render_texture_desc desc = {KILN_PF_BYTE_RGB, stream};
+    kiln_render_target *target = NULL;
+    assert_int_equal(kiln_root_create_render_texture(root, "mine", W, H, &desc, &target), KILN_OK);
+    kiln_scene_manager *scene = NULL;
+    kiln_camera *camera = NULL;
+    assert_int_equal(kiln_root_create_scene_manager(root, &scene), KILN_OK);
+    assert_int_equal(kiln_scene_manager_create_camera(scene, "cam", &camera), KILN_OK);
+    kiln_viewport *vp = NULL;
+    assert_int_equal(kiln_render_target_add_viewport(target, camera, NULL, &vp), KILN_OK);
+    kiln_colour grey = {0.2f, 0.4f, 0.6f, 1};
+    kiln_viewport_set_background_colour(vp, &grey);
+    for (int frame = 0; frame < 3; frame++) {
+        memset(memory, 7, sizeof memory);
+        assert_int_equal(kiln_render_target_update(target), KILN_OK);
+        for (size_t i = 0; i < sizeof memory; i += 3) {
+            assert_int_equal(memory[i], 51);
+            assert_int_equal(memory[i + 1], 102);
+            assert_int_equal(memory[i + 2], 153);
+        }
+    }
+    kiln_pixelbox *box = NULL;
+    assert_int_equal(kiln_render_target_get_pixel_box(target, &box), KILN_OK);
+    assert_ptr_equal(kiln_pixelbox_get_data(box), memory);
+    assert_int_equal(kiln_pixelbox_get_format(box), KILN_PF_BYTE_RGB);
+    assert_int_equal(kiln_pixelbox_get_width(box), W);
+    /* Too small, or read-only, memory is refused. */
+    kiln_stream *small = NULL, *frozen = NULL;
+    assert_int_equal(kiln_stream_wrap_memory(memory, sizeof memory - 1, false, NULL, NULL, &small),
+                     KILN_OK);
+    assert_int_equal(kiln_stream_wrap_memory(memory, sizeof memory, true, NULL, NULL, &frozen),
+                     KILN_OK);
+    kiln_render_target *bad = NULL;
+    desc.storage = small;
+    assert_int_equal(kiln_root_create_render_texture(root, "small", W, H, &desc, &bad),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "needs 10500 bytes"));
+    desc.storage = frozen;
+    assert_int_equal(kiln_root_create_render_texture(root, "frozen", W, H, &desc, &bad),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "read-only"));
+    kiln_stream_release(small);
+    kiln_stream_release(frozen);
+    kiln_root_destroy(root);
+    /* The box keeps the memory's stream alive after the root. */
+    assert_ptr_equal(kiln_pixelbox_get_data(box), memory);
+    kiln_pixelbox_release(box);
+    kiln_stream_release(stream);
+}
+
 static void write_contents_to_file_writes_a_png(void **state) {
     (void)state;
     tutorial t;
@@ -351,6 +412,7 @@ int main(void) {
         cmocka_unit_test(render_targets_refuse_bad_sizes_formats_and_names),
         cmocka_unit_test(viewports_need_free_z_orders_and_cameras_of_the_same_root),
         cmocka_unit_test(a_second_viewport_draws_over_the_first),
+        cmocka_unit_test(a_target_renders_into_the_callers_memory),
         cmocka_unit_test(write_contents_to_file_writes_a_png),
         cmocka_unit_test(hidden_objects_and_missing_materials_draw_nothing),
     };

@@ -125,6 +125,9 @@ struct kiln__surface {
      * tile cleared to it again and left so is not stored again (only the soft render
      * system writes the surface's colour memory). */
     kiln__soft_stored_tile *stored;
+    /* The colour memory may be written by others (it is the caller's, or a view of it
+     * was handed out): every tile is stored, whatever the memory held. */
+    bool shared;
     kiln__row_converter to_storage;   /* working format -> format */
     kiln__row_converter from_storage; /* format -> working format */
 };

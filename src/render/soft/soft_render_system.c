@@ -57,7 +57,8 @@ static void destroy_surface(kiln__render_system *self, kiln__surface *surface) {
 }
 
 static kiln_result create_surface(kiln__render_system *self, uint32_t width, uint32_t height,
-                                  kiln_pixel_format format, kiln__surface **out) {
+                                  kiln_pixel_format format, kiln_stream *storage,
+                                  kiln__surface **out) {
     kiln__surface *surface = kiln__calloc(1, sizeof *surface);
     if (!surface)
         return kiln__fail_oom("a render surface", sizeof *surface);
@@ -78,7 +79,26 @@ static kiln_result create_surface(kiln__render_system *self, uint32_t width, uin
     surface->tiles_y = (height + KILN__TILE_SIZE - 1) >> KILN__TILE_SHIFT;
     size_t tiles = (size_t)surface->tiles_x * surface->tiles_y;
     size_t pixels = (size_t)width * height;
-    kiln_result r = kiln_stream_create_memory(surface->row_pitch * height, &surface->stream);
+    const size_t bytes = surface->row_pitch * height;
+    kiln_result r = KILN_OK;
+    if (storage) {
+        if (kiln_stream_get_read_only(storage))
+            r = kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                           "a render target's storage must be writable; this stream is read-only");
+        else if (kiln_stream_get_size(storage) < bytes)
+            r = kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                           "a %ux%u %s render target needs %zu bytes of storage; the stream holds "
+                           "%zu",
+                           width, height, kiln_pixel_format_get_name(format), bytes,
+                           kiln_stream_get_size(storage));
+        if (r == KILN_OK) {
+            kiln_stream_retain(storage);
+            surface->stream = storage;
+            surface->shared = true;
+        }
+    } else {
+        r = kiln_stream_create_memory(bytes, &surface->stream);
+    }
     if (r != KILN_OK) {
         destroy_surface(self, surface);
         return r;
@@ -793,6 +813,15 @@ static kiln_result read_depth(kiln__render_system *self, kiln__surface *surface,
     return KILN_OK;
 }
 
+static kiln_result colour_pixel_box(kiln__render_system *self, kiln__surface *surface,
+                                    kiln_pixelbox **out) {
+    (void)self;
+    /* Whoever holds the box may write the memory: tiles are stored from now on. */
+    surface->shared = true;
+    return kiln_pixelbox_create(surface->width, surface->height, 1, surface->format,
+                                surface->stream, out);
+}
+
 /* ---- the system ---- */
 
 static void destroy(kiln__render_system *base) {
@@ -816,6 +845,7 @@ static const kiln__render_system_ops soft_ops = {
     .destroy = destroy,
     .create_surface = create_surface,
     .destroy_surface = destroy_surface,
+    .colour_pixel_box = colour_pixel_box,
     .begin_frame = begin_frame,
     .begin_viewport = begin_viewport,
     .draw = draw,

@@ -151,7 +151,8 @@ static void store_colour(kiln__soft_tile *tile) {
     if (tile->colour_state == KILN__TILE_UNIFORM) {
         /* A tile cleared to what its memory already holds is not stored again: a
          * background unchanged from the last frame costs nothing. */
-        if (stored->uniform && memcmp(stored->colour8, tile->clear8, sizeof tile->clear8) == 0 &&
+        if (!surface->shared && stored->uniform &&
+            memcmp(stored->colour8, tile->clear8, sizeof tile->clear8) == 0 &&
             memcmp(stored->colourf, tile->clearf, sizeof tile->clearf) == 0)
             return;
         stored->uniform = true;

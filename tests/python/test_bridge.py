@@ -1,0 +1,306 @@
+"""The NumPy bridge both ways: arrays into the engine without copying (Image.from_array,
+PixelBox.from_array), frames into arrays (a render target over a caller's array,
+RenderTarget.read with and without out=, kiln.numpy.view of a target), the formats
+arrays stand for, lifetimes, threads and bad input."""
+
+import gc
+import threading
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kiln
+import kiln.numpy
+
+DTYPES = [np.uint8, np.uint16, np.float16, np.float32]
+FORMAT_OF = {
+    (np.uint8, 1): kiln.PF_L8, (np.uint8, 2): kiln.PF_BYTE_LA,
+    (np.uint8, 3): kiln.PF_BYTE_RGB, (np.uint8, 4): kiln.PF_BYTE_RGBA,
+    (np.uint16, 1): kiln.PF_L16, (np.uint16, 2): kiln.PF_SHORT_GR,
+    (np.uint16, 3): kiln.PF_SHORT_RGB, (np.uint16, 4): kiln.PF_SHORT_RGBA,
+    (np.float16, 1): kiln.PF_FLOAT16_R, (np.float16, 2): kiln.PF_FLOAT16_GR,
+    (np.float16, 3): kiln.PF_FLOAT16_RGB, (np.float16, 4): kiln.PF_FLOAT16_RGBA,
+    (np.float32, 1): kiln.PF_FLOAT32_R, (np.float32, 2): kiln.PF_FLOAT32_GR,
+    (np.float32, 3): kiln.PF_FLOAT32_RGB, (np.float32, 4): kiln.PF_FLOAT32_RGBA,
+}
+
+
+def random_pixels(rng, dtype, shape):
+    if np.dtype(dtype).kind == "u":
+        return rng.integers(0, np.iinfo(dtype).max, size=shape, endpoint=True).astype(dtype)
+    return rng.uniform(-2, 2, size=shape).astype(dtype)
+
+
+def pixel_shape(depth, height, width, channels, squeeze):
+    shape = (height, width) if channels == 1 and squeeze else (height, width, channels)
+    return shape if depth == 1 else (depth, height, width, channels)
+
+
+@st.composite
+def pixel_arrays(draw, volumes=True, padding=True):
+    """An array of pixels of any dtype and channel count, (h, w) for one channel or
+    not, a volume or not, and a view into a larger array (padded rows and slices,
+    an offset first pixel) or not."""
+    dtype = draw(st.sampled_from(DTYPES))
+    channels = draw(st.integers(1, 4))
+    depth = draw(st.integers(2, 3)) if volumes and draw(st.booleans()) else 1
+    height, width = draw(st.integers(1, 9)), draw(st.integers(1, 9))
+    squeeze = draw(st.booleans())
+    pad_x = draw(st.integers(0, 3)) if padding else 0
+    pad_y = draw(st.integers(0, 2)) if padding and depth > 1 else 0
+    offset = draw(st.integers(0, 2)) if padding else 0
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    big = random_pixels(rng, dtype, pixel_shape(depth, height + pad_y, width + pad_x + offset, channels, False))
+    if depth == 1:
+        arr = big[:height, offset:offset + width]
+    else:
+        arr = big[:, :height, offset:offset + width]
+    if channels == 1 and squeeze and depth == 1:
+        arr = arr[..., 0]
+    return arr, dtype, channels
+
+
+@settings(max_examples=150, deadline=None)
+@given(pixel_arrays())
+def test_a_pixelbox_over_an_array_shares_its_memory_and_views_it_unchanged(case):
+    arr, dtype, channels = case
+    box = kiln.PixelBox.from_array(arr)
+    depth, height, width = (1,) + arr.shape[:2] if arr.ndim < 4 else arr.shape[:3]
+    assert (box.format, box.width, box.height, box.depth) == (FORMAT_OF[(dtype, channels)], width, height, depth)
+    seen = kiln.numpy.view(box)
+    assert np.shares_memory(seen, arr)
+    np.testing.assert_array_equal(seen.reshape(arr.shape), arr)
+    # The box is the array's memory: what the engine writes through it shows in the
+    # array, every pixel, and nothing outside the array changes.
+    if depth == 1:
+        source = random_pixels(np.random.default_rng(1), dtype, seen.shape)
+        parent = arr.base if arr.base is not None else arr
+        before = parent.copy()
+        kiln.PixelBox.from_array(source, box.format).convert_to(box)
+        np.testing.assert_array_equal(arr.reshape(seen.shape), source)
+        inside = np.zeros(parent.shape, bool)
+        offset = arr.__array_interface__["data"][0] - parent.__array_interface__["data"][0]
+        np.ndarray(arr.shape, bool, inside, offset // arr.itemsize,
+                   tuple(stride // arr.itemsize for stride in arr.strides))[...] = True
+        np.testing.assert_array_equal(parent[~inside], before[~inside])
+
+
+@settings(max_examples=100, deadline=None)
+@given(pixel_arrays(volumes=False, padding=False))
+def test_an_image_over_an_array_shares_its_memory(case):
+    arr, dtype, channels = case
+    img = kiln.Image.from_array(arr)
+    assert (img.width, img.height, img.format) == (arr.shape[1], arr.shape[0], FORMAT_OF[(dtype, channels)])
+    seen = kiln.numpy.view(img)
+    assert np.shares_memory(seen, arr)
+    np.testing.assert_array_equal(seen.reshape(arr.shape), arr)
+    # As the tutorial's copy does, the same pixels come in by copy too.
+    copied = kiln.Image()
+    copied.load_dynamic_image(kiln.numpy.as_data_stream(arr), arr.shape[1], arr.shape[0], img.format)
+    assert not np.shares_memory(kiln.numpy.view(copied), arr)
+    np.testing.assert_array_equal(kiln.numpy.view(copied), seen)
+
+
+def background_root(width, height, colour, array=None, format=None):
+    root = kiln.Root(num_threads=2)
+    scene = root.create_scene_manager()
+    if array is not None:
+        target = root.create_render_texture("t", array=array, format=format)
+    else:
+        target = root.create_render_texture("t", width, height, format)
+    target.add_viewport(scene.create_camera("cam")).background_colour = colour
+    return root, target
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DTYPES), st.integers(1, 4), st.integers(1, 70), st.integers(1, 70), st.booleans(),
+       st.tuples(*[st.floats(0, 1, width=32)] * 3))
+def test_frames_land_in_the_callers_array_as_the_engine_renders_them(dtype, channels, width, height, squeeze,
+                                                                     colour):
+    out = np.full(pixel_shape(1, height, width, channels, squeeze), 7, dtype)
+    root, target = background_root(width, height, colour, array=out)
+    assert (target.width, target.height, target.format) == (width, height, FORMAT_OF[(dtype, channels)])
+    _, reference = background_root(width, height, colour, format=target.format)
+    for _ in range(2):
+        out[...] = 7  # whatever the caller writes between frames, the frame replaces
+        target.update()
+        reference.update()
+        expected = reference.read()
+        np.testing.assert_array_equal(out.reshape(expected.shape), expected)
+    live = kiln.numpy.view(target)
+    assert np.shares_memory(live, out)
+    # read() without out is a new array; with out it fills and returns that array.
+    fresh = target.read()
+    assert not np.shares_memory(fresh, out)
+    np.testing.assert_array_equal(fresh, expected)
+    rgba = np.zeros((height + 2, width, 4), np.float32)[1:-1]
+    assert target.read(out=rgba) is rgba
+    np.testing.assert_array_equal(rgba, reference.read(format=kiln.PF_FLOAT32_RGBA))
+
+
+def test_read_converts_reads_depth_and_checks_out():
+    root, target = background_root(32, 24, (0.2, 0.4, 0.6), format=kiln.PF_BYTE_RGBA)
+    target.update()
+    rgb = target.read(format=kiln.PF_BYTE_RGB)
+    assert rgb.shape == (24, 32, 3) and rgb.dtype == np.uint8
+    assert tuple(rgb[5, 5]) == (51, 102, 153)
+    assert target.read(out=rgb, format=kiln.PF_BYTE_RGB) is rgb
+    grey = target.read(format=kiln.PF_FLOAT32_R)
+    assert grey.shape == (24, 32) and grey.dtype == np.float32
+    depth = target.read(buffer="depth")
+    assert depth.shape == (24, 32) and depth.dtype == np.float32 and (depth == 1.0).all()
+    with pytest.raises(ValueError, match="32x24"):
+        target.read(out=np.zeros((24, 31, 3), np.uint8))
+    with pytest.raises(TypeError, match="PF_BYTE_RGB"):
+        target.read(out=np.zeros((24, 32, 3), np.float32), format=kiln.PF_BYTE_RGB)
+    frozen = np.zeros((24, 32, 3), np.uint8)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        target.read(out=frozen)
+    with pytest.raises(ValueError, match="buffer"):
+        target.read(buffer="normals")
+    with pytest.raises(ValueError, match="float32"):
+        target.read(buffer="depth", format=kiln.PF_BYTE_RGB)
+
+
+def test_a_view_of_a_target_follows_its_frames():
+    root, target = background_root(16, 8, (1, 0, 0), format=kiln.PF_BYTE_RGB)
+    live = kiln.numpy.view(target)
+    target.update()
+    assert tuple(live[3, 3]) == (255, 0, 0)
+    target.viewports[0].background_colour = (0, 0, 1)
+    target.update()
+    assert tuple(live[3, 3]) == (0, 0, 255)
+
+
+def test_an_explicit_format_is_checked_never_reinterpreted():
+    rgb = np.zeros((4, 5, 3), np.float32)
+    box = kiln.PixelBox.from_array(rgb, format=kiln.PF_FLOAT32_RGB)
+    assert box.format == kiln.PF_FLOAT32_RGB
+    with pytest.raises(TypeError, match=r"PF_B8G8R8 \(PF_BYTE_RGB\) pixels are 3 uint8"):
+        kiln.PixelBox.from_array(rgb, format=kiln.PF_BYTE_RGB)
+    with pytest.raises(TypeError, match="uint32"):
+        kiln.Image.from_array(np.zeros((4, 4), np.uint32), format=kiln.PF_BYTE_RGBA)
+    with pytest.raises(TypeError, match="no pixel format"):
+        kiln.PixelBox.from_array(np.zeros((4, 4, 3), np.int16))
+    with pytest.raises(TypeError, match="byte order"):
+        kiln.PixelBox.from_array(np.zeros((4, 4), ">u2"))
+    # A memory-order format of the same components is the caller's to choose.
+    assert kiln.PixelBox.from_array(np.zeros((2, 2, 3), np.uint8), format=kiln.PF_BYTE_BGR).format == \
+        kiln.PF_BYTE_BGR
+    assert kiln.PixelBox.from_array(np.zeros((2, 2), np.uint8), format=kiln.PF_A8).format == kiln.PF_A8
+
+
+def test_layouts_a_pixelbox_cannot_describe_are_refused_with_a_reason():
+    base = np.zeros((6, 8, 4), np.uint8)
+    with pytest.raises(ValueError, match="strides"):
+        kiln.PixelBox.from_array(base[:, ::2])  # pixels not side by side
+    with pytest.raises(ValueError, match="strides"):
+        kiln.PixelBox.from_array(base[:, :, ::2])  # channels not side by side
+    with pytest.raises(ValueError, match="strides"):
+        kiln.PixelBox.from_array(base[::-1])  # rows backwards
+    with pytest.raises(ValueError, match="strides"):
+        kiln.PixelBox.from_array(np.zeros((3, 4, 3), np.uint8).transpose(1, 0, 2))
+    with pytest.raises(ValueError, match="rows are 8 pixels apart"):
+        kiln.Image.from_array(base[:, :5])
+    with pytest.raises(ValueError, match="rows are 8 pixels apart"):
+        kiln.Root().create_render_texture("t", array=base[:, :5])
+    with pytest.raises(ValueError, match="no pixels"):
+        kiln.PixelBox.from_array(np.zeros((0, 4, 3), np.uint8))
+    with pytest.raises(ValueError, match="1 to 4 channels"):
+        kiln.PixelBox.from_array(np.zeros((4, 4, 5), np.uint8))
+    with pytest.raises(ValueError, match="1-D"):
+        kiln.Image.from_array(np.zeros(16, np.uint8))
+    with pytest.raises(ValueError, match="2D"):
+        kiln.Image.from_array(np.zeros((2, 3, 3, 4), np.uint8))
+    for not_an_array in ("pixels", [[1, 2], [3, 4]], 3.0, None):
+        with pytest.raises(TypeError, match="expected an array"):
+            kiln.PixelBox.from_array(not_an_array)
+    frozen = np.zeros((4, 4, 3), np.uint8)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        kiln.Root().create_render_texture("t", array=frozen)
+    with pytest.raises(TypeError, match="size comes from the array"):
+        kiln.Root().create_render_texture("t", 4, 4, array=np.zeros((4, 4, 3), np.uint8))
+    # Read-only memory is taken for reading, and viewed read-only.
+    box = kiln.PixelBox.from_array(frozen)
+    assert not kiln.numpy.view(box).flags.writeable
+
+
+def test_views_and_boxes_keep_the_callers_memory_alive_after_every_engine_object_is_gone():
+    arr = np.arange(4 * 5 * 3, dtype=np.uint8).reshape(4, 5, 3)
+    expected = arr.copy()
+    img = kiln.Image.from_array(arr)
+    seen = kiln.numpy.view(img)
+    del arr, img
+    gc.collect()
+    np.testing.assert_array_equal(seen, expected)
+    out = np.zeros((8, 8, 3), np.uint8)
+    root, target = background_root(8, 8, (0, 1, 0), array=out)
+    target.update()
+    live = kiln.numpy.view(target)
+    box = target.pixel_box
+    del root, target, out
+    gc.collect()
+    assert (live[..., 1] == 255).all()
+    assert (kiln.numpy.view(box)[..., 1] == 255).all()
+
+
+def test_wrap_holds_the_memory_it_shows():
+    data = bytearray(b"\x01\x02\x03\x04")
+    stream = kiln.numpy.wrap(data)
+    with pytest.raises(BufferError):
+        data.extend(b"more")  # the stream holds the bytearray's buffer
+    assert kiln.numpy.view(stream).tolist() == [1, 2, 3, 4]
+    frozen = kiln.numpy.wrap(b"abcd")
+    assert frozen.read_only and kiln.numpy.view(frozen).tobytes() == b"abcd"
+    with pytest.raises(TypeError, match="expected an array"):
+        kiln.numpy.wrap([1, 2, 3])
+    del stream
+    gc.collect()
+    data.extend(b"more")  # released with the stream
+
+
+def test_the_gil_is_released_while_a_frame_renders_and_roots_render_in_parallel():
+    size = 1024
+    roots = [background_root(size, size, (0.1 * i, 0.5, 0.9)) for i in range(2)]
+    for _, target in roots:
+        target.update()
+    ticks = []
+    stop = threading.Event()
+
+    def count():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        start = time.perf_counter()
+        for _ in range(20):
+            roots[0][1].update()
+        end = time.perf_counter()
+    finally:
+        stop.set()
+        counter.join()
+    during = [t for t in ticks if start < t < end]
+    assert len(during) > 100, "the other thread hardly ran while frames rendered"
+
+    results = {}
+
+    def render(i):
+        root, target = roots[i]
+        for _ in range(5):
+            target.update()
+        results[i] = target.read(format=kiln.PF_BYTE_RGB)
+
+    threads = [threading.Thread(target=render, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(2):
+        assert tuple(results[i][100, 100]) == (round(25.5 * i), 128, 230)
