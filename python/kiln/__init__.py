@@ -36,6 +36,81 @@ def _storage_arg(extra):
     return extra
 
 
+class _Pixels:
+    """What an engine object holding pixels (Image, PixelBox, render target) offers the
+    Python ecosystem: the array interface and DLPack, so that np.asarray,
+    np.from_dlpack, torch.from_dlpack, Pillow and matplotlib take it without a copy;
+    a PNG of itself for Jupyter; a repr with its size and format."""
+
+    __slots__ = ()
+
+    def _pixels(self):
+        from . import numpy as _np
+
+        return _np.view(self)
+
+    @property
+    def __array_interface__(self):
+        # NumPy keeps this object as the array's base; the view kept here holds the
+        # memory, also after an image is loaded anew.
+        view = self._pixels()
+        interface = dict(view.__array_interface__, strides=view.strides)
+        self.__dict__.setdefault("_exported", {})[interface["data"][0]] = view
+        return interface
+
+    def tobytes(self):
+        """A copy of the pixels as bytes, rows in order (as ndarray.tobytes), which
+        Pillow's Image.fromarray reads through the array interface's strides."""
+        return self._pixels().tobytes()
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of the pixels (CPU memory, no copy), kept alive by it."""
+        kwargs = {"stream": stream}
+        if max_version is not None:
+            kwargs["max_version"] = max_version
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return self._pixels().__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return (1, 0)  # kDLCPU, device 0
+
+    def _repr_png_(self):
+        """The pixels as PNG bytes (8-bit, or 16-bit for 16-bit formats), for Jupyter."""
+        return _png_of(self)
+
+    def __repr__(self):
+        if self.width == 0:
+            return f"<kiln.{type(self).__name__} empty>"
+        name = getattr(self, "name", None) if isinstance(self, RenderTarget) else None
+        size = f"{self.width}x{self.height}" + (f"x{self.depth}" if getattr(self, "depth", 1) != 1 else "")
+        label = f" {name!r}" if name else ""
+        from . import numpy as _np
+
+        fmt = _np._ALIASES.get(self.format) or ffi.string(lib.kiln_pixel_format_get_name(self.format)).decode()
+        return f"<kiln.{type(self).__name__}{label} {size} {fmt}>"
+
+
+def _png_of(obj):
+    from . import numpy as _np
+
+    if isinstance(obj, RenderTarget):
+        flags = lib.kiln_pixel_format_get_flags(obj.format)
+        pixels = obj.read(format=PF_BYTE_RGBA if flags & lib.KILN_PFF_HASALPHA else PF_BYTE_RGB)
+        image = Image.from_array(pixels)
+    elif isinstance(obj, PixelBox):
+        if obj.depth != 1:
+            raise ValueError("a volume has no single picture")
+        image = Image()
+        image.load_dynamic_image(_np.as_data_stream(_np.view(obj)), obj.width, obj.height, obj.format)
+    else:
+        image = obj
+    stream = image.encode()
+    return stream.read()
+
+
 class DataStream(Handle):
     """Bytes in memory with a read/write position (C: kiln_stream)."""
 
@@ -64,7 +139,7 @@ class MemoryDataStream(DataStream):
     _create = _binding.Function("kiln_stream_create_memory")
 
 
-class PixelBox(Handle):
+class PixelBox(_Pixels, Handle):
     """PixelBox(width, height, depth, format, stream=None): pixels of format in
     stream (a new zeroed stream when None), tightly packed (C: kiln_pixelbox)."""
 
@@ -98,7 +173,7 @@ class PixelBox(Handle):
         return self.consecutive_size
 
 
-class Image(Handle):
+class Image(_Pixels, Handle):
     _ctype = "kiln_image"
 
     @classmethod
@@ -289,7 +364,7 @@ class Root(Handle):
                                                 "Root.create_render_texture")
 
 
-class RenderTarget(Handle):
+class RenderTarget(_Pixels, Handle):
     _ctype = "kiln_render_target"
 
     def read(self, out=None, format=None, buffer="colour"):

@@ -304,3 +304,49 @@ def test_the_gil_is_released_while_a_frame_renders_and_roots_render_in_parallel(
         t.join()
     for i in range(2):
         assert tuple(results[i][100, 100]) == (round(25.5 * i), 128, 230)
+
+
+def test_the_ecosystem_takes_images_boxes_and_targets_without_copies():
+    import io
+
+    import matplotlib
+    from PIL import Image as PILImage
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    root, target = background_root(12, 10, (0.2, 0.4, 0.6), format=kiln.PF_BYTE_RGB)
+    target.update()
+    pixels = np.arange(10 * 12 * 3, dtype=np.uint8).reshape(10, 12, 3)
+    objects = [target, kiln.Image.from_array(pixels), kiln.PixelBox.from_array(pixels[:, 2:9])]
+    for obj in objects:
+        seen = kiln.numpy.view(obj)
+        as_array = np.asarray(obj)
+        assert np.shares_memory(as_array, seen) and as_array.shape == seen.shape
+        from_dlpack = np.from_dlpack(obj)
+        assert np.shares_memory(from_dlpack, seen)
+        np.testing.assert_array_equal(from_dlpack, seen)
+        assert obj.__dlpack_device__() == (1, 0)
+        np.testing.assert_array_equal(np.asarray(PILImage.fromarray(obj)), seen)
+        decoded = np.asarray(PILImage.open(io.BytesIO(obj._repr_png_())))
+        np.testing.assert_array_equal(decoded, seen)
+        figure = plt.figure()
+        plt.imshow(obj)
+        plt.savefig(io.BytesIO(), format="png")
+        plt.close(figure)
+    assert repr(target) == "<kiln.RenderTarget 't' 12x10 PF_BYTE_RGB>"
+    assert repr(objects[1]) == "<kiln.Image 12x10 PF_BYTE_RGB>"
+    assert repr(objects[2]) == "<kiln.PixelBox 7x10 PF_BYTE_RGB>"
+    assert repr(kiln.Image()) == "<kiln.Image empty>"
+    # A float target's picture is made 8-bit for Jupyter.
+    _, hdr = background_root(4, 4, (0.5, 1.0, 0.0), format=kiln.PF_FLOAT32_RGBA)
+    hdr.update()
+    assert tuple(np.asarray(PILImage.open(io.BytesIO(hdr._repr_png_())))[0, 0]) == (128, 255, 0, 255)
+
+
+def test_an_array_taken_from_an_image_outlives_the_images_next_load():
+    img = kiln.Image.from_array(np.full((4, 4, 3), 9, np.uint8))
+    taken = np.asarray(img)
+    img.load_dynamic_image(kiln.numpy.as_data_stream(np.zeros((2, 2), np.uint8)), 2, 2, kiln.PF_L8)
+    gc.collect()
+    assert (taken == 9).all() and taken.shape == (4, 4, 3)
