@@ -107,6 +107,8 @@ KILN_API kiln_result kiln_manual_object_end(kiln_manual_object *self);
 
 /* Drops every section. */
 KILN_API void kiln_manual_object_clear(kiln_manual_object *self);
+
+/* How many sections the object has (each ended by kiln_manual_object_end). */
 KILN_API uint32_t kiln_manual_object_get_num_sections(const kiln_manual_object *self);
 
 /* The bounds of every vertex, in the object's space. */

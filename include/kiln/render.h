@@ -88,6 +88,9 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
                                                      uint32_t width, uint32_t height,
                                                      const kiln_render_texture_desc *desc,
                                                      kiln_render_target **out);
+
+/* The render target named `name` (borrowed); KILN_ERROR_NOT_FOUND names an unknown
+ * one. */
 KILN_API kiln_result kiln_root_get_render_target(kiln_root *self, const char *name,
                                                  kiln_render_target **out);
 
@@ -115,6 +118,8 @@ KILN_API uint64_t kiln_render_target_get_frame_count(const kiln_render_target *s
 KILN_API kiln_result kiln_render_target_add_viewport(kiln_render_target *self, kiln_camera *camera,
                                                      const kiln_viewport_desc *desc,
                                                      kiln_viewport **out);
+
+/* The target's viewports, in the order they were added (borrowed). */
 KILN_API uint32_t kiln_render_target_get_num_viewports(const kiln_render_target *self);
 KILN_API kiln_result kiln_render_target_get_viewport(const kiln_render_target *self, uint32_t index,
                                                      kiln_viewport **out);
@@ -152,6 +157,8 @@ KILN_API void kiln_viewport_set_clear_every_frame(kiln_viewport *self, bool clea
 /* The camera (the caller owns the reference in *out) and its replacement. */
 KILN_API kiln_result kiln_viewport_get_camera(const kiln_viewport *self, kiln_camera **out);
 KILN_API kiln_result kiln_viewport_set_camera(kiln_viewport *self, kiln_camera *camera);
+
+/* The z-order the viewport was added with: viewports draw in increasing z-order. */
 KILN_API int32_t kiln_viewport_get_z_order(const kiln_viewport *self);
 
 /* The viewport's rectangle in pixels. */

@@ -147,6 +147,9 @@ KILN_API uint32_t kiln_material_get_num_techniques(const kiln_material *self);
 /* The technique at index (borrowed: it lives as long as the material). */
 KILN_API kiln_result kiln_material_get_technique(const kiln_material *self, uint32_t index,
                                                  kiln_technique **out);
+
+/* Adds an empty technique (kiln_technique_create_pass adds its passes) after the
+ * others (borrowed: it lives as long as the material). */
 KILN_API kiln_result kiln_material_create_technique(kiln_material *self, kiln_technique **out);
 
 /* How many passes the technique has; each draws the geometry once, in order. */
@@ -222,6 +225,8 @@ KILN_API kiln_result kiln_pass_set_culling_mode(kiln_pass *self, kiln_culling_mo
  * texture. The unit belongs to the pass (borrowed). */
 KILN_API kiln_result kiln_pass_create_texture_unit_state(kiln_pass *self, const char *texture_name,
                                                          kiln_texture_unit_state **out);
+
+/* The pass's texture units, in the order they were added (borrowed). */
 KILN_API uint32_t kiln_pass_get_num_texture_unit_states(const kiln_pass *self);
 KILN_API kiln_result kiln_pass_get_texture_unit_state(const kiln_pass *self, uint32_t index,
                                                       kiln_texture_unit_state **out);
@@ -308,6 +313,9 @@ KILN_API kiln_result kiln_pass_set_scene_blending(kiln_pass *self, kiln_scene_bl
 KILN_API kiln_result kiln_pass_set_scene_blending_factors(kiln_pass *self,
                                                           kiln_scene_blend_factor source_factor,
                                                           kiln_scene_blend_factor dest_factor);
+
+/* The blending factors in force (default KILN_SBF_ONE and KILN_SBF_ZERO: no
+ * blending). */
 KILN_API kiln_scene_blend_factor kiln_pass_get_source_blend_factor(const kiln_pass *self);
 KILN_API kiln_scene_blend_factor kiln_pass_get_dest_blend_factor(const kiln_pass *self);
 
@@ -315,6 +323,8 @@ KILN_API kiln_scene_blend_factor kiln_pass_get_dest_blend_factor(const kiln_pass
  * (default KILN_CMPF_ALWAYS_PASS, 0). */
 KILN_API kiln_result kiln_pass_set_alpha_rejection(kiln_pass *self, kiln_compare_function function,
                                                    uint32_t value);
+
+/* The alpha rejection in force: its function and value. */
 KILN_API kiln_compare_function kiln_pass_get_alpha_rejection_function(const kiln_pass *self);
 KILN_API uint32_t kiln_pass_get_alpha_rejection_value(const kiln_pass *self);
 

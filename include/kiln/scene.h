@@ -35,8 +35,13 @@ KILN_API kiln_scene_node *kiln_scene_manager_get_root_scene_node(kiln_scene_mana
  * taken. The caller owns the reference in *out. */
 KILN_API kiln_result kiln_scene_manager_create_camera(kiln_scene_manager *self, const char *name,
                                                       kiln_camera **out);
+
+/* The camera named `name` (the caller owns the reference in *out); KILN_ERROR_NOT_FOUND
+ * names an unknown one. */
 KILN_API kiln_result kiln_scene_manager_get_camera(kiln_scene_manager *self, const char *name,
                                                    kiln_camera **out);
+
+/* Whether the scene has a camera named `name`. */
 KILN_API bool kiln_scene_manager_has_camera(const kiln_scene_manager *self, const char *name);
 
 /* The scene's ambient light, which lit passes reflect by their ambient colour
@@ -113,6 +118,8 @@ KILN_API const char *kiln_movable_object_get_name(const kiln_movable_object *sel
 
 /* "Camera", "Rectangle2D", ... */
 KILN_API const char *kiln_movable_object_get_movable_type(const kiln_movable_object *self);
+
+/* Whether the object is drawn (default true); a hidden object draws nothing. */
 KILN_API bool kiln_movable_object_get_visible(const kiln_movable_object *self);
 KILN_API void kiln_movable_object_set_visible(kiln_movable_object *self, bool visible);
 
@@ -139,6 +146,9 @@ KILN_API kiln_result kiln_camera_set_projection_type(kiln_camera *self, kiln_pro
 /* Vertical field of view in radians (default pi/4); must lie in (0, pi). */
 KILN_API float kiln_camera_get_fov_y(const kiln_camera *self);
 KILN_API kiln_result kiln_camera_set_fov_y(kiln_camera *self, float radians);
+
+/* Distance from the camera to the near clipping plane (default 100, as in the
+ * original engine); must be positive and finite. */
 KILN_API float kiln_camera_get_near_clip_distance(const kiln_camera *self);
 KILN_API kiln_result kiln_camera_set_near_clip_distance(kiln_camera *self, float distance);
 
@@ -261,6 +271,9 @@ KILN_API kiln_vector3 kiln_scene_node_get_derived_scale(const kiln_scene_node *s
  * aspect ratio. */
 KILN_API float kiln_camera_get_ortho_window_width(const kiln_camera *self);
 KILN_API kiln_result kiln_camera_set_ortho_window_width(kiln_camera *self, float width);
+
+/* Width and height of the orthographic view volume at once; sets the aspect ratio to
+ * width / height. */
 KILN_API kiln_result kiln_camera_set_ortho_window(kiln_camera *self, float width, float height);
 
 /* The camera's position and orientation in world space (from its node). */
@@ -275,6 +288,9 @@ KILN_API kiln_quaternion kiln_camera_get_derived_orientation(const kiln_camera *
  * node of it. */
 KILN_API kiln_result kiln_scene_manager_create_light(kiln_scene_manager *self, const char *name,
                                                      kiln_light **out);
+
+/* The light named `name` (the caller owns the reference in *out); KILN_ERROR_NOT_FOUND
+ * names an unknown one. */
 KILN_API kiln_result kiln_scene_manager_get_light(kiln_scene_manager *self, const char *name,
                                                   kiln_light **out);
 
@@ -326,6 +342,9 @@ KILN_API float kiln_light_get_attenuation_quadratic(const kiln_light *self);
  * Default: falloff = 1.0 */
 KILN_API kiln_result kiln_light_set_spotlight_range(kiln_light *self, float inner_angle,
                                                     float outer_angle, float falloff);
+
+/* The spotlight cone set by kiln_light_set_spotlight_range: the inner and outer full
+ * cone angles in radians, and the falloff exponent. */
 KILN_API float kiln_light_get_spotlight_inner_angle(const kiln_light *self);
 KILN_API float kiln_light_get_spotlight_outer_angle(const kiln_light *self);
 KILN_API float kiln_light_get_spotlight_falloff(const kiln_light *self);

@@ -620,7 +620,8 @@ def _sequence(name, count, item):
     def fget(self):
         return _Sequence(self, count, item, f"{type(self).__name__}.{name}")
 
-    return property(fget, doc=f"The {name}, a read-only sequence.\n\nC: {count.name}, {item.name}")
+    doc = count.doc or f"The {name}."
+    return property(fget, doc=f"{doc}\n\nA read-only sequence.\n\nC: {count.name}, {item.name}")
 
 
 def module_function_names():

@@ -110,6 +110,85 @@ def test_docstrings_come_from_the_headers():
     assert "kiln_image_load_dynamic_image" in kiln.Image.load_dynamic_image.__doc__
 
 
+# A sample of members and the comment the header puts right above their declaration
+# (read from the header text, below), including members that once took the comment
+# of the declaration before them.
+DOCUMENTED = {
+    (kiln.Camera, "near_clip_distance"): "kiln_camera_get_near_clip_distance",
+    (kiln.Camera, "fov_y"): "kiln_camera_get_fov_y",
+    (kiln.Camera, "set_ortho_window"): "kiln_camera_set_ortho_window",
+    (kiln.Material, "create_technique"): "kiln_material_create_technique",
+    (kiln.Material, "techniques"): "kiln_material_get_num_techniques",
+    (kiln.MovableObject, "visible"): "kiln_movable_object_get_visible",
+    (kiln.Light, "spotlight_inner_angle"): "kiln_light_get_spotlight_inner_angle",
+    (kiln.Light, "set_spotlight_range"): "kiln_light_set_spotlight_range",
+    (kiln.ManualObject, "num_sections"): "kiln_manual_object_get_num_sections",
+    (kiln.Pass, "texture_unit_states"): "kiln_pass_get_num_texture_unit_states",
+    (kiln.Pass, "source_blend_factor"): "kiln_pass_get_source_blend_factor",
+    (kiln.Pass, "alpha_rejection_function"): "kiln_pass_get_alpha_rejection_function",
+    (kiln.Root, "get_render_target"): "kiln_root_get_render_target",
+    (kiln.RenderTarget, "viewports"): "kiln_render_target_get_num_viewports",
+    (kiln.RenderTarget, "pixel_box"): "kiln_render_target_get_pixel_box",
+    (kiln.SceneManager, "get_camera"): "kiln_scene_manager_get_camera",
+    (kiln.SceneManager, "has_camera"): "kiln_scene_manager_has_camera",
+    (kiln.SceneManager, "get_light"): "kiln_scene_manager_get_light",
+    (kiln.Viewport, "z_order"): "kiln_viewport_get_z_order",
+    (kiln.Image, "load_dynamic_image"): "kiln_image_load_dynamic_image",
+}
+
+
+def subject(cname, owner):
+    """What a function is about: its name after the owner's prefix and get_, set_ or
+    get_num_ ("techniques" for kiln_material_get_num_techniques)."""
+    rest = cname[len(owner) + 1:] if cname.startswith(owner + "_") else cname
+    return re.sub(r"^(get_num_|get_|set_)", "", rest)
+
+
+def same_subject(a, b):
+    return a.startswith(b) or b.startswith(a)  # a sequence's count and its item
+
+
+def comment_above(name):
+    """The comment right above name's declaration, straight from the header text, where
+    only declarations about the same thing (its getter, setter, count or item) stand
+    between; "" when the nearest comment above is another declaration's."""
+    owner = next(t for t in sorted(_binding._all_handle_types(), key=len, reverse=True)
+                 if name.startswith(t + "_"))
+    for header in HEADERS.glob("*.h"):
+        lines = header.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if re.search(rf"\b{name}\(", line) and line.lstrip().startswith("KILN_API"):
+                j = i
+                while j > 0 and lines[j - 1].strip() and not lines[j - 1].strip().endswith("*/"):
+                    above = re.search(r"\b(kiln_\w+)\(", lines[j - 1])
+                    if above and lines[j - 1].lstrip().startswith("KILN_API") and not same_subject(
+                            subject(above[1], owner), subject(name, owner)):
+                        return ""
+                    j -= 1
+                end = j - 1
+                if end < 0 or not lines[end].strip().endswith("*/"):
+                    return ""
+                start = end
+                while not lines[start].lstrip().startswith("/*"):
+                    start -= 1
+                text = " ".join(l.strip().lstrip("/*").rstrip("*/").strip() for l in lines[start:end + 1])
+                return " ".join(text.split())
+    raise AssertionError(f"{name} is not declared")
+
+
+@pytest.mark.parametrize("member", sorted(DOCUMENTED, key=lambda m: (m[0].__name__, m[1])),
+                         ids=lambda m: f"{m[0].__name__}.{m[1]}")
+def test_each_docstring_is_its_own_declarations_comment(member):
+    cls, attr = member
+    cname = DOCUMENTED[member]
+    comment = comment_above(cname)
+    assert comment, f"{cname} has no comment of its own in its header"
+    doc = " ".join(getattr(cls, attr).__doc__.split())
+    # The comment's first sentence, without the defaults line the bindings read.
+    first = comment.split(" Default:")[0][:60]
+    assert first in doc, f"{cls.__name__}.{attr}: {doc[:80]!r} is not {cname}'s comment {first!r}"
+
+
 def test_optional_description_fields():
     root = kiln.Root(num_threads=1)
     assert root.num_threads == 1
