@@ -127,6 +127,23 @@ KILN_API kiln_result kiln_render_target_get_viewport(const kiln_render_target *s
 /* Renders every viewport of the target, in z-order. */
 KILN_API kiln_result kiln_render_target_update(kiln_render_target *self);
 
+/* Batches: count frames in one call, frame i read into slice i of frames (a PixelBox
+ * of at least width x height x count pixels in any colour format, such as one over
+ * an (N, H, W, C) array), as copy_contents_to_memory would. update_poses renders
+ * frame i with the node of the first viewport's camera at positions[i] and
+ * orientations[i] (in its parent's space; either array may be NULL to keep that part
+ * of the pose), and gives the node its pose back afterwards; update_cameras renders
+ * frame i through the first viewport with cameras[i], and gives the viewport its
+ * camera back afterwards. Bad arguments fail before anything is rendered, naming
+ * them (a pose that is not finite names its index). */
+KILN_API kiln_result kiln_render_target_update_poses(kiln_render_target *self,
+                                                     const kiln_vector3 *positions,
+                                                     const kiln_quaternion *orientations,
+                                                     uint32_t count, kiln_pixelbox *frames);
+KILN_API kiln_result kiln_render_target_update_cameras(kiln_render_target *self,
+                                                       kiln_camera *const *cameras, uint32_t count,
+                                                       kiln_pixelbox *frames);
+
 /* Copies the pixels of src (a box inside the target) into dst, converting to dst's
  * format and pitches. Fails if src leaves the target, if dst's extent is smaller
  * than src, or if dst's format is a depth format. */

@@ -378,6 +378,30 @@ class RenderTarget(_Pixels, Handle):
 
         return _np.read(self, out=out, format=format, buffer=buffer)
 
+    def update_poses(self, positions=None, orientations=None, out=None, format=None):
+        """Renders one frame per pose of the first viewport's camera node, in one call
+        that holds the GIL for none of it, into out: an (N, h, w, c) array (a new one
+        of `format`, the target's own by default, when None), which is returned.
+
+        positions: (N, 3) floats, orientations: (N, 4) quaternions (w, x, y, z), in
+        the node's parent space; either may be None to keep that part of the pose.
+        The node gets its pose back afterwards.
+
+        C: kiln_render_target_update_poses"""
+        from . import numpy as _np
+
+        return _np.update_batch(self, positions=positions, orientations=orientations, out=out, format=format)
+
+    def update_cameras(self, cameras, out=None, format=None):
+        """Renders one frame per camera of `cameras` through the first viewport, in one
+        call that holds the GIL for none of it, into out (as update_poses), which is
+        returned. The viewport gets its camera back afterwards.
+
+        C: kiln_render_target_update_cameras"""
+        from . import numpy as _np
+
+        return _np.update_batch(self, cameras=cameras, out=out, format=format)
+
 
 RenderTexture = RenderTarget
 

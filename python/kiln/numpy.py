@@ -435,6 +435,63 @@ def _check_out(out, box, width, height):
                          f" pixels (shape {out.shape})")
 
 
+def update_batch(target, positions=None, orientations=None, cameras=None, out=None, format=None):
+    """RenderTarget.update_poses and update_cameras."""
+    import kiln
+
+    what = "update_cameras" if cameras is not None else "update_poses"
+    keep = []
+    if cameras is not None:
+        cameras = list(cameras)
+        for i, camera in enumerate(cameras):
+            if not isinstance(camera, kiln.Camera):
+                raise TypeError(f"{what}: camera {i} is a {type(camera).__name__}, not a kiln.Camera")
+        count = len(cameras)
+        pointers = ffi.new("kiln_camera *[]", [c._ptr for c in cameras] or 1)
+    else:
+        count = None
+        arrays = {}
+        for name, value, width in (("positions", positions, 3), ("orientations", orientations, 4)):
+            if value is None:
+                continue
+            arr = np.ascontiguousarray(value, dtype=np.float32)
+            if arr.ndim != 2 or arr.shape[1] != width:
+                raise ValueError(f"{what}: {name} must have shape (N, {width}), not {arr.shape}")
+            if count is not None and arr.shape[0] != count:
+                raise ValueError(f"{what}: {count} positions but {arr.shape[0]} orientations")
+            count = arr.shape[0]
+            keep.append(arr)
+            arrays[name] = arr
+        if count is None:
+            raise TypeError(f"{what}: give positions, orientations or both")
+    if count == 0:
+        raise ValueError(f"{what}: a batch needs at least one frame")
+    if out is None:
+        fmt = target.format if format is None else format.__index__()
+        if fmt not in _FORMAT_LAYOUT or fmt == lib.KILN_PF_UNKNOWN:
+            raise ValueError(f"{what}: {format!r} is not a pixel format")
+        dtype, channels = _FORMAT_LAYOUT[fmt]
+        shape = (count, target.height, target.width) + ((channels,) if channels > 1 else ())
+        out = np.empty(shape, dtype)
+    out_array = _as_array(out, f"{what}(out=...)")
+    volume = out_array[..., None] if out_array.ndim == 3 else out_array  # (N, h, w): one channel
+    if volume.ndim != 4 or volume.shape[1:3] != (target.height, target.width) or volume.shape[0] != count:
+        raise ValueError(f"{what}(out=...): {count} frames of {target.width}x{target.height} need an (N, h, w, c) "
+                         f"array of shape ({count}, {target.height}, {target.width}, c), not {out_array.shape}")
+    if not out_array.flags.writeable:
+        raise ValueError(f"{what}(out=...): the array is read-only")
+    box = pixelbox_from_array(volume, format, f"{what}(out=...)")
+    if cameras is not None:
+        _binding.check(lib.kiln_render_target_update_cameras(target._ptr, pointers, count, box._ptr))
+    else:
+        p = arrays.get("positions")
+        o = arrays.get("orientations")
+        _binding.check(lib.kiln_render_target_update_poses(
+            target._ptr, ffi.NULL if p is None else ffi.cast("kiln_vector3 *", ffi.from_buffer(p)),
+            ffi.NULL if o is None else ffi.cast("kiln_quaternion *", ffi.from_buffer(o)), count, box._ptr))
+    return out
+
+
 def render_texture_over(root, name, array, format=None):
     """A render target whose colour buffer is `array` (see kiln.Root.create_render_texture)."""
     what = "create_render_texture(array=...)"

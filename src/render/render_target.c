@@ -214,6 +214,119 @@ KILN_API kiln_result kiln_render_target_get_pixel_box(kiln_render_target *self,
     return rs->ops->colour_pixel_box(rs, self->surface, out);
 }
 
+/* Fails unless frames can take count frames of the target, in a colour format. */
+static kiln_result check_frames(const kiln_render_target *self, uint32_t count,
+                                const kiln_pixelbox *frames, const char *function) {
+    if (count == 0)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: a batch needs at least one frame",
+                          function);
+    if (kiln_pixel_format_get_flags(kiln_pixelbox_get_format(frames)) & KILN_PFF_DEPTH)
+        return kiln__fail(
+            KILN_ERROR_INVALID_ARGUMENT,
+            "%s: the frames have the depth format %s; colour cannot be copied into it", function,
+            kiln_pixel_format_get_name(kiln_pixelbox_get_format(frames)));
+    if (kiln_pixelbox_get_width(frames) < self->width ||
+        kiln_pixelbox_get_height(frames) < self->height || kiln_pixelbox_get_depth(frames) < count)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "%s: the frames hold %ux%ux%u pixels, but %u frames of render target "
+                          "'%s' need %ux%ux%u",
+                          function, kiln_pixelbox_get_width(frames),
+                          kiln_pixelbox_get_height(frames), kiln_pixelbox_get_depth(frames), count,
+                          self->name, self->width, self->height, count);
+    if (self->num_viewports == 0)
+        return kiln__fail(KILN_ERROR_INVALID_STATE, "%s: render target '%s' has no viewport",
+                          function, self->name);
+    return KILN_OK;
+}
+
+/* Renders the target and reads it into slice i of frames. */
+static kiln_result update_into(kiln_render_target *self, kiln_pixelbox *frames, uint32_t i) {
+    KILN__CHECK(kiln_render_target_update(self));
+    kiln_box slice = {0, 0, i, self->width, self->height, i + 1};
+    kiln_pixelbox *box = NULL;
+    KILN__CHECK(kiln_pixelbox_get_sub_volume(frames, &slice, &box));
+    kiln_box whole = {0, 0, 0, self->width, self->height, 1};
+    kiln_result r = kiln_render_target_copy_contents_to_memory(self, &whole, box);
+    kiln_pixelbox_release(box);
+    return r;
+}
+
+static bool finite_floats(const float *v, int n) {
+    for (int k = 0; k < n; k++)
+        if (!isfinite(v[k]))
+            return false;
+    return true;
+}
+
+KILN_API kiln_result kiln_render_target_update_poses(kiln_render_target *self,
+                                                     const kiln_vector3 *positions,
+                                                     const kiln_quaternion *orientations,
+                                                     uint32_t count, kiln_pixelbox *frames) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(frames);
+    KILN__CHECK(check_frames(self, count, frames, __func__));
+    kiln_movable_object *camera = kiln_camera_as_movable_object(self->viewports[0]->camera);
+    kiln_scene_node *node = kiln_movable_object_get_parent_scene_node(camera);
+    if (!node)
+        return kiln__fail(KILN_ERROR_INVALID_STATE,
+                          "%s: the camera of render target '%s' is attached to no node, so it "
+                          "cannot be moved",
+                          __func__, self->name);
+    for (uint32_t i = 0; i < count; i++) {
+        if (positions && !finite_floats(&positions[i].x, 3))
+            return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: position %u is not finite",
+                              __func__, i);
+        if (orientations &&
+            (!finite_floats(&orientations[i].w, 4) ||
+             orientations[i].w * orientations[i].w + orientations[i].x * orientations[i].x +
+                     orientations[i].y * orientations[i].y +
+                     orientations[i].z * orientations[i].z ==
+                 0.0f))
+            return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                              "%s: orientation %u is not a finite, non-zero quaternion", __func__,
+                              i);
+    }
+    const kiln_vector3 position = kiln_scene_node_get_position(node);
+    const kiln_quaternion orientation = kiln_scene_node_get_orientation(node);
+    kiln_result r = KILN_OK;
+    for (uint32_t i = 0; i < count && r == KILN_OK; i++) {
+        if (positions)
+            kiln_scene_node_set_position(node, &positions[i]);
+        if (orientations)
+            kiln_scene_node_set_orientation(node, &orientations[i]);
+        r = update_into(self, frames, i);
+    }
+    kiln_scene_node_set_position(node, &position);
+    kiln_scene_node_set_orientation(node, &orientation);
+    return r;
+}
+
+KILN_API kiln_result kiln_render_target_update_cameras(kiln_render_target *self,
+                                                       kiln_camera *const *cameras, uint32_t count,
+                                                       kiln_pixelbox *frames) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(cameras);
+    KILN__REQUIRE_NOT_NULL(frames);
+    KILN__CHECK(check_frames(self, count, frames, __func__));
+    kiln_viewport *vp = self->viewports[0];
+    for (uint32_t i = 0; i < count; i++) {
+        if (!cameras[i])
+            return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: camera %u is NULL", __func__, i);
+        KILN__CHECK(kiln__check_camera(self, cameras[i], __func__));
+    }
+    kiln_camera *kept = vp->camera;
+    kiln_camera_retain(kept);
+    kiln_result r = KILN_OK;
+    for (uint32_t i = 0; i < count && r == KILN_OK; i++) {
+        r = kiln_viewport_set_camera(vp, cameras[i]);
+        if (r == KILN_OK)
+            r = update_into(self, frames, i);
+    }
+    kiln_result back = kiln_viewport_set_camera(vp, kept);
+    kiln_camera_release(kept);
+    return r != KILN_OK ? r : back;
+}
+
 kiln_result kiln__render_target_read_depth(kiln_render_target *self, const kiln_box *box,
                                            float **out) {
     *out = NULL;

@@ -350,3 +350,120 @@ def test_an_array_taken_from_an_image_outlives_the_images_next_load():
     img.load_dynamic_image(kiln.numpy.as_data_stream(np.zeros((2, 2), np.uint8)), 2, 2, kiln.PF_L8)
     gc.collect()
     assert (taken == 9).all() and taken.shape == (4, 4, 3)
+
+
+def batch_scene(width=48, height=36):
+    """A lit, textured-free cube seen by a camera on a node, and a second camera."""
+    root = kiln.Root(num_threads=2)
+    scene = root.create_scene_manager()
+    positions = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], np.float32)
+    colours = np.abs(positions) * 0.5 + np.array([0.5, 0.0, 0.0], np.float32) * (positions > 0)
+    faces = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)]
+    indices = np.array([[a, b, c, a, c, d] for a, b, c, d in faces], np.uint32)
+    mesh = root.mesh_manager.create_from_arrays("cube", "General", positions, colours=colours, indices=indices)
+    mat = root.material_manager.create("flat", "General")
+    mat.techniques[0].passes[0].lighting_enabled = False
+    mat.techniques[0].passes[0].vertex_colour_tracking = kiln.TVC_DIFFUSE
+    mat.techniques[0].passes[0].culling_mode = kiln.CULL_NONE
+    entity = scene.create_entity("cube", mesh)
+    entity.material = mat
+    scene.root_scene_node.create_child_scene_node().attach_object(entity)
+    cam = scene.create_camera("cam")
+    cam.near_clip_distance = 0.1
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(cam)
+    node.position = (0, 0, 6)
+    target = root.create_render_texture("t", width, height, kiln.PF_BYTE_RGB)
+    target.add_viewport(cam).background_colour = (0.1, 0.2, 0.3)
+    return root, scene, node, target
+
+
+def test_a_batch_of_poses_renders_what_each_pose_renders_alone():
+    root, scene, node, target = batch_scene()
+    rng = np.random.default_rng(3)
+    positions = rng.uniform(-1.5, 1.5, (6, 3)).astype(np.float32) + np.array([0, 0, 6], np.float32)
+    angles = rng.uniform(-0.4, 0.4, 6)
+    orientations = np.stack([np.cos(angles / 2), np.zeros(6), np.sin(angles / 2), np.zeros(6)], 1)
+    frames = target.update_poses(positions, orientations)
+    assert frames.shape == (6, 36, 48, 3) and frames.dtype == np.uint8
+    assert tuple(node.position) == (0, 0, 6)  # the pose is given back
+    for i in range(6):
+        node.position = tuple(positions[i])
+        node.orientation = kiln.Quaternion(*orientations[i])
+        target.update()
+        np.testing.assert_array_equal(frames[i], target.read())
+    assert len({frames[i].tobytes() for i in range(6)}) == 6
+    # Into a caller's (N, h, w, c) array of another format, with padded rows; the
+    # positions alone.
+    node.orientation = kiln.Quaternion(1, 0, 0, 0)
+    big = np.zeros((6, 36, 50, 4), np.float32)
+    out = big[:, :, 1:49]
+    assert target.update_poses(positions=positions, out=out) is out
+    node.position = tuple(positions[2])
+    target.update()
+    np.testing.assert_array_equal(out[2], target.read(format=kiln.PF_FLOAT32_RGBA))
+    assert not big[:, :, 0].any() and not big[:, :, 49].any()
+
+
+def test_a_batch_of_cameras_renders_what_each_camera_renders_alone():
+    root, scene, node, target = batch_scene()
+    cameras = []
+    for i in range(4):
+        cam = scene.create_camera(f"extra{i}")
+        cam.near_clip_distance = 0.1
+        n = scene.root_scene_node.create_child_scene_node()
+        n.attach_object(cam)
+        n.position = (i - 1.5, 0.5, 5 + i)
+        cameras.append(cam)
+    grey = target.update_cameras(cameras, format=kiln.PF_L8)
+    assert grey.shape == (4, 36, 48) and grey.dtype == np.uint8
+    assert target.viewports[0].camera == scene.get_camera("cam")
+    for i, cam in enumerate(cameras):
+        target.viewports[0].camera = cam
+        target.update()
+        np.testing.assert_array_equal(grey[i], target.read(format=kiln.PF_L8))
+
+
+def test_a_batch_refuses_bad_arguments_before_it_renders():
+    root, scene, node, target = batch_scene()
+    before = target.frame_count
+    with pytest.raises(ValueError, match=r"shape \(N, 3\)"):
+        target.update_poses(positions=np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="3 positions but 2 orientations"):
+        target.update_poses(np.zeros((3, 3)), np.ones((2, 4)))
+    with pytest.raises(kiln.InvalidArgumentError, match="position 1 is not finite"):
+        target.update_poses(positions=[[0, 0, 5], [0, np.inf, 5]])
+    with pytest.raises(kiln.InvalidArgumentError, match="orientation 0"):
+        target.update_poses(orientations=np.zeros((1, 4)))
+    with pytest.raises(ValueError, match="at least one frame"):
+        target.update_poses(positions=np.zeros((0, 3)))
+    with pytest.raises(ValueError, match=r"shape \(2, 36, 48, c\)"):
+        target.update_poses(positions=np.zeros((2, 3)), out=np.zeros((3, 36, 48, 3), np.uint8))
+    with pytest.raises(TypeError, match="camera 1 is a str"):
+        target.update_cameras([scene.get_camera("cam"), "cam"])
+    other = kiln.Root().create_scene_manager().create_camera("elsewhere")
+    with pytest.raises(kiln.KilnError):
+        target.update_cameras([other])
+    assert target.frame_count == before
+
+
+def test_a_batch_releases_the_gil_for_all_its_frames():
+    root, scene, node, target = batch_scene(640, 480)
+    positions = np.tile(np.array([[0, 0, 6]], np.float32), (40, 1))
+    ticks = []
+    done = threading.Event()
+
+    def count():
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        start = time.perf_counter()
+        target.update_poses(positions=positions)
+        end = time.perf_counter()
+    finally:
+        done.set()
+        counter.join()
+    assert len([t for t in ticks if start < t < end]) > 100
