@@ -152,6 +152,62 @@ def bench_view():
             "asarray": median_call(lambda: np.asarray(arr))}
 
 
+BATCH_FRAMES, BATCH_SIZE = 32, (320, 240)
+
+
+def cube_scene(width, height):
+    """A cube of vertex colours seen from a camera on a node: (root, target, node)."""
+    root = kiln.Root()
+    scene = root.create_scene_manager()
+    corners = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], np.float32)
+    faces = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)]
+    indices = np.array([[a, b, c, a, c, d] for a, b, c, d in faces], np.uint32)
+    mesh = root.mesh_manager.create_from_arrays("cube", "General", corners, colours=corners * 0.5 + 0.5,
+                                                indices=indices)
+    mat = root.material_manager.create("flat", "General")
+    rpass = mat.techniques[0].passes[0]
+    rpass.lighting_enabled = False
+    rpass.vertex_colour_tracking = kiln.TVC_DIFFUSE
+    rpass.culling_mode = kiln.CULL_NONE
+    entity = scene.create_entity("cube", mesh)
+    entity.material = mat
+    scene.root_scene_node.create_child_scene_node().attach_object(entity)
+    cam = scene.create_camera("cam")
+    cam.near_clip_distance = 0.1
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(cam)
+    target = root.create_render_texture("t", width, height, kiln.PF_BYTE_RGB)
+    target.add_viewport(cam).background_colour = (0.3, 0.3, 0.3)
+    return root, target, node
+
+
+def bench_batch():
+    """BATCH_FRAMES poses of a camera rendered into one (N, h, w, 3) array by one
+    update_poses call, beside as many frames rendered one by one from Python (move the
+    node, update, read into the array's slice), their batches in turn."""
+    width, height = BATCH_SIZE
+    root, target, node = cube_scene(width, height)
+    angles = np.linspace(0, 2 * np.pi, BATCH_FRAMES, endpoint=False)
+    positions = np.stack([4 * np.sin(angles), np.full_like(angles, 1.5), 4 * np.cos(angles)], 1).astype(np.float32)
+    orientations = np.stack([np.cos(angles / 2), np.zeros_like(angles), np.sin(angles / 2),
+                             np.zeros_like(angles)], 1).astype(np.float32)
+    out = np.zeros((BATCH_FRAMES, height, width, 3), np.uint8)
+
+    def batch():
+        target.update_poses(positions, orientations, out=out)
+
+    def one_by_one():
+        for i in range(BATCH_FRAMES):
+            node.position = tuple(positions[i])
+            node.orientation = kiln.Quaternion(*orientations[i])
+            target.update()
+            target.read(out=out[i])
+
+    t_batch, t_each = paired_median_calls(batch, one_by_one)
+    return {"frames": BATCH_FRAMES, "size": [width, height], "batch": t_batch / BATCH_FRAMES,
+            "one_by_one": t_each / BATCH_FRAMES}
+
+
 def measure(log=print):
     out = {"repeat": REPEAT}
     out["floor"] = floor = bench_floor()
@@ -170,6 +226,9 @@ def measure(log=print):
         log(f"  pixel_convert_pixels {name}: {r['bytes'] / r['kiln'] / GIB:.2f} GiB/s, NumPy's copy "
             f"{r['bytes'] / r['numpy'] / GIB:.2f} GiB/s (ratio {r['numpy'] / r['kiln']:.2f}), NumPy converting "
             f"{r['bytes'] / r['numpy_convert'] / GIB:.2f} GiB/s")
+    out["batch"] = b = bench_batch()
+    log(f"  batch of {b['frames']} poses at {b['size'][0]}x{b['size'][1]}: {b['batch'] * 1e3:.3f} ms per frame; "
+        f"one by one from Python {b['one_by_one'] * 1e3:.3f} ms per frame")
     out["view"] = v = bench_view()
     log(f"  view: {v['small']['what']} {v['small']['seconds'] * 1e6:.2f} us, {v['large']['what']} "
         f"{v['large']['seconds'] * 1e6:.2f} us (np.asarray of an existing array {v['asarray'] * 1e6:.3f} us)")

@@ -7,7 +7,10 @@ RGB texture whose green channel is the column index, lighting off, over a (0.3, 
 own path: update() of the target, copy_contents_to_memory into a PF_BYTE_RGB PixelBox
 over a MemoryDataStream, and kiln.numpy.view of it (OGRE: update(),
 copyContentsToMemory into a PF_BYTE_RGB PixelBox, Ogre.Numpy.view). Kiln's render
-alone (update() only) is measured too, its frames in turn with the path's. Kiln and OGRE
+alone (update() only) is measured too, and the frame rendered into a caller's array (a
+second target of the same scene created over a NumPy array with
+create_render_texture(array=...): update() and the frame is in the array), their frames
+in turn with the path's. Kiln and OGRE
 are measured in turn, in rounds (3 by default), and every figure is the median of all
 its frames, each round after a warm-up frame.
 
@@ -96,22 +99,32 @@ class KilnTutorial:
                     win.copy_contents_to_memory(pb, pb)
                     return kiln.numpy.view(pb)
 
+                # The same frame into an array of the caller's: it lands there.
+                frame = np.zeros((height, width, 3), np.uint8)
+                into = root.create_render_texture("into_array", array=frame)
+                into.add_viewport(win.viewports[0].camera).background_colour = (0.3, 0.3, 0.3)
+                into.update()
+                assert (frame == path()).all(), "the frame in the caller's array differs from the path's"
                 self.pictures[key] = np.array(path())
-                self.scenes[(key, root.num_threads)] = (root, win, path, {"path": [], "render": []})
+                self.scenes[(key, root.num_threads)] = (root, win, path, into,
+                                                        {"path": [], "render": [], "array": []})
 
     def measure(self, frames):
         """Appends frames times of the path and of the render alone, in turn, at every size."""
-        for root, win, path, times in self.scenes.values():
-            p, r = interleaved_times((path, win.update), frames)
+        for root, win, path, into, times in self.scenes.values():
+            p, r, a = interleaved_times((path, win.update, into.update), frames)
             times["path"] += p
             times["render"] += r
+            times["array"] += a
 
     def figures(self):
-        """{size: {threads: {path, render, simd}}}: the median seconds of every frame measured."""
+        """{size: {threads: {path, render, array, simd}}}: the median seconds of every frame
+        measured."""
         out = {}
-        for (key, threads), (root, win, path, times) in self.scenes.items():
+        for (key, threads), (root, win, path, into, times) in self.scenes.items():
             out.setdefault(key, {})[threads] = {"path": statistics.median(times["path"]),
                                                 "render": statistics.median(times["render"]),
+                                                "array": statistics.median(times["array"]),
                                                 "simd": root.simd}
         return out
 
@@ -252,7 +265,8 @@ def measure(frames, ogre_frames, debian_python=DEBIAN_PYTHON, log=print, rounds=
     out["kiln"] = scenes.figures()
     for key, per_threads in out["kiln"].items():
         for threads, r in per_threads.items():
-            log(f"  Kiln {key} {threads} thread(s): path {1 / r['path']:.0f} fps, render {1 / r['render']:.0f} fps")
+            log(f"  Kiln {key} {threads} thread(s): path {1 / r['path']:.0f} fps, render {1 / r['render']:.0f} fps, "
+                f"into an array {1 / r['array']:.0f} fps")
     for threads, result in out["ogre"].items():
         if "error" in result:
             continue

@@ -151,19 +151,24 @@ static void store_colour(kiln__soft_tile *tile) {
     if (tile->colour_state == KILN__TILE_UNIFORM) {
         /* A tile cleared to what its memory already holds is not stored again: a
          * background unchanged from the last frame costs nothing. */
-        if (!surface->shared && stored->uniform &&
-            memcmp(stored->colour8, tile->clear8, sizeof tile->clear8) == 0 &&
-            memcmp(stored->colourf, tile->clearf, sizeof tile->clearf) == 0)
+        const bool again = stored->uniform &&
+                           memcmp(stored->colour8, tile->clear8, sizeof tile->clear8) == 0 &&
+                           memcmp(stored->colourf, tile->clearf, sizeof tile->clearf) == 0;
+        if (again && !surface->shared)
             return;
         stored->uniform = true;
         memcpy(stored->colour8, tile->clear8, sizeof tile->clear8);
         memcpy(stored->colourf, tile->clearf, sizeof tile->clearf);
         /* One row of the clear colour in the target's format, copied to every row. */
+        uint8_t row[KILN__TILE_SIZE * 16];
         fill_colour(tile, r->x, r->y, r->x + r->width, r->y + 1, tile->clear8, tile->clearf);
-        kiln__row_convert(&surface->to_storage, kiln__soft_tile_working(tile, r->x, r->y), dst,
+        kiln__row_convert(&surface->to_storage, kiln__soft_tile_working(tile, r->x, r->y), row,
                           (size_t)r->width);
-        for (int32_t y = 1; y < r->height; y++)
-            memcpy(dst + (size_t)y * surface->row_pitch, dst, row_bytes);
+        /* Memory others may write is read first, and only rows that differ are
+         * written: reading an unchanged background costs less than storing it. */
+        for (int32_t y = 0; y < r->height; y++, dst += surface->row_pitch)
+            if (!again || memcmp(dst, row, row_bytes) != 0)
+                memcpy(dst, row, row_bytes);
         return;
     }
     stored->uniform = false;
