@@ -124,8 +124,13 @@ def test_frames_land_in_the_callers_array_as_the_engine_renders_them(dtype, chan
     root, target = background_root(width, height, colour, array=out)
     assert (target.width, target.height, target.format) == (width, height, FORMAT_OF[(dtype, channels)])
     _, reference = background_root(width, height, colour, format=target.format)
-    for _ in range(2):
-        out[...] = 7  # whatever the caller writes between frames, the frame replaces
+    for frame in range(4):
+        # Whatever the caller writes between frames, the frame replaces: all of it, or
+        # a pixel here and there in a background the engine would not store again.
+        if frame < 2:
+            out[...] = 7
+        else:
+            out.reshape(-1)[[0, out.size // 2, out.size - 1]] = 7 if frame == 2 else 1
         target.update()
         reference.update()
         expected = reference.read()
