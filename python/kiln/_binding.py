@@ -28,6 +28,7 @@ recorded in ``_api.FUNCTIONS``:
 import functools
 import inspect
 import re
+import threading
 
 from ._kiln_cffi import ffi, lib
 from ._api import FUNCTIONS
@@ -337,7 +338,44 @@ class Function:
         return values, extra, kwargs
 
     def call(self, args, kwargs, owner, where):
-        """Calls the C function with Python arguments; returns the Python result."""
+        """Calls the C function with Python arguments; returns the Python result.
+
+        The call holds the lock of every engine object it is given: the objects of one
+        Root share the Root's lock (the C API lets one thread at a time use a Root), so
+        calls from several Python threads on one Root take turns, while other Roots
+        render meanwhile (the GIL is released during the C call)."""
+        locks = None
+        first = args[0] if args else None
+        for value in args:
+            if isinstance(value, Handle):
+                locks = _add_lock(locks, value)
+        for value in kwargs.values():
+            if isinstance(value, Handle):
+                locks = _add_lock(locks, value)
+        if locks is None:
+            return self._call(args, kwargs, owner, where)
+        if type(locks) is not list:
+            with locks:
+                result = self._call(args, kwargs, owner, where)
+        else:
+            locks.sort(key=id)
+            for lock in locks:
+                lock.acquire()
+            try:
+                result = self._call(args, kwargs, owner, where)
+            finally:
+                for lock in reversed(locks):
+                    lock.release()
+        if isinstance(first, Handle):
+            # An object given to another (a rectangle attached to a Root's node, an
+            # image loaded by its texture manager) may be read by that one's renders
+            # from now on: it takes the other's lock.
+            for value in args[1:]:
+                if isinstance(value, Handle) and value._lock is not first._lock and value._owner is None:
+                    value._lock = first._lock
+        return result
+
+    def _call(self, args, kwargs, owner, where):
         given, extra, desc_kwargs = self._bind(args, kwargs, owner, where)
         c_args = []
         outs = []
@@ -434,6 +472,18 @@ class _Lazy:
         raise AttributeError(f"cannot delete '{self.name}' of '{type(obj).__name__}' objects")
 
 
+def _add_lock(locks, handle):
+    """locks (None, one lock, or a list of distinct ones) with handle's lock."""
+    lock = handle._lock
+    if locks is None or locks is lock:
+        return lock
+    if type(locks) is not list:
+        return [locks, lock]
+    if not any(l is lock for l in locks):
+        locks.append(lock)
+    return locks
+
+
 def _method(name, function):
     def method(self, *args, **kwargs):
         return function.call((self,) + args, kwargs, self, f"{type(self).__name__}.{name}")
@@ -485,7 +535,7 @@ class Handle:
     _refcounted = False
     _accepts = ()
     _functions = {}
-    __slots__ = ("_ptr", "_owner", "__weakref__")
+    __slots__ = ("_ptr", "_owner", "_lock", "__weakref__")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -537,6 +587,7 @@ class Handle:
         made = create.call(args, kwargs, None, where)
         self._ptr = made._ptr
         self._owner = None
+        self._lock = threading.RLock()
         made._ptr = None
         destroy = getattr(lib, f"{self._ctype}_destroy", None)
         if destroy is not None and not self._refcounted:
@@ -559,6 +610,7 @@ class Handle:
         # a borrowed pointer can then never dangle, and a resource never outlives
         # the manager it may call back into.
         obj._owner = owner
+        obj._lock = owner._lock if isinstance(owner, Handle) else threading.RLock()
         return obj
 
     def __eq__(self, other):

@@ -481,14 +481,15 @@ def update_batch(target, positions=None, orientations=None, cameras=None, out=No
     if not out_array.flags.writeable:
         raise ValueError(f"{what}(out=...): the array is read-only")
     box = pixelbox_from_array(volume, format, f"{what}(out=...)")
-    if cameras is not None:
-        _binding.check(lib.kiln_render_target_update_cameras(target._ptr, pointers, count, box._ptr))
-    else:
-        p = arrays.get("positions")
-        o = arrays.get("orientations")
-        _binding.check(lib.kiln_render_target_update_poses(
-            target._ptr, ffi.NULL if p is None else ffi.cast("kiln_vector3 *", ffi.from_buffer(p)),
-            ffi.NULL if o is None else ffi.cast("kiln_quaternion *", ffi.from_buffer(o)), count, box._ptr))
+    with target._lock:  # the Root's: one thread at a time renders it
+        if cameras is not None:
+            _binding.check(lib.kiln_render_target_update_cameras(target._ptr, pointers, count, box._ptr))
+        else:
+            p = arrays.get("positions")
+            o = arrays.get("orientations")
+            _binding.check(lib.kiln_render_target_update_poses(
+                target._ptr, ffi.NULL if p is None else ffi.cast("kiln_vector3 *", ffi.from_buffer(p)),
+                ffi.NULL if o is None else ffi.cast("kiln_quaternion *", ffi.from_buffer(o)), count, box._ptr))
     return out
 
 
@@ -507,8 +508,9 @@ def render_texture_over(root, name, array, format=None):
     stream = _stream_over(arr, span, what)
     desc = ffi.new("kiln_render_texture_desc *", {"format": fmt, "storage": stream._ptr})
     out = ffi.new("kiln_render_target **")
-    _binding.check(lib.kiln_root_create_render_texture(root._ptr, name.encode("utf-8") if isinstance(name, str)
-                                                       else name, width, height, desc, out))
+    with root._lock:
+        _binding.check(lib.kiln_root_create_render_texture(root._ptr, name.encode("utf-8") if isinstance(name, str)
+                                                           else name, width, height, desc, out))
     import kiln
 
     return kiln.RenderTarget._wrap(out[0], owned=False, owner=root)

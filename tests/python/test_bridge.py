@@ -472,3 +472,54 @@ def test_a_batch_releases_the_gil_for_all_its_frames():
         done.set()
         counter.join()
     assert len([t for t in ticks if start < t < end]) > 100
+
+
+def test_threads_that_share_a_root_take_turns():
+    """One thread renders a Root while another changes its scene and materials: the
+    calls take turns (the Root's lock), so nothing is freed or changed under a frame."""
+    root = kiln.Root(num_threads=2)
+    scene = root.create_scene_manager()
+    img = kiln.Image.from_array(np.full((8, 8, 3), 200, np.uint8))
+    root.texture_manager.load_image("grey", "General", img)
+    mat = root.material_manager.create("m", "General")
+    rpass = mat.techniques[0].passes[0]
+    rpass.lighting_enabled = False
+    target = root.create_render_texture("t", 320, 240, kiln.PF_BYTE_RGB)
+    target.add_viewport(scene.create_camera("cam")).background_colour = (0, 0, 0)
+    errors = []
+    done = threading.Event()
+
+    def render():
+        try:
+            for _ in range(60):
+                target.update()
+                target.read()
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            done.set()
+
+    def change():
+        try:
+            i = 0
+            while not done.is_set():
+                rect = kiln.Rectangle2D(True)
+                rect.set_corners(-0.9 + 0.01 * (i % 50), 0.9, 0.9, -0.9)
+                rect.material = mat
+                node = scene.root_scene_node.create_child_scene_node()
+                node.attach_object(rect)
+                rpass.create_texture_unit_state("grey")
+                target.viewports[0].background_colour = (i % 2, 0, 0)
+                rect.set_corners(-0.5, 0.5, 0.5, -0.5)
+                node.detach_object(rect)
+                i += 1
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=render), threading.Thread(target=change)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert target.frame_count >= 60
