@@ -269,11 +269,8 @@ def test_wrap_holds_the_memory_it_shows():
     data.extend(b"more")  # released with the stream
 
 
-def test_the_gil_is_released_while_a_frame_renders_and_roots_render_in_parallel():
-    size = 1024
-    roots = [background_root(size, size, (0.1 * i, 0.5, 0.9)) for i in range(2)]
-    for _, target in roots:
-        target.update()
+def ticks_during(work):
+    """How many times another Python thread ran a loop iteration while work() ran."""
     ticks = []
     stop = threading.Event()
 
@@ -285,14 +282,21 @@ def test_the_gil_is_released_while_a_frame_renders_and_roots_render_in_parallel(
     counter.start()
     try:
         start = time.perf_counter()
-        for _ in range(20):
-            roots[0][1].update()
+        work()
         end = time.perf_counter()
     finally:
         stop.set()
         counter.join()
-    during = [t for t in ticks if start < t < end]
-    assert len(during) > 100, "the other thread hardly ran while frames rendered"
+    return len([t for t in ticks if start < t < end])
+
+
+def test_the_gil_is_released_while_a_frame_renders_and_roots_render_in_parallel():
+    size = 1024
+    roots = [background_root(size, size, (0.1 * i, 0.5, 0.9)) for i in range(2)]
+    for _, target in roots:
+        target.update()
+    assert ticks_during(lambda: [roots[0][1].update() for _ in range(20)]) > 100, \
+        "the other thread hardly ran while frames rendered"
 
     results = {}
 
@@ -455,23 +459,7 @@ def test_a_batch_refuses_bad_arguments_before_it_renders():
 def test_a_batch_releases_the_gil_for_all_its_frames():
     root, scene, node, target = batch_scene(640, 480)
     positions = np.tile(np.array([[0, 0, 6]], np.float32), (40, 1))
-    ticks = []
-    done = threading.Event()
-
-    def count():
-        while not done.is_set():
-            ticks.append(time.perf_counter())
-
-    counter = threading.Thread(target=count)
-    counter.start()
-    try:
-        start = time.perf_counter()
-        target.update_poses(positions=positions)
-        end = time.perf_counter()
-    finally:
-        done.set()
-        counter.join()
-    assert len([t for t in ticks if start < t < end]) > 100
+    assert ticks_during(lambda: target.update_poses(positions=positions)) > 100
 
 
 def test_threads_that_share_a_root_take_turns():
