@@ -347,6 +347,7 @@ static void a_target_renders_into_the_callers_memory(void **state) {
     assert_non_null(strstr(kiln_last_error_message(), "read-only"));
     kiln_stream_release(small);
     kiln_stream_release(frozen);
+    kiln_camera_release(camera);
     kiln_root_destroy(root);
     /* The box keeps the memory's stream alive after the root. */
     assert_ptr_equal(kiln_pixelbox_get_data(box), memory);
