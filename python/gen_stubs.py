@@ -160,6 +160,9 @@ def main(argv):
                 functions = [None if c is None else _binding.Function(c) for c in member.cnames]
                 if member.make is _binding._method:
                     out.append(f"    def {name}{signature(functions[0], True)}: ...")
+                elif getattr(member.make, "func", None) is _binding._static:
+                    out.append("    @staticmethod")
+                    out.append(f"    def {name}{signature(functions[0], False)}: ...")
                 elif member.make is _binding._property:
                     getter, setter = functions
                     kind = return_type(getter)

@@ -421,6 +421,34 @@ def _export():
 _export()
 del _export
 
+_PIXEL_CONVERT = _binding.Function("kiln_pixel_convert_pixels")
+
+
+def pixel_convert_pixels(src, src_format, dst, dst_format, count):
+    """Converts count pixels from src (of src_format) into dst (of dst_format), both
+    bytes-like objects (NumPy arrays, bytes, bytearray, memoryview): dst must be
+    writable, and each must hold count pixels of its format.
+
+    C: kiln_pixel_convert_pixels"""
+    what = "kiln.pixel_convert_pixels"
+    count = count.__index__()
+    if count < 0:
+        raise ValueError(f"{what}: argument 'count' must not be negative, not {count}")
+    for name, buffer, fmt, writable in (("src", src, src_format, False), ("dst", dst, dst_format, True)):
+        try:
+            view = memoryview(buffer)
+        except TypeError:
+            raise TypeError(f"{what}: argument '{name}' must be a bytes-like object, not "
+                            f"{type(buffer).__name__}") from None
+        if writable and view.readonly:
+            raise ValueError(f"{what}: argument 'dst' is read-only")
+        needed = count * lib.kiln_pixel_format_get_num_elem_bytes(fmt.__index__())
+        if view.nbytes < needed:
+            raise ValueError(f"{what}: {count} pixels of {ffi.string(lib.kiln_pixel_format_get_name(fmt)).decode()} "
+                             f"need {needed} bytes, but '{name}' holds {view.nbytes}")
+    return _PIXEL_CONVERT.call((src, src_format, dst, dst_format, count), {}, None, what)
+
+
 # The C functions of no class, made when first looked up (PEP 562).
 _FREE_FUNCTIONS = _binding.module_function_names()
 
@@ -437,4 +465,4 @@ def __dir__():
     return sorted(set(globals()) | set(_FREE_FUNCTIONS))
 
 
-__all__ = [name for name in globals() if not name.startswith("_")] + sorted(_FREE_FUNCTIONS)
+__all__ = [name for name in globals() if not name.startswith("_")] + sorted(set(_FREE_FUNCTIONS) - set(globals()))

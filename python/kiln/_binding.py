@@ -27,6 +27,7 @@ recorded in ``_api.FUNCTIONS``:
 
 import functools
 import inspect
+import os
 import re
 import threading
 
@@ -125,6 +126,23 @@ def _is_opaque_handle(name):
         return ffi.sizeof(name) < 0
     except ffi.error:
         return True
+
+
+@functools.lru_cache(maxsize=None)
+def _integer_limits(ctype):
+    """(lowest, highest) of a C integer type, None for other types."""
+    try:
+        t = ffi.typeof(ctype)
+    except ffi.error:
+        return None
+    if t.kind == "enum":
+        return (-(1 << 31), (1 << 31) - 1)
+    if t.kind != "primitive" or t.cname in ("float", "double", "_Bool", "char"):
+        return None
+    bits = 8 * ffi.sizeof(t)
+    if t.cname.startswith("u") or t.cname in ("size_t", "uintptr_t"):
+        return (0, (1 << bits) - 1)
+    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
 
 
 def _is_out(name):
@@ -257,6 +275,14 @@ class Function:
         return [p for p in self.inputs if p is not self.desc]
 
     @functools.cached_property
+    def sized_buffers(self):
+        """(position, (buffer name, size name)) of each buffer parameter followed by the
+        number of its bytes (size, count): the call checks that the buffer holds them."""
+        return [(i, (p.name, self.params[i + 1].name)) for i, p in enumerate(self.params[:-1])
+                if p.kind == "buffer" and self.params[i + 1].name in ("size", "count")
+                and _base_type(self.params[i + 1].ctype) == "size_t"]
+
+    @functools.cached_property
     def defaults(self):
         return {name: _default_value(value) for name, value in self._info.get("defaults", {}).items()}
 
@@ -282,12 +308,13 @@ class Function:
         if kind == "string":
             if value is None:
                 return ffi.NULL
-            if isinstance(value, str):
-                return value.encode("utf-8")
-            if isinstance(value, bytes):
-                return value
-            if hasattr(value, "__fspath__"):
-                return value.__fspath__().encode("utf-8")
+            if isinstance(value, (str, bytes)) or hasattr(value, "__fspath__"):
+                # As the operating system spells names: a file name that is not UTF-8
+                # round-trips (os.fsencode).
+                encoded = os.fsencode(value)
+                if b"\0" in encoded:
+                    raise ValueError(f"{what} holds a NUL character, which would end it early: {value!r}")
+                return encoded
             raise TypeError(f"{what} must be a str, not {type(value).__name__}")
         if kind == "struct_ptr":
             if value is None:
@@ -298,11 +325,26 @@ class Function:
         if kind == "struct_value":
             return to_struct(param.base, value, what)[0]
         if kind == "buffer":
-            return ffi.from_buffer(value)
+            writable = not param.ctype.startswith("const")
+            try:
+                return ffi.from_buffer(value, require_writable=writable)
+            except TypeError:
+                raise TypeError(f"{what} must be a {'writable ' if writable else ''}bytes-like object (a NumPy array, "
+                                f"bytearray{'' if writable else ', bytes'}, ...), not {type(value).__name__}") from None
         if kind == "bool":
-            return bool(value)
+            # True, False, or a number that is one of them: "False" is not false.
+            if isinstance(value, bool) or (type(value).__module__ == "numpy"
+                                           and type(value).__name__ in ("bool", "bool_")):
+                return bool(value)
+            if hasattr(value, "__index__") and value.__index__() in (0, 1):
+                return bool(value.__index__())
+            raise TypeError(f"{what} must be a bool, not {value!r}")
         if hasattr(value, "__index__"):
-            return value.__index__()
+            number = value.__index__()
+            limits = _integer_limits(param.ctype)
+            if limits is not None and not limits[0] <= number <= limits[1]:
+                raise OverflowError(f"{what} must lie in [{limits[0]}, {limits[1]}] ({param.ctype}), not {number}")
+            return number
         if isinstance(value, float) or hasattr(value, "__float__") and not isinstance(value, (str, bytes)):
             return float(value)
         raise TypeError(f"{what} must be a number, not {type(value).__name__}")
@@ -389,6 +431,10 @@ class Function:
                 c_args.append(self._desc(param, extra, desc_kwargs, where))
             else:
                 c_args.append(self._convert(param, next(values), where))
+        for i, (buffer, size) in self.sized_buffers:
+            if len(c_args[i]) < c_args[i + 1]:
+                raise ValueError(f"{where}: argument '{size}' is {c_args[i + 1]} bytes, but '{buffer}' holds only "
+                                 f"{len(c_args[i])}")
         result = self.c(*c_args)
         if self.ret == "kiln_result":
             check(result)
@@ -484,6 +530,15 @@ def _add_lock(locks, handle):
     return locks
 
 
+def _static(owner, name, function):
+    def call(*args, **kwargs):
+        return function.call(args, kwargs, None, f"{owner}.{name}")
+
+    call.__name__ = name
+    call.__doc__ = f"{name}{function.signature(False)}\n\n{function.doc}\n\nC: {function.name}"
+    return staticmethod(call)
+
+
 def _method(name, function):
     def method(self, *args, **kwargs):
         return function.call((self,) + args, kwargs, self, f"{type(self).__name__}.{name}")
@@ -577,7 +632,12 @@ class Handle:
                 if name not in cls.__dict__:
                     _Lazy.install(cls, name, _property, cname, mine.get("set_" + name))
             if verb not in cls.__dict__:
-                _Lazy.install(cls, verb, _method, cname)
+                if not (params and _base_type(params[0][0]) == cls._ctype):
+                    # Not called on an object of the type (kiln_stream_create_copy makes
+                    # one from bytes): a function of the class.
+                    _Lazy.install(cls, verb, functools.partial(_static, cls.__name__), cname)
+                else:
+                    _Lazy.install(cls, verb, _method, cname)
 
     def __init__(self, *args, **kwargs):
         create = type(self).__dict__.get("_create") or getattr(type(self), "_create", None)

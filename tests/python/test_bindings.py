@@ -1,6 +1,7 @@
 """The Python component is generated from the C headers: every public C function is
 reachable, through the class layer, and failures become exceptions."""
 
+import os
 import pathlib
 import re
 
@@ -214,3 +215,58 @@ def test_a_trailing_struct_may_be_given_as_separate_numbers():
     assert tuple(rpass.ambient) == (0.5, 0.5, 0.5, 1)
     with pytest.raises(TypeError):
         node.set_position(1, 2)
+
+
+def test_buffers_are_checked_against_the_sizes_given_with_them():
+    import numpy as np
+
+    src = np.arange(16, dtype=np.uint8).reshape(4, 4)
+    dst = np.zeros((4, 4, 3), np.uint8)
+    kiln.pixel_convert_pixels(src, kiln.PF_L8, dst, kiln.PF_BYTE_RGB, 16)
+    assert (dst[..., 1] == src).all()
+    with pytest.raises(ValueError, match="need 48 bytes, but 'dst' holds 47"):
+        kiln.pixel_convert_pixels(src, kiln.PF_L8, dst.reshape(-1)[:47], kiln.PF_BYTE_RGB, 16)
+    with pytest.raises(ValueError, match="need 17 bytes, but 'src' holds 16"):
+        kiln.pixel_convert_pixels(src, kiln.PF_L8, np.zeros(64, np.uint8), kiln.PF_BYTE_RGB, 17)
+    with pytest.raises(ValueError, match="'dst' is read-only"):
+        kiln.pixel_convert_pixels(src, kiln.PF_L8, bytes(48), kiln.PF_BYTE_RGB, 16)
+    with pytest.raises(ValueError, match="must not be negative"):
+        kiln.pixel_convert_pixels(src, kiln.PF_L8, dst, kiln.PF_BYTE_RGB, -1)
+    with pytest.raises(TypeError, match="bytes-like"):
+        kiln.pixel_convert_pixels([1, 2], kiln.PF_L8, dst, kiln.PF_BYTE_RGB, 1)
+    # A buffer followed by its size in bytes, in any generated function.
+    assert kiln.DataStream.create_copy(b"abcd", 4).read() == b"abcd"
+    with pytest.raises(ValueError, match="'size' is 100000 bytes, but 'data' holds only 3"):
+        kiln.DataStream.create_copy(b"abc", 100000)
+
+
+def test_strings_with_a_nul_are_refused_and_file_names_need_not_be_utf8(tmp_path):
+    with pytest.raises(ValueError, match="NUL"):
+        kiln.Image().load("/etc/passwd\x00.png")
+    with pytest.raises(ValueError, match="NUL"):
+        kiln.pixel_format_from_name("PF_L8\x00junk")
+    import numpy as np
+
+    name = os.fsdecode(b"\xff\xfe picture.png")  # a legal Linux name that is not UTF-8
+    path = tmp_path / name
+    kiln.Image.from_array(np.full((2, 3, 3), 9, np.uint8)).save(path)
+    assert (tmp_path / os.fsdecode(b"\xff\xfe picture.png")).exists()
+    loaded = kiln.Image()
+    loaded.load(path)
+    assert (loaded.width, loaded.height) == (3, 2)
+
+
+def test_booleans_and_integers_are_what_they_say():
+    import numpy as np
+
+    rpass = kiln.Root().material_manager.create("m", "General").techniques[0].passes[0]
+    for value, expected in ((False, False), (True, True), (0, False), (1, True), (np.bool_(True), True)):
+        rpass.lighting_enabled = value
+        assert rpass.lighting_enabled is expected
+    for wrong in ("False", 2, None, 0.0):
+        with pytest.raises(TypeError, match="'enabled' must be a bool"):
+            rpass.lighting_enabled = wrong
+    with pytest.raises(OverflowError, match=r"'width' must lie in \[0, 4294967295\] \(uint32_t\), not -1"):
+        kiln.PixelBox(-1, 2, 1, kiln.PF_L8)
+    with pytest.raises(OverflowError, match="not 4294967296"):
+        kiln.PixelBox(2**32, 2, 1, kiln.PF_L8)
