@@ -412,9 +412,12 @@ class Function:
             # An object given to another (a rectangle attached to a Root's node, an
             # image loaded by its texture manager) may be read by that one's renders
             # from now on: it takes the other's lock.
+            # It also keeps that one alive, so that what it hands out later (a
+            # rectangle's parent node) keeps its Root alive too.
             for value in args[1:]:
                 if isinstance(value, Handle) and value._lock is not first._lock and value._owner is None:
                     value._lock = first._lock
+                    value._owner = first
         return result
 
     def _call(self, args, kwargs, owner, where):

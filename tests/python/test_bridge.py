@@ -516,3 +516,20 @@ def test_threads_that_share_a_root_take_turns():
         t.join()
     assert not errors, errors
     assert target.frame_count >= 60
+
+
+def test_an_object_given_to_a_roots_node_keeps_the_root_alive():
+    def attached_rectangle():
+        root = kiln.Root()
+        scene = root.create_scene_manager()
+        rect = kiln.Rectangle2D(True)
+        scene.root_scene_node.create_child_scene_node().attach_object(rect)
+        return rect
+
+    rect = attached_rectangle()
+    gc.collect()
+    node = rect.parent_scene_node
+    node.position = (1, 2, 3)
+    assert tuple(node.position) == (1, 2, 3)
+    child = node.create_child_scene_node()  # the node's scene is still there
+    assert tuple(child.derived_position) == (1, 2, 3)
