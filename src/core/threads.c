@@ -5,8 +5,18 @@
 #include <sched.h>
 #include <unistd.h>
 
+/* Bumped in the child of every fork: a pool made before it has no workers there (fork
+ * copies only the thread that called it), and starts new ones on its next loop. */
+static atomic_uint fork_generation;
+static pthread_once_t fork_handler_once = PTHREAD_ONCE_INIT;
+
+static void count_fork(void) { atomic_fetch_add(&fork_generation, 1); }
+static void install_fork_handler(void) { (void)pthread_atfork(NULL, NULL, count_fork); }
+
 struct kiln__thread_pool {
-    uint32_t size; /* threads that work on a loop, the caller included */
+    uint32_t size;    /* threads that work on a loop, the caller included */
+    unsigned born_in; /* the fork generation its workers were started in */
+    bool serial;      /* after a fork, no worker could be started: the caller does all */
     pthread_t *threads;
     pthread_mutex_t lock;
     pthread_cond_t work_ready;
@@ -83,7 +93,46 @@ uint32_t kiln__cpu_count(void) {
     return n > 0 ? (uint32_t)n : 1;
 }
 
+/* Starts the pool's workers; false (and the pool runs loops on the caller alone) if
+ * the first cannot be started, destroying those started when a later one cannot. */
+static bool start_workers(kiln__thread_pool *pool) {
+    for (uint32_t i = 0; i + 1 < pool->size; i++) {
+        worker_start *start = kiln__malloc(sizeof *start);
+        if (start) {
+            start->pool = pool;
+            start->worker = i + 1;
+        }
+        if (!start || pthread_create(&pool->threads[i], NULL, worker_main, start) != 0) {
+            kiln__free(start);
+            /* Stop the ones started. */
+            pthread_mutex_lock(&pool->lock);
+            pool->shutting_down = 1;
+            pthread_cond_broadcast(&pool->work_ready);
+            pthread_mutex_unlock(&pool->lock);
+            for (uint32_t j = 0; j < i; j++)
+                pthread_join(pool->threads[j], NULL);
+            pool->shutting_down = 0;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* In the child of a fork: the workers are gone and the lock may have been held by one
+ * of them. New synchronisation objects and new workers, or the caller alone. */
+static void restart_after_fork(kiln__thread_pool *pool) {
+    pool->born_in = atomic_load(&fork_generation);
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->work_ready, NULL);
+    pthread_cond_init(&pool->work_done, NULL);
+    atomic_store(&pool->generation, 0);
+    atomic_store(&pool->busy_workers, 0);
+    pool->shutting_down = 0;
+    pool->serial = !start_workers(pool);
+}
+
 kiln_result kiln__thread_pool_create(uint32_t num_threads, kiln__thread_pool **out) {
+    pthread_once(&fork_handler_once, install_fork_handler);
     if (num_threads == 0)
         num_threads = kiln__cpu_count();
     if (num_threads > 256)
@@ -94,6 +143,7 @@ kiln_result kiln__thread_pool_create(uint32_t num_threads, kiln__thread_pool **o
     if (!pool)
         return kiln__fail_oom("a thread pool", sizeof *pool);
     pool->size = num_threads;
+    pool->born_in = atomic_load(&fork_generation);
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->work_ready, NULL);
     pthread_cond_init(&pool->work_done, NULL);
@@ -104,19 +154,11 @@ kiln_result kiln__thread_pool_create(uint32_t num_threads, kiln__thread_pool **o
             kiln__thread_pool_destroy(pool);
             return kiln__fail_oom("worker threads", (num_threads - 1) * sizeof(pthread_t));
         }
-        for (uint32_t i = 0; i + 1 < num_threads; i++) {
-            worker_start *start = kiln__malloc(sizeof *start);
-            if (start) {
-                start->pool = pool;
-                start->worker = i + 1;
-            }
-            if (!start || pthread_create(&pool->threads[i], NULL, worker_main, start) != 0) {
-                kiln__free(start);
-                pool->size = i + 1; /* the threads started so far, and the caller */
-                kiln__thread_pool_destroy(pool);
-                return kiln__fail(KILN_ERROR_OUT_OF_MEMORY,
-                                  "could not start worker thread %u of %u", i + 1, num_threads - 1);
-            }
+        if (!start_workers(pool)) {
+            pool->serial = true; /* none left running */
+            kiln__thread_pool_destroy(pool);
+            return kiln__fail(KILN_ERROR_OUT_OF_MEMORY, "could not start %u worker threads",
+                              num_threads - 1);
         }
     }
     *out = pool;
@@ -126,6 +168,12 @@ kiln_result kiln__thread_pool_create(uint32_t num_threads, kiln__thread_pool **o
 void kiln__thread_pool_destroy(kiln__thread_pool *pool) {
     if (!pool)
         return;
+    if (pool->born_in != atomic_load(&fork_generation) || pool->serial) {
+        /* Made before a fork and never used since, or without workers: none to stop. */
+        kiln__free(pool->threads);
+        kiln__free(pool);
+        return;
+    }
     pthread_mutex_lock(&pool->lock);
     pool->shutting_down = 1;
     pthread_cond_broadcast(&pool->work_ready);
@@ -146,7 +194,9 @@ void kiln__thread_pool_run(kiln__thread_pool *pool, uint32_t count, kiln__parall
                            void *context) {
     if (count == 0)
         return;
-    if (pool->size == 1 || count == 1) {
+    if (pool->size > 1 && pool->born_in != atomic_load(&fork_generation))
+        restart_after_fork(pool);
+    if (pool->size == 1 || count == 1 || pool->serial) {
         for (uint32_t i = 0; i < count; i++)
             fn(context, i, 0);
         return;

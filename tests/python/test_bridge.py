@@ -533,3 +533,45 @@ def test_an_object_given_to_a_roots_node_keeps_the_root_alive():
     assert tuple(node.position) == (1, 2, 3)
     child = node.create_child_scene_node()  # the node's scene is still there
     assert tuple(child.derived_position) == (1, 2, 3)
+
+
+FORK_SCRIPT = """
+import multiprocessing, os, sys, warnings
+import numpy as np
+import kiln
+
+warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: what DataLoader does
+root = kiln.Root(num_threads=2)
+scene = root.create_scene_manager()
+target = root.create_render_texture("t", 300, 200, kiln.PF_BYTE_RGB)
+target.add_viewport(scene.create_camera("cam")).background_colour = (0.2, 0.4, 0.6)
+target.update()
+
+def colour_in_child(i):
+    target.viewports[0].background_colour = (i / 4, 0, 0)
+    target.update()
+    return tuple(int(c) for c in target.read()[7, 9])
+
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if colour_in_child(4) == (255, 0, 0) else 3)
+_, status = os.waitpid(pid, 0)
+assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    got = pool.map(colour_in_child, range(4))
+assert [g[0] for g in got] == [0, 64, 128, 191], got
+target.update()  # the parent's own threads still render
+assert tuple(target.read()[7, 9]) == (51, 102, 153)
+print("forked fine")
+"""
+
+
+def test_a_root_made_before_a_fork_renders_in_the_children():
+    """After os.fork (and multiprocessing's fork start method, how PyTorch's DataLoader
+    starts its workers) a child renders with the parent's Root: its workers start anew
+    there. A hang fails the test by its timeout."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FORK_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "forked fine" in done.stdout, done.stdout + done.stderr
