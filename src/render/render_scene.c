@@ -75,8 +75,13 @@ static kiln_result gather_lights(const kiln_scene_node *node, scene_lights *ligh
         lights->names[at] = name;
         lights->count++;
     }
-    for (uint32_t i = 0; i < node->num_children; i++)
-        KILN__CHECK(gather_lights(node->children[i], lights));
+    return KILN_OK;
+}
+
+/* Every light of the tree under root. */
+static kiln_result gather_all_lights(const kiln_scene_node *root, scene_lights *lights) {
+    for (const kiln_scene_node *n = root; n; n = kiln__scene_node_next(n, root))
+        KILN__CHECK(gather_lights(n, lights));
     return KILN_OK;
 }
 
@@ -441,8 +446,13 @@ static kiln_result draw_node(const scene_walk *walk, const kiln_scene_node *node
         else
             KILN__CHECK(draw_entity(walk, (const kiln_entity *)object, &world));
     }
-    for (uint32_t i = 0; i < node->num_children; i++)
-        KILN__CHECK(draw_node(walk, node->children[i]));
+    return KILN_OK;
+}
+
+/* Every node of the tree under root, each before its children. */
+static kiln_result draw_tree(const scene_walk *walk, const kiln_scene_node *root) {
+    for (const kiln_scene_node *n = root; n; n = kiln__scene_node_next(n, root))
+        KILN__CHECK(draw_node(walk, n));
     return KILN_OK;
 }
 
@@ -460,9 +470,9 @@ kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *vie
     walk.eye = kiln_camera_get_derived_position(camera);
     deferred_list later = {0};
     walk.later = &later;
-    kiln_result r = gather_lights(scene->root_node, &walk.lights);
+    kiln_result r = gather_all_lights(scene->root_node, &walk.lights);
     if (r == KILN_OK)
-        r = draw_node(&walk, scene->root_node);
+        r = draw_tree(&walk, scene->root_node);
     /* Then the transparent ones, farthest first, so that each blends over what lies
      * behind it. */
     if (r == KILN_OK && later.count > 0) {

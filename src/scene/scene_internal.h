@@ -49,6 +49,7 @@ struct kiln_rectangle2d {
 struct kiln_scene_node {
     kiln_scene_manager *scene;
     kiln_scene_node *parent;
+    uint32_t index_in_parent; /* this node is parent->children[index_in_parent] */
     kiln_scene_node **children;
     uint32_t num_children;
     kiln_movable_object **objects; /* references */
@@ -59,6 +60,22 @@ struct kiln_scene_node {
     bool yaw_fixed;        /* look_at keeps X perpendicular to yaw_axis */
     kiln_vector3 yaw_axis; /* in the parent's space, unit length */
 };
+
+/* The node after `node` in a walk of the tree under `root` that visits each node
+ * before its children, in order (NULL after the last): the walk needs no recursion, so
+ * a chain of any depth is walked on a bounded stack. */
+static inline const kiln_scene_node *kiln__scene_node_next(const kiln_scene_node *node,
+                                                           const kiln_scene_node *root) {
+    if (node->num_children > 0)
+        return node->children[0];
+    while (node != root) {
+        const kiln_scene_node *parent = node->parent;
+        if (node->index_in_parent + 1 < parent->num_children)
+            return parent->children[node->index_in_parent + 1];
+        node = parent;
+    }
+    return NULL;
+}
 
 struct kiln_scene_manager {
     void *owner; /* the Root, to refuse cameras of another root's scene */

@@ -21,17 +21,24 @@ kiln_result kiln__scene_node_create_root(kiln_scene_manager *scene, kiln_scene_n
 }
 
 void kiln__scene_node_destroy(kiln_scene_node *self) {
-    if (!self)
-        return;
-    for (uint32_t i = 0; i < self->num_children; i++)
-        kiln__scene_node_destroy(self->children[i]);
-    for (uint32_t i = 0; i < self->num_objects; i++) {
-        self->objects[i]->parent = NULL;
-        kiln_movable_object_release(self->objects[i]);
+    /* Children before their parent, without recursion: down to a node's last child
+     * not yet destroyed (taking it off the count), and back up once it has none. */
+    kiln_scene_node *node = self;
+    while (node) {
+        if (node->num_children > 0) {
+            node = node->children[--node->num_children];
+            continue;
+        }
+        kiln_scene_node *parent = node == self ? NULL : node->parent;
+        for (uint32_t i = 0; i < node->num_objects; i++) {
+            node->objects[i]->parent = NULL;
+            kiln_movable_object_release(node->objects[i]);
+        }
+        kiln__free(node->children);
+        kiln__free(node->objects);
+        kiln__free(node);
+        node = parent;
     }
-    kiln__free(self->children);
-    kiln__free(self->objects);
-    kiln__free(self);
 }
 
 KILN_API kiln_result kiln_scene_node_create_child_scene_node(kiln_scene_node *self,
@@ -46,6 +53,7 @@ KILN_API kiln_result kiln_scene_node_create_child_scene_node(kiln_scene_node *se
     self->children = children;
     kiln_scene_node *child = NULL;
     KILN__CHECK(node_create(self->scene, self, &child));
+    child->index_in_parent = self->num_children;
     self->children[self->num_children++] = child;
     if (out)
         *out = child;
@@ -164,25 +172,59 @@ KILN_API void kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector
         self->scale = *scale;
 }
 
-void kiln__scene_node_get_derived(const kiln_scene_node *self, kiln_vector3 *position,
-                                  kiln_quaternion *orientation, kiln_vector3 *scale) {
-    if (!self->parent) {
-        *position = self->position;
-        *orientation = self->orientation;
-        *scale = self->scale;
-        return;
-    }
-    kiln_vector3 pp, ps;
-    kiln_quaternion po;
-    kiln__scene_node_get_derived(self->parent, &pp, &po, &ps);
-    /* As in the original engine: the parent's scale applies to the child's offset
-     * before the parent's rotation, and scales multiply component-wise. */
-    *orientation = kiln_quaternion_multiply(po, self->orientation);
-    *scale = (kiln_vector3){ps.x * self->scale.x, ps.y * self->scale.y, ps.z * self->scale.z};
-    kiln_vector3 offset = {ps.x * self->position.x, ps.y * self->position.y,
-                           ps.z * self->position.z};
+/* The node's transform in world space from its parent's: as in the original engine,
+ * the parent's scale applies to the child's offset before the parent's rotation, and
+ * scales multiply component-wise. */
+static void compose(const kiln_scene_node *node, kiln_vector3 *position,
+                    kiln_quaternion *orientation, kiln_vector3 *scale) {
+    const kiln_vector3 pp = *position, ps = *scale;
+    const kiln_quaternion po = *orientation;
+    *orientation = kiln_quaternion_multiply(po, node->orientation);
+    *scale = (kiln_vector3){ps.x * node->scale.x, ps.y * node->scale.y, ps.z * node->scale.z};
+    kiln_vector3 offset = {ps.x * node->position.x, ps.y * node->position.y,
+                           ps.z * node->position.z};
     kiln_vector3 rotated = kiln_quaternion_rotate(po, offset);
     *position = (kiln_vector3){pp.x + rotated.x, pp.y + rotated.y, pp.z + rotated.z};
+}
+
+void kiln__scene_node_get_derived(const kiln_scene_node *self, kiln_vector3 *position,
+                                  kiln_quaternion *orientation, kiln_vector3 *scale) {
+    /* From the top of the tree down, without recursion: the ancestors in a buffer on
+     * the stack, or on the heap for a deeper chain (or, when even that fails, found
+     * again from the node for each level). */
+    enum { SHALLOW = 64 };
+    const kiln_scene_node *shallow[SHALLOW];
+    const kiln_scene_node **path = shallow;
+    size_t depth = 0;
+    for (const kiln_scene_node *n = self; n; n = n->parent)
+        depth++;
+    if (depth > SHALLOW)
+        path = kiln__malloc_array(depth, sizeof *path);
+    if (path) {
+        size_t i = depth;
+        for (const kiln_scene_node *n = self; n; n = n->parent)
+            path[--i] = n;
+    }
+    *position = (kiln_vector3){0, 0, 0};
+    *orientation = (kiln_quaternion){1, 0, 0, 0};
+    *scale = (kiln_vector3){1, 1, 1};
+    for (size_t level = 0; level < depth; level++) {
+        const kiln_scene_node *node = self;
+        if (path)
+            node = path[level];
+        else
+            for (size_t up = depth - 1 - level; up > 0; up--)
+                node = node->parent;
+        if (level == 0) {
+            *position = node->position;
+            *orientation = node->orientation;
+            *scale = node->scale;
+        } else {
+            compose(node, position, orientation, scale);
+        }
+    }
+    if (path != shallow)
+        kiln__free(path);
 }
 
 KILN_API kiln_matrix4 kiln_scene_node_get_full_transform(const kiln_scene_node *self) {

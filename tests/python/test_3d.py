@@ -589,3 +589,33 @@ def test_a_large_read_back_into_a_box_of_any_pitch_and_alignment_is_exact(thread
         win.copy_contents_to_memory(kiln.Box(0, 0, w, h), sub)
         got = kiln.numpy.view(big)[top:top + h, left:left + w]
         assert np.array_equal(got, expected), f"at ({left}, {top})"
+
+
+def test_a_chain_of_deeply_nested_nodes_renders_and_goes_away():
+    """Walking, lighting, placing and destroying the scene need no recursion: a chain
+    of 30,000 nested nodes would overflow the stack otherwise."""
+    root = kiln.Root(num_threads=2)
+    scene = root.create_scene_manager()
+    node = scene.root_scene_node
+    for _ in range(30000):
+        node = node.create_child_scene_node()
+        node.position = (0, 0, -0.0001)
+    mat, _ = unlit(root)
+    mesh = root.mesh_manager.create_from_arrays(
+        "tri", "General", np.array([[-1, -1, 0], [1, -1, 0], [0, 1, 0]], np.float32),
+        colours=np.array([[1, 0, 0]] * 3, np.float32))
+    entity = scene.create_entity("tri", mesh)
+    entity.material = mat
+    node.attach_object(entity)
+    light = scene.create_light("deep")
+    node.attach_object(light)
+    assert node.derived_position.z == pytest.approx(-3.0, abs=1e-3)
+    cam, _ = camera(scene, position=(0, 0, 2))
+    target = root.create_render_texture("t", 64, 64, kiln.PF_BYTE_RGB)
+    target.add_viewport(cam).background_colour = (0, 0, 0)
+    target.update()
+    assert tuple(target.read()[32, 32]) == (255, 0, 0)
+    del root, scene, node, entity, light, cam, target
+    import gc
+
+    gc.collect()
