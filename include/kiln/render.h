@@ -162,9 +162,10 @@ KILN_API kiln_result kiln_render_target_write_contents_to_file(kiln_render_targe
                                                                const char *path);
 
 /* The colour the viewport clears to at the start of each frame (default opaque
- * black). Setting NULL changes nothing. */
+ * black). Setting NULL changes nothing; a colour that is not finite is refused. */
 KILN_API kiln_colour kiln_viewport_get_background_colour(const kiln_viewport *self);
-KILN_API void kiln_viewport_set_background_colour(kiln_viewport *self, const kiln_colour *colour);
+KILN_API kiln_result kiln_viewport_set_background_colour(kiln_viewport *self,
+                                                         const kiln_colour *colour);
 
 /* Whether the viewport clears its clear buffers at the start of each frame (default
  * true); when false, each frame draws over the last. */

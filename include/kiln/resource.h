@@ -329,10 +329,11 @@ KILN_API kiln_compare_function kiln_pass_get_alpha_rejection_function(const kiln
 KILN_API uint32_t kiln_pass_get_alpha_rejection_value(const kiln_pass *self);
 
 /* Depth bias added to window depth: constant_bias in units of the depth buffer's
- * resolution plus slope_scale_bias times the triangle's depth slope.
+ * resolution plus slope_scale_bias times the triangle's depth slope; both must be
+ * finite.
  * Default: slope_scale_bias = 0.0 */
-KILN_API void kiln_pass_set_depth_bias(kiln_pass *self, float constant_bias,
-                                       float slope_scale_bias);
+KILN_API kiln_result kiln_pass_set_depth_bias(kiln_pass *self, float constant_bias,
+                                              float slope_scale_bias);
 KILN_API float kiln_pass_get_depth_bias_constant(const kiln_pass *self);
 KILN_API float kiln_pass_get_depth_bias_slope_scale(const kiln_pass *self);
 

@@ -85,22 +85,24 @@ KILN_API kiln_result kiln_scene_node_get_child(const kiln_scene_node *self, uint
 KILN_API kiln_scene_node *kiln_scene_node_get_parent(const kiln_scene_node *self);
 
 /* The position relative to the parent: along the parent's axes, stretched by the
- * parent's scale (default (0, 0, 0)). Setting NULL changes nothing. */
+ * parent's scale (default (0, 0, 0)). Setting NULL changes nothing; a position that is
+ * not finite is KILN_ERROR_INVALID_ARGUMENT. */
 KILN_API kiln_vector3 kiln_scene_node_get_position(const kiln_scene_node *self);
-KILN_API void kiln_scene_node_set_position(kiln_scene_node *self, const kiln_vector3 *position);
+KILN_API kiln_result kiln_scene_node_set_position(kiln_scene_node *self,
+                                                  const kiln_vector3 *position);
 
 /* The orientation relative to the parent (default the identity). It is stored
  * normalised, so any non-zero quaternion is accepted; a zero one becomes the
- * identity. Setting NULL changes nothing. */
+ * identity; one that is not finite is refused. Setting NULL changes nothing. */
 KILN_API kiln_quaternion kiln_scene_node_get_orientation(const kiln_scene_node *self);
-KILN_API void kiln_scene_node_set_orientation(kiln_scene_node *self,
-                                              const kiln_quaternion *orientation);
+KILN_API kiln_result kiln_scene_node_set_orientation(kiln_scene_node *self,
+                                                     const kiln_quaternion *orientation);
 
 /* The scale along the node's own axes (default (1, 1, 1)); it applies to the
  * attached objects and to the children, positions included, but not to a camera's
- * view. Setting NULL changes nothing. */
+ * view. Setting NULL changes nothing; a scale that is not finite is refused. */
 KILN_API kiln_vector3 kiln_scene_node_get_scale(const kiln_scene_node *self);
-KILN_API void kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector3 *scale);
+KILN_API kiln_result kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector3 *scale);
 
 /* The node's transform in world space (parent transforms applied). */
 KILN_API kiln_matrix4 kiln_scene_node_get_full_transform(const kiln_scene_node *self);
@@ -211,28 +213,31 @@ typedef enum kiln_light_type {
 
 /* -- scene nodes -- */
 
-/* Moves the node by offset, expressed in relative_to's axes.
+/* Moves the node by offset, expressed in relative_to's axes. A non-finite offset or a
+ * value that is not a kiln_transform_space is KILN_ERROR_INVALID_ARGUMENT, and the node
+ * stays.
  * Default: relative_to = KILN_TS_PARENT */
-KILN_API void kiln_scene_node_translate(kiln_scene_node *self, const kiln_vector3 *offset,
-                                        kiln_transform_space relative_to);
+KILN_API kiln_result kiln_scene_node_translate(kiln_scene_node *self, const kiln_vector3 *offset,
+                                               kiln_transform_space relative_to);
 
-/* Rotates the node by q, about axes of relative_to.
+/* Rotates the node by q, about axes of relative_to (refused, as for translate, when q
+ * is not finite or relative_to not a space).
  * Default: relative_to = KILN_TS_LOCAL */
-KILN_API void kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternion *q,
-                                     kiln_transform_space relative_to);
+KILN_API kiln_result kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternion *q,
+                                            kiln_transform_space relative_to);
 
 /* Rotations about the Y (yaw), X (pitch) and Z (roll) axes, angles in radians.
  * Default: relative_to = KILN_TS_LOCAL */
-KILN_API void kiln_scene_node_yaw(kiln_scene_node *self, float angle,
-                                  kiln_transform_space relative_to);
+KILN_API kiln_result kiln_scene_node_yaw(kiln_scene_node *self, float angle,
+                                         kiln_transform_space relative_to);
 /* Turns the node about the X axis of relative_to by angle radians.
  * Default: relative_to = KILN_TS_LOCAL */
-KILN_API void kiln_scene_node_pitch(kiln_scene_node *self, float angle,
-                                    kiln_transform_space relative_to);
+KILN_API kiln_result kiln_scene_node_pitch(kiln_scene_node *self, float angle,
+                                           kiln_transform_space relative_to);
 /* Turns the node about the Z axis of relative_to by angle radians.
  * Default: relative_to = KILN_TS_LOCAL */
-KILN_API void kiln_scene_node_roll(kiln_scene_node *self, float angle,
-                                   kiln_transform_space relative_to);
+KILN_API kiln_result kiln_scene_node_roll(kiln_scene_node *self, float angle,
+                                          kiln_transform_space relative_to);
 
 /* Turns the node so that its -Z axis points at target (a point in relative_to's
  * space), as the original engine's SceneNode::lookAt does: by the shortest rotation
@@ -349,8 +354,9 @@ KILN_API float kiln_light_get_spotlight_inner_angle(const kiln_light *self);
 KILN_API float kiln_light_get_spotlight_outer_angle(const kiln_light *self);
 KILN_API float kiln_light_get_spotlight_falloff(const kiln_light *self);
 
-/* Lights brighter than 1 are allowed; power scales diffuse and specular (default 1). */
+/* Lights brighter than 1 are allowed; power scales diffuse and specular (default 1).
+ * It must be finite and not negative. */
 KILN_API float kiln_light_get_power_scale(const kiln_light *self);
-KILN_API void kiln_light_set_power_scale(kiln_light *self, float power);
+KILN_API kiln_result kiln_light_set_power_scale(kiln_light *self, float power);
 
 #endif

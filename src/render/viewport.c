@@ -13,9 +13,17 @@ kiln__rect kiln__viewport_get_rect(const kiln_viewport *self) {
 KILN_API kiln_colour kiln_viewport_get_background_colour(const kiln_viewport *self) {
     return self->background;
 }
-KILN_API void kiln_viewport_set_background_colour(kiln_viewport *self, const kiln_colour *colour) {
-    if (colour)
+KILN_API kiln_result kiln_viewport_set_background_colour(kiln_viewport *self,
+                                                         const kiln_colour *colour) {
+    KILN__REQUIRE_NOT_NULL(self);
+    if (colour) {
+        KILN__REQUIRE(isfinite(colour->r) && isfinite(colour->g) && isfinite(colour->b) &&
+                          isfinite(colour->a),
+                      "kiln_viewport_set_background_colour: (%g, %g, %g, %g) is not finite",
+                      (double)colour->r, (double)colour->g, (double)colour->b, (double)colour->a);
         self->background = *colour;
+    }
+    return KILN_OK;
 }
 KILN_API bool kiln_viewport_get_clear_every_frame(const kiln_viewport *self) {
     return self->clear_every_frame;

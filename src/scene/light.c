@@ -136,8 +136,9 @@ KILN_API kiln_result kiln_light_set_direction(kiln_light *self, const kiln_vecto
 KILN_API kiln_result kiln_light_set_attenuation(kiln_light *self, float range, float constant,
                                                 float linear, float quadratic) {
     KILN__REQUIRE_NOT_NULL(self);
-    KILN__REQUIRE(range >= 0.0f && !isnan(range),
-                  "kiln_light_set_attenuation: range %g must not be negative", (double)range);
+    KILN__REQUIRE(range >= 0.0f && isfinite(range),
+                  "kiln_light_set_attenuation: range %g must be finite and not negative",
+                  (double)range);
     KILN__REQUIRE(constant >= 0.0f && linear >= 0.0f && quadratic >= 0.0f && isfinite(constant) &&
                       isfinite(linear) && isfinite(quadratic) &&
                       (constant > 0.0f || linear > 0.0f || quadratic > 0.0f),
@@ -186,7 +187,13 @@ KILN_API float kiln_light_get_spotlight_falloff(const kiln_light *self) {
 }
 
 KILN_API float kiln_light_get_power_scale(const kiln_light *self) { return self->power; }
-KILN_API void kiln_light_set_power_scale(kiln_light *self, float power) { self->power = power; }
+KILN_API kiln_result kiln_light_set_power_scale(kiln_light *self, float power) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(power >= 0.0f && isfinite(power),
+                  "kiln_light_set_power_scale: %g must be finite and not negative", (double)power);
+    self->power = power;
+    return KILN_OK;
+}
 
 /* The unit-length form of v, or v itself when it has no length. */
 static kiln_vector3 unit(kiln_vector3 v) {

@@ -1,5 +1,6 @@
 #include "material.h"
 
+#include <math.h>
 #include <string.h>
 
 static const char *group_name(const char *group) { return group ? group : KILN__DEFAULT_GROUP; }
@@ -295,10 +296,15 @@ KILN_API uint32_t kiln_pass_get_alpha_rejection_value(const kiln_pass *self) {
     return self->alpha_value;
 }
 
-KILN_API void kiln_pass_set_depth_bias(kiln_pass *self, float constant_bias,
-                                       float slope_scale_bias) {
+KILN_API kiln_result kiln_pass_set_depth_bias(kiln_pass *self, float constant_bias,
+                                              float slope_scale_bias) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE(isfinite(constant_bias) && isfinite(slope_scale_bias),
+                  "kiln_pass_set_depth_bias: %g and %g must be finite", (double)constant_bias,
+                  (double)slope_scale_bias);
     self->depth_bias_constant = constant_bias;
     self->depth_bias_slope_scale = slope_scale_bias;
+    return KILN_OK;
 }
 KILN_API float kiln_pass_get_depth_bias_constant(const kiln_pass *self) {
     return self->depth_bias_constant;

@@ -153,23 +153,54 @@ KILN_API kiln_scene_node *kiln_scene_node_get_parent(const kiln_scene_node *self
 KILN_API kiln_vector3 kiln_scene_node_get_position(const kiln_scene_node *self) {
     return self->position;
 }
-KILN_API void kiln_scene_node_set_position(kiln_scene_node *self, const kiln_vector3 *position) {
-    if (position)
+static bool finite_floats(const float *v, int n) {
+    for (int i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
+}
+
+static bool valid_space(kiln_transform_space space);
+
+/* Fails unless v's n numbers are finite, naming the function and them. */
+#define KILN__REQUIRE_FINITE(v, n, what)                                                           \
+    KILN__REQUIRE(finite_floats(&(v)->x, n), "%s: %s (%g, %g, %g%s) is not finite", __func__,      \
+                  what, (double)(&(v)->x)[0], (double)(&(v)->x)[1], (double)(&(v)->x)[2],          \
+                  (n) == 4 ? ", ..." : "")
+
+KILN_API kiln_result kiln_scene_node_set_position(kiln_scene_node *self,
+                                                  const kiln_vector3 *position) {
+    KILN__REQUIRE_NOT_NULL(self);
+    if (position) {
+        KILN__REQUIRE_FINITE(position, 3, "the position");
         self->position = *position;
+    }
+    return KILN_OK;
 }
 KILN_API kiln_quaternion kiln_scene_node_get_orientation(const kiln_scene_node *self) {
     return self->orientation;
 }
-KILN_API void kiln_scene_node_set_orientation(kiln_scene_node *self,
-                                              const kiln_quaternion *orientation) {
+KILN_API kiln_result kiln_scene_node_set_orientation(kiln_scene_node *self,
+                                                     const kiln_quaternion *orientation) {
+    KILN__REQUIRE_NOT_NULL(self);
     /* Stored normalised, as rotations must be unit quaternions. */
-    if (orientation)
+    if (orientation) {
+        KILN__REQUIRE(finite_floats(&orientation->w, 4),
+                      "kiln_scene_node_set_orientation: (%g, %g, %g, %g) is not finite",
+                      (double)orientation->w, (double)orientation->x, (double)orientation->y,
+                      (double)orientation->z);
         self->orientation = kiln_quaternion_normalise(*orientation);
+    }
+    return KILN_OK;
 }
 KILN_API kiln_vector3 kiln_scene_node_get_scale(const kiln_scene_node *self) { return self->scale; }
-KILN_API void kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector3 *scale) {
-    if (scale)
+KILN_API kiln_result kiln_scene_node_set_scale(kiln_scene_node *self, const kiln_vector3 *scale) {
+    KILN__REQUIRE_NOT_NULL(self);
+    if (scale) {
+        KILN__REQUIRE_FINITE(scale, 3, "the scale");
         self->scale = *scale;
+    }
+    return KILN_OK;
 }
 
 /* The node's transform in world space from its parent's: as in the original engine,
@@ -248,10 +279,13 @@ static kiln_quaternion derived_orientation(const kiln_scene_node *node) {
     return orientation;
 }
 
-KILN_API void kiln_scene_node_translate(kiln_scene_node *self, const kiln_vector3 *offset,
-                                        kiln_transform_space relative_to) {
-    if (!self || !offset)
-        return;
+KILN_API kiln_result kiln_scene_node_translate(kiln_scene_node *self, const kiln_vector3 *offset,
+                                               kiln_transform_space relative_to) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(offset);
+    KILN__REQUIRE_FINITE(offset, 3, "the offset");
+    KILN__REQUIRE(valid_space(relative_to),
+                  "kiln_scene_node_translate: %d is not a kiln_transform_space", (int)relative_to);
     kiln_vector3 d = *offset;
     switch (relative_to) {
     case KILN_TS_LOCAL:
@@ -279,12 +313,17 @@ KILN_API void kiln_scene_node_translate(kiln_scene_node *self, const kiln_vector
     self->position.x += d.x;
     self->position.y += d.y;
     self->position.z += d.z;
+    return KILN_OK;
 }
 
-KILN_API void kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternion *q,
-                                     kiln_transform_space relative_to) {
-    if (!self || !q)
-        return;
+KILN_API kiln_result kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternion *q,
+                                            kiln_transform_space relative_to) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(q);
+    KILN__REQUIRE(finite_floats(&q->w, 4), "kiln_scene_node_rotate: (%g, %g, %g, %g) is not finite",
+                  (double)q->w, (double)q->x, (double)q->y, (double)q->z);
+    KILN__REQUIRE(valid_space(relative_to),
+                  "kiln_scene_node_rotate: %d is not a kiln_transform_space", (int)relative_to);
     kiln_quaternion r = kiln_quaternion_normalise(*q);
     switch (relative_to) {
     case KILN_TS_PARENT:
@@ -306,25 +345,29 @@ KILN_API void kiln_scene_node_rotate(kiln_scene_node *self, const kiln_quaternio
     }
     /* Renormalised so that repeated turns do not drift away from a rotation. */
     self->orientation = kiln_quaternion_normalise(self->orientation);
+    return KILN_OK;
 }
 
-static void rotate_about(kiln_scene_node *self, float angle, kiln_vector3 axis,
-                         kiln_transform_space relative_to) {
+static kiln_result rotate_about(kiln_scene_node *self, float angle, kiln_vector3 axis,
+                                kiln_transform_space relative_to, const char *function) {
+    KILN__REQUIRE(isfinite(angle), "%s: the angle %g is not finite", function, (double)angle);
+    KILN__REQUIRE(valid_space(relative_to), "%s: %d is not a kiln_transform_space", function,
+                  (int)relative_to);
     kiln_quaternion q = kiln_quaternion_from_angle_axis(angle, axis);
-    kiln_scene_node_rotate(self, &q, relative_to);
+    return kiln_scene_node_rotate(self, &q, relative_to);
 }
 
-KILN_API void kiln_scene_node_yaw(kiln_scene_node *self, float angle,
-                                  kiln_transform_space relative_to) {
-    rotate_about(self, angle, (kiln_vector3){0, 1, 0}, relative_to);
+KILN_API kiln_result kiln_scene_node_yaw(kiln_scene_node *self, float angle,
+                                         kiln_transform_space relative_to) {
+    return rotate_about(self, angle, (kiln_vector3){0, 1, 0}, relative_to, __func__);
 }
-KILN_API void kiln_scene_node_pitch(kiln_scene_node *self, float angle,
-                                    kiln_transform_space relative_to) {
-    rotate_about(self, angle, (kiln_vector3){1, 0, 0}, relative_to);
+KILN_API kiln_result kiln_scene_node_pitch(kiln_scene_node *self, float angle,
+                                           kiln_transform_space relative_to) {
+    return rotate_about(self, angle, (kiln_vector3){1, 0, 0}, relative_to, __func__);
 }
-KILN_API void kiln_scene_node_roll(kiln_scene_node *self, float angle,
-                                   kiln_transform_space relative_to) {
-    rotate_about(self, angle, (kiln_vector3){0, 0, 1}, relative_to);
+KILN_API kiln_result kiln_scene_node_roll(kiln_scene_node *self, float angle,
+                                          kiln_transform_space relative_to) {
+    return rotate_about(self, angle, (kiln_vector3){0, 0, 1}, relative_to, __func__);
 }
 
 static kiln_vector3 cross(kiln_vector3 a, kiln_vector3 b) {

@@ -120,6 +120,41 @@ static void derived_transforms_compose_down_a_three_level_tree(void **state) {
 
 /* ---- translate ---- */
 
+/* A transform that is not finite, or a space that is none, is refused and leaves the
+ * node where it was. */
+static void nodes_refuse_transforms_that_are_not_finite(void **state) {
+    kiln_scene_node *node = world_child((fixture *)*state);
+    const kiln_vector3 at = {1, 2, 3};
+    assert_int_equal(kiln_scene_node_set_position(node, &at), KILN_OK);
+    const float bad[] = {NAN, INFINITY, -INFINITY};
+    for (int i = 0; i < 3; i++) {
+        kiln_vector3 v = {0, bad[i], 0};
+        kiln_quaternion q = {1, 0, 0, bad[i]};
+        assert_int_equal(kiln_scene_node_set_position(node, &v), KILN_ERROR_INVALID_ARGUMENT);
+        assert_non_null(
+            strstr(kiln_last_error_message(), "kiln_scene_node_set_position: the position"));
+        assert_int_equal(kiln_scene_node_set_scale(node, &v), KILN_ERROR_INVALID_ARGUMENT);
+        assert_int_equal(kiln_scene_node_translate(node, &v, KILN_TS_PARENT),
+                         KILN_ERROR_INVALID_ARGUMENT);
+        assert_int_equal(kiln_scene_node_set_orientation(node, &q), KILN_ERROR_INVALID_ARGUMENT);
+        assert_int_equal(kiln_scene_node_rotate(node, &q, KILN_TS_LOCAL),
+                         KILN_ERROR_INVALID_ARGUMENT);
+        assert_int_equal(kiln_scene_node_yaw(node, bad[i], KILN_TS_LOCAL),
+                         KILN_ERROR_INVALID_ARGUMENT);
+    }
+    assert_int_equal(kiln_scene_node_yaw(node, 1.0f, (kiln_transform_space)99),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "99 is not a kiln_transform_space"));
+    assert_int_equal(kiln_scene_node_translate(node, &at, (kiln_transform_space)-1),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    kiln_vector3 p = kiln_scene_node_get_position(node);
+    kiln_quaternion o = kiln_scene_node_get_orientation(node);
+    kiln_vector3 s = kiln_scene_node_get_scale(node);
+    assert_true(p.x == 1 && p.y == 2 && p.z == 3);
+    assert_true(o.w == 1 && o.x == 0 && o.y == 0 && o.z == 0);
+    assert_true(s.x == 1 && s.y == 1 && s.z == 1);
+}
+
 static void translate_moves_along_the_axes_of_each_space(void **state) {
     const kiln_vector3 offset = {1, 2, 3};
     /* OGRE: c.translate((1, 2, 3), space); c.getPosition(), c._getDerivedPosition(). */
@@ -197,7 +232,7 @@ static void rotate_turns_about_the_axes_of_each_space(void **state) {
 static void yaw_pitch_and_roll_turn_about_y_x_and_z(void **state) {
     /* OGRE: c.yaw/pitch/roll(Radian(0.6), space); c.getOrientation(). */
     static const struct {
-        void (*turn)(kiln_scene_node *, float, kiln_transform_space);
+        kiln_result (*turn)(kiln_scene_node *, float, kiln_transform_space);
         kiln_transform_space space;
         float w, x, y, z;
     } cases[] = {
@@ -555,6 +590,7 @@ int main(void) {
         cmocka_unit_test(the_ortho_window_width_follows_the_aspect_ratio),
         cmocka_unit_test(projections_match_the_original_engine),
         cmocka_unit_test(a_camera_sees_from_its_node),
+        cmocka_unit_test(nodes_refuse_transforms_that_are_not_finite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

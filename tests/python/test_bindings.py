@@ -270,3 +270,32 @@ def test_booleans_and_integers_are_what_they_say():
         kiln.PixelBox(-1, 2, 1, kiln.PF_L8)
     with pytest.raises(OverflowError, match="not 4294967296"):
         kiln.PixelBox(2**32, 2, 1, kiln.PF_L8)
+
+
+def test_setters_refuse_what_is_not_finite_and_spaces_that_are_none():
+    nan, inf = float("nan"), float("inf")
+    root = kiln.Root()
+    scene = root.create_scene_manager()
+    node = scene.root_scene_node.create_child_scene_node()
+    light = scene.create_light("l")
+    rpass = root.material_manager.create("m", "General").techniques[0].passes[0]
+    viewport = root.create_render_texture("t", 4, 4).add_viewport(scene.create_camera("c"))
+    refused = [
+        lambda: setattr(node, "position", (nan, 0, 0)),
+        lambda: setattr(node, "scale", (1, inf, 1)),
+        lambda: setattr(node, "orientation", kiln.Quaternion(nan, 0, 0, 0)),
+        lambda: node.translate((0, 0, inf)),
+        lambda: node.yaw(nan),
+        lambda: node.yaw(1.0, 99),
+        lambda: setattr(light, "power_scale", nan),
+        lambda: setattr(light, "power_scale", -1.0),
+        lambda: light.set_attenuation(inf, 1, 0, 0),
+        lambda: rpass.set_depth_bias(nan, nan),
+        lambda: setattr(viewport, "background_colour", (nan, 0, 0)),
+    ]
+    for attempt in refused:
+        with pytest.raises(kiln.InvalidArgumentError, match="finite|not a kiln_transform_space|negative"):
+            attempt()
+    assert tuple(node.position) == (0, 0, 0) and tuple(node.scale) == (1, 1, 1)
+    assert light.power_scale == 1.0 and rpass.depth_bias_constant == 0.0
+    assert tuple(viewport.background_colour) == (0, 0, 0, 1)
