@@ -212,6 +212,19 @@ static void draw_spans(const kiln__soft_triangle *t, kiln__soft_span_fn kernel,
         e[i].k = t->edge_a[i] * half + t->edge_b[i] * ((int64_t)y0 * one + half) + t->edge_c[i];
         e[i].inv_a = e[i].a && x1 - x0 > 8 ? 1.0 / (double)e[i].a : 0.0;
     }
+    /* Inside every edge at the four corners of the part, it is inside them everywhere
+     * in it (edge functions are linear): whole rows, nothing to narrow. */
+    bool whole = true;
+    for (int i = 0; i < 3 && whole; i++) {
+        const int64_t last = e[i].k + e[i].b * (y1 - 1 - y0);
+        whole = e[i].a * x0 + e[i].k >= 0 && e[i].a * (x1 - 1) + e[i].k >= 0 &&
+                e[i].a * x0 + last >= 0 && e[i].a * (x1 - 1) + last >= 0;
+    }
+    if (whole) {
+        for (int32_t y = y0; y < y1; y++)
+            kernel(span, y, x0, x1);
+        return;
+    }
     for (int32_t y = y0; y < y1; y++) {
         int32_t lo = x0, hi = x1;
         for (int i = 0; i < 3; i++) {
