@@ -4,6 +4,8 @@ engine pixel memory as arrays without copying.
 A view never owns a raw pointer alone: it holds a reference to the engine stream whose
 memory it shows, so it stays valid after the object that produced it is gone."""
 
+import itertools
+
 import numpy as np
 
 from ._kiln_cffi import ffi, lib
@@ -205,9 +207,7 @@ def _stream_over(arr, nbytes, what):
     array (and so whatever owns its memory) until the engine lets go."""
     import kiln
 
-    key = id(arr)
-    while key in _wrapped:
-        key += 1
+    key = next(_keys)  # unique, also when threads wrap at once
     _wrapped[key] = arr
     out = ffi.new("kiln_stream **")
     address = arr.__array_interface__["data"][0]
@@ -358,7 +358,8 @@ def view(obj):
                     "MemoryDataStream or math value")
 
 
-_wrapped = {}
+_wrapped = {}  # key -> the array a stream shows, until the engine releases the stream
+_keys = itertools.count(1)
 
 
 @ffi.def_extern()
@@ -402,8 +403,7 @@ def read(target, out=None, format=None, buffer="colour"):
     if not isinstance(target, kiln.RenderTarget):
         raise TypeError(f"read: expected a render target, not {type(target).__name__}")
     if buffer not in _BUFFERS:
-        raise ValueError(f"read: buffer must be one of {', '.join(repr(b) for b in _BUFFERS[1:] if b != 'color')}"
-                         f" or 'colour', not {buffer!r}")
+        raise ValueError(f"read: buffer must be 'colour' or 'depth', not {buffer!r}")
     width, height = target.width, target.height
     if buffer == "depth":
         if format is not None and format.__index__() != lib.KILN_PF_FLOAT32_R:
