@@ -11,9 +11,11 @@
 /* Assimp gives texture coordinates with (0, 0) at the bottom left, as OpenGL does;
  * Kiln's (0, 0) is the first (top) row of a texture, as in Direct3D and the original
  * engine, so the import flips them. */
+/* ValidateDataStructure first: a broken file (a face naming a vertex it does not have, a
+ * negative index) is refused by assimp before any other step reads it. */
 #define IMPORT_FLAGS                                                                               \
-    (aiProcess_Triangulate | aiProcess_JoinIdenticalVertices | aiProcess_GenSmoothNormals |        \
-     aiProcess_SortByPType | aiProcess_FlipUVs)
+    (aiProcess_ValidateDataStructure | aiProcess_Triangulate | aiProcess_JoinIdenticalVertices |   \
+     aiProcess_GenSmoothNormals | aiProcess_SortByPType | aiProcess_FlipUVs)
 
 typedef struct import_state {
     const kiln__assimp *ai;
@@ -207,7 +209,8 @@ static kiln_result convert_node(import_state *st, const struct aiNode *node,
             KILN__CHECK(convert_mesh(st, st->scene->mMeshes[index], &m));
     }
     for (unsigned i = 0; i < node->mNumChildren; i++)
-        KILN__CHECK(convert_node(st, node->mChildren[i], &m, depth + 1));
+        if (node->mChildren && node->mChildren[i]) /* some importers leave holes */
+            KILN__CHECK(convert_node(st, node->mChildren[i], &m, depth + 1));
     return KILN_OK;
 }
 

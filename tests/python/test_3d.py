@@ -619,3 +619,32 @@ def test_a_chain_of_deeply_nested_nodes_renders_and_goes_away():
     import gc
 
     gc.collect()
+
+
+PLY_TRIANGLE = """ply
+format ascii 1.0
+element vertex 3
+property float x
+property float y
+property float z
+element face 1
+property list uchar int vertex_indices
+end_header
+0 0 0
+1 0 0
+0 1 0
+3 0 1 {last}
+"""
+
+
+def test_a_file_whose_faces_name_missing_vertices_is_refused_cleanly(root, tmp_path):
+    """A negative index crashed inside assimp, and one past the last vertex was read out
+    of bounds: assimp's validation refuses both, and the message says why."""
+    good = tmp_path / "good.ply"
+    good.write_text(PLY_TRIANGLE.format(last=2))
+    assert root.mesh_manager.load("good", "General", str(good)).triangle_count == 1
+    for name, last in (("negative", -5), ("past_the_end", 7)):
+        path = tmp_path / f"{name}.ply"
+        path.write_text(PLY_TRIANGLE.format(last=last))
+        with pytest.raises(kiln.InvalidArgumentError, match="out of range"):
+            root.mesh_manager.load(name, "General", str(path))
