@@ -142,6 +142,23 @@ def _channels_of(arr, what):
                      f"(shape {arr.shape})")
 
 
+def _checked_format(format, what):
+    """format as a pixel format number, or a ValueError naming what was given."""
+    fmt = format.__index__()
+    if fmt not in _FORMAT_LAYOUT or fmt == lib.KILN_PF_UNKNOWN:
+        raise ValueError(f"{what}: {format!r} is not a pixel format")
+    return fmt
+
+
+def _new_frames(target, format, what, count=None):
+    """A new array for the target's frames in `format` (the target's own when None):
+    (h, w, c), (h, w) for one channel, with (count, ...) in front for a batch."""
+    fmt = target.format if format is None else _checked_format(format, what)
+    dtype, channels = _FORMAT_LAYOUT[fmt]
+    shape = (target.height, target.width) + ((channels,) if channels > 1 else ())
+    return np.empty(shape if count is None else (count,) + shape, dtype)
+
+
 def format_of(arr, format=None, what="format_of"):
     """The pixel format of an array of pixels: inferred from its dtype (uint8, uint16,
     float16, float32) and channel count, or `format` checked against them. A format
@@ -158,9 +175,7 @@ def format_of(arr, format=None, what="format_of"):
             raise TypeError(f"{what}: no pixel format holds {channels}-channel {arr.dtype} pixels; pixels are "
                             "uint8, uint16, float16 or float32")
         return fmt
-    fmt = format.__index__()
-    if fmt not in _FORMAT_LAYOUT or fmt == lib.KILN_PF_UNKNOWN:
-        raise ValueError(f"{what}: {format!r} is not a pixel format")
+    fmt = _checked_format(format, what)
     want_dtype, want_channels = _FORMAT_LAYOUT[fmt]
     if arr.dtype != want_dtype or channels != want_channels:
         raise TypeError(f"{what}: {_format_name(fmt)} pixels are {want_channels} {want_dtype} component(s), but "
@@ -415,11 +430,7 @@ def read(target, out=None, format=None, buffer="colour"):
         target.copy_depth_to_memory(None, box)
         return out
     if out is None:
-        fmt = target.format if format is None else format.__index__()
-        if fmt not in _FORMAT_LAYOUT or fmt == lib.KILN_PF_UNKNOWN:
-            raise ValueError(f"read: {format!r} is not a pixel format")
-        dtype, channels = _FORMAT_LAYOUT[fmt]
-        out = np.empty((height, width) if channels == 1 else (height, width, channels), dtype)
+        out = _new_frames(target, format, "read")
     box = pixelbox_from_array(out, format, "read(out=...)")
     _check_out(out, box, width, height)
     target.copy_contents_to_memory(None, box)
@@ -467,12 +478,7 @@ def update_batch(target, positions=None, orientations=None, cameras=None, out=No
     if count == 0:
         raise ValueError(f"{what}: a batch needs at least one frame")
     if out is None:
-        fmt = target.format if format is None else format.__index__()
-        if fmt not in _FORMAT_LAYOUT or fmt == lib.KILN_PF_UNKNOWN:
-            raise ValueError(f"{what}: {format!r} is not a pixel format")
-        dtype, channels = _FORMAT_LAYOUT[fmt]
-        shape = (count, target.height, target.width) + ((channels,) if channels > 1 else ())
-        out = np.empty(shape, dtype)
+        out = _new_frames(target, format, what, count)
     out_array = _as_array(out, f"{what}(out=...)")
     volume = out_array[..., None] if out_array.ndim == 3 else out_array  # (N, h, w): one channel
     if volume.ndim != 4 or volume.shape[1:3] != (target.height, target.width) or volume.shape[0] != count:

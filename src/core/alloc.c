@@ -86,8 +86,6 @@ void *kiln__huge_alloc(size_t size, size_t *capacity) {
     if (size > SIZE_MAX - KILN__HUGE_PAGE_BYTES)
         return NULL;
     size_t whole = (size + KILN__HUGE_PAGE_BYTES - 1) & ~(KILN__HUGE_PAGE_BYTES - 1);
-    if (whole == 0)
-        whole = KILN__HUGE_PAGE_BYTES;
     void *ptr = NULL;
     if (posix_memalign(&ptr, KILN__HUGE_PAGE_BYTES, whole) != 0)
         return NULL;

@@ -5,6 +5,7 @@
 
 #include <kiln/kiln.h>
 
+#include <math.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +61,14 @@ static inline int kiln__mul_size(size_t a, size_t b, size_t *out) {
         return 0;
     *out = a * b;
     return 1;
+}
+
+/* True when each of the n floats from v is finite (neither NaN nor infinite). */
+static inline bool kiln__finite_floats(const float *v, int n) {
+    for (int i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return false;
+    return true;
 }
 
 /* An atomic reference count; objects start at 1. */

@@ -251,13 +251,6 @@ static kiln_result update_into(kiln_render_target *self, kiln_pixelbox *frames, 
     return r;
 }
 
-static bool finite_floats(const float *v, int n) {
-    for (int k = 0; k < n; k++)
-        if (!isfinite(v[k]))
-            return false;
-    return true;
-}
-
 KILN_API kiln_result kiln_render_target_update_poses(kiln_render_target *self,
                                                      const kiln_vector3 *positions,
                                                      const kiln_quaternion *orientations,
@@ -273,11 +266,11 @@ KILN_API kiln_result kiln_render_target_update_poses(kiln_render_target *self,
                           "cannot be moved",
                           __func__, self->name);
     for (uint32_t i = 0; i < count; i++) {
-        if (positions && !finite_floats(&positions[i].x, 3))
+        if (positions && !kiln__finite_floats(&positions[i].x, 3))
             return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: position %u is not finite",
                               __func__, i);
         if (orientations &&
-            (!finite_floats(&orientations[i].w, 4) ||
+            (!kiln__finite_floats(&orientations[i].w, 4) ||
              orientations[i].w * orientations[i].w + orientations[i].x * orientations[i].x +
                      orientations[i].y * orientations[i].y +
                      orientations[i].z * orientations[i].z ==

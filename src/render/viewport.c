@@ -17,8 +17,7 @@ KILN_API kiln_result kiln_viewport_set_background_colour(kiln_viewport *self,
                                                          const kiln_colour *colour) {
     KILN__REQUIRE_NOT_NULL(self);
     if (colour) {
-        KILN__REQUIRE(isfinite(colour->r) && isfinite(colour->g) && isfinite(colour->b) &&
-                          isfinite(colour->a),
+        KILN__REQUIRE(kiln__finite_floats(&colour->r, 4),
                       "kiln_viewport_set_background_colour: (%g, %g, %g, %g) is not finite",
                       (double)colour->r, (double)colour->g, (double)colour->b, (double)colour->a);
         self->background = *colour;

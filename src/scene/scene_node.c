@@ -153,20 +153,13 @@ KILN_API kiln_scene_node *kiln_scene_node_get_parent(const kiln_scene_node *self
 KILN_API kiln_vector3 kiln_scene_node_get_position(const kiln_scene_node *self) {
     return self->position;
 }
-static bool finite_floats(const float *v, int n) {
-    for (int i = 0; i < n; i++)
-        if (!isfinite(v[i]))
-            return false;
-    return true;
-}
-
 static bool valid_space(kiln_transform_space space);
 
 /* Fails unless v's n numbers are finite, naming the function and them. */
 #define KILN__REQUIRE_FINITE(v, n, what)                                                           \
-    KILN__REQUIRE(finite_floats(&(v)->x, n), "%s: %s (%g, %g, %g%s) is not finite", __func__,      \
-                  what, (double)(&(v)->x)[0], (double)(&(v)->x)[1], (double)(&(v)->x)[2],          \
-                  (n) == 4 ? ", ..." : "")
+    KILN__REQUIRE(kiln__finite_floats(&(v)->x, n), "%s: %s (%g, %g, %g%s) is not finite",          \
+                  __func__, what, (double)(&(v)->x)[0], (double)(&(v)->x)[1],                      \
+                  (double)(&(v)->x)[2], (n) == 4 ? ", ..." : "")
 
 KILN_API kiln_result kiln_scene_node_set_position(kiln_scene_node *self,
                                                   const kiln_vector3 *position) {
@@ -185,7 +178,7 @@ KILN_API kiln_result kiln_scene_node_set_orientation(kiln_scene_node *self,
     KILN__REQUIRE_NOT_NULL(self);
     /* Stored normalised, as rotations must be unit quaternions. */
     if (orientation) {
-        KILN__REQUIRE(finite_floats(&orientation->w, 4),
+        KILN__REQUIRE(kiln__finite_floats(&orientation->w, 4),
                       "kiln_scene_node_set_orientation: (%g, %g, %g, %g) is not finite",
                       (double)orientation->w, (double)orientation->x, (double)orientation->y,
                       (double)orientation->z);
@@ -320,8 +313,9 @@ KILN_API kiln_result kiln_scene_node_rotate(kiln_scene_node *self, const kiln_qu
                                             kiln_transform_space relative_to) {
     KILN__REQUIRE_NOT_NULL(self);
     KILN__REQUIRE_NOT_NULL(q);
-    KILN__REQUIRE(finite_floats(&q->w, 4), "kiln_scene_node_rotate: (%g, %g, %g, %g) is not finite",
-                  (double)q->w, (double)q->x, (double)q->y, (double)q->z);
+    KILN__REQUIRE(kiln__finite_floats(&q->w, 4),
+                  "kiln_scene_node_rotate: (%g, %g, %g, %g) is not finite", (double)q->w,
+                  (double)q->x, (double)q->y, (double)q->z);
     KILN__REQUIRE(valid_space(relative_to),
                   "kiln_scene_node_rotate: %d is not a kiln_transform_space", (int)relative_to);
     kiln_quaternion r = kiln_quaternion_normalise(*q);
