@@ -28,14 +28,6 @@ _STREAM_WRITE = _binding.Function("kiln_stream_write")
 _MESH_CREATE = _binding.Function("kiln_mesh_manager_create_from_data")
 
 
-def _storage_arg(extra):
-    """A description's storage given as a stream: its C pointer."""
-    storage = extra.get("storage")
-    if storage is not None:
-        extra["storage"] = _binding.to_handle("kiln_stream", storage, "create_render_texture: argument 'storage'")
-    return extra
-
-
 class _Pixels:
     """What an engine object holding pixels (Image, PixelBox, render target) offers the
     Python ecosystem: the array interface and DLPack, so that np.asarray,
@@ -360,7 +352,7 @@ class Root(Handle):
         extra = {} if format is None else {"format": format}
         if storage is not None:
             extra["storage"] = storage
-        return _ROOT_CREATE_RENDER_TEXTURE.call((self, name, width, height), _storage_arg(extra), self,
+        return _ROOT_CREATE_RENDER_TEXTURE.call((self, name, width, height), extra, self,
                                                 "Root.create_render_texture")
 
 

@@ -448,7 +448,8 @@ class Function:
     def _desc(self, param, extra, kwargs, where):
         if not extra and not kwargs:
             return ffi.NULL
-        fields = [f for f, _ in ffi.typeof(param.base).fields]
+        types = dict(ffi.typeof(param.base).fields)
+        fields = list(types)
         if len(extra) > len(fields):
             raise TypeError(f"{where}: too many arguments; optional ones are {', '.join(fields)}")
         desc = ffi.new(param.base + " *")
@@ -460,6 +461,10 @@ class Function:
                 raise TypeError(f"{where}: argument '{key}' given twice")
             given[key] = value
         for key, value in given.items():
+            if isinstance(value, Handle) or value is None and types[key].type.kind == "pointer":
+                # A field naming an engine object (a target's storage stream) takes it.
+                base = types[key].type.item.cname.replace("struct ", "")
+                value = to_handle(base, value, f"{where}: argument '{key}'")
             try:
                 setattr(desc, key, value)
             except (TypeError, OverflowError) as exc:

@@ -575,3 +575,14 @@ def test_a_root_made_before_a_fork_renders_in_the_children():
 
     done = subprocess.run([sys.executable, "-c", FORK_SCRIPT], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "forked fine" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_target_renders_into_a_stream_given_as_its_storage():
+    stream = kiln.MemoryDataStream(6 * 4 * 3)
+    root = kiln.Root()
+    target = root.create_render_texture("t", 6, 4, kiln.PF_BYTE_RGB, storage=stream)
+    target.add_viewport(root.create_scene_manager().create_camera("c")).background_colour = (1, 0, 0)
+    target.update()
+    assert kiln.numpy.view(stream).reshape(4, 6, 3)[..., 0].min() == 255
+    with pytest.raises(TypeError, match="'storage' must be a DataStream, not Image"):
+        root.create_render_texture("u", 6, 4, kiln.PF_BYTE_RGB, storage=kiln.Image())
