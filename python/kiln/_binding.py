@@ -34,6 +34,8 @@ import threading
 from ._kiln_cffi import ffi, lib
 from ._api import FUNCTIONS
 
+_RLock = threading.RLock
+
 
 class KilnError(Exception):
     """Base of every error Kiln raises."""
@@ -679,6 +681,16 @@ class Handle:
         # the manager it may call back into.
         obj._owner = owner
         obj._lock = owner._lock if isinstance(owner, Handle) else threading.RLock()
+        return obj
+
+    @classmethod
+    def _adopt(cls, ptr):
+        """_wrap(ptr, owned=True) of a new reference-counted object with no owner, for
+        the calls made at a data loader's rate."""
+        obj = cls.__new__(cls)
+        obj._ptr = ffi.gc(ptr, cls._release_fn)
+        obj._owner = None
+        obj._lock = _RLock()
         return obj
 
     def __eq__(self, other):

@@ -35,10 +35,15 @@ def dtype_of(format):
 _FORMAT_LAYOUT = {}
 
 
-def _stream_class():
-    import kiln
+_STREAM_CLASS = []
 
-    return kiln.MemoryDataStream
+
+def _stream_class():
+    if not _STREAM_CLASS:
+        import kiln
+
+        _STREAM_CLASS.append(kiln.MemoryDataStream)
+    return _STREAM_CLASS[0]
 
 
 def _new_stream(nbytes):
@@ -49,18 +54,23 @@ def _new_stream(nbytes):
 
 def as_data_stream(arr):
     """Copies any array (any dtype, any layout) into a new MemoryDataStream, in C order."""
-    arr = np.asarray(arr)
+    if type(arr) is not np.ndarray:
+        arr = np.asarray(arr)
     if arr.dtype.hasobject:
         raise TypeError("as_data_stream: arrays of Python objects have no byte representation")
+    nbytes = arr.nbytes
     if arr.flags.c_contiguous:
-        # One copy, in C, into memory that need not be zeroed first.
+        # One copy, in C, into memory that need not be zeroed first: the path of a data
+        # loader's every batch, so it asks Python for as little as it can.
         out = ffi.new("kiln_stream **")
-        source = ffi.from_buffer(arr, require_writable=False) if arr.nbytes else ffi.NULL
-        _binding.check(lib.kiln_stream_create_copy(source, arr.nbytes, out))
-        return _stream_class()._wrap(out[0], owned=True)
-    stream = _new_stream(arr.nbytes)
-    if arr.nbytes:
-        target = np.frombuffer(ffi.buffer(lib.kiln_stream_get_pointer(stream._ptr), arr.nbytes), dtype=arr.dtype)
+        result = lib.kiln_stream_create_copy(ffi.from_buffer("char[]", arr, False) if nbytes else ffi.NULL,
+                                             nbytes, out)
+        if result:
+            _binding.check(result)
+        return _stream_class()._adopt(out[0])
+    stream = _new_stream(nbytes)
+    if nbytes:
+        target = np.frombuffer(ffi.buffer(lib.kiln_stream_get_pointer(stream._ptr), nbytes), dtype=arr.dtype)
         np.copyto(target.reshape(arr.shape), arr, casting="no")
     return stream
 

@@ -12,8 +12,9 @@ struct kiln_stream {
     size_t size;
     size_t position;
     bool read_only;
-    bool owns_data;   /* data was allocated for the stream */
-    bool data_inline; /* ... in the same block as the stream, right after it */
+    bool owns_data;     /* data was allocated for the stream */
+    bool data_inline;   /* ... in the same block as the stream, right after it */
+    size_t block_bytes; /* of that block, when data_inline */
     /* For wrapped memory: tells the owner when the last reference is gone. */
     kiln_release_fn release;
     void *user_data;
@@ -41,6 +42,66 @@ static kiln_result new_stream(const char *what, kiln_stream **out) {
  * so that the data starts on a cache line of the block. */
 #define KILN__STREAM_HEADER_BYTES ((sizeof(kiln_stream) + 63) & ~(size_t)63)
 
+/* Copies of arrays are made and dropped at the rate of a data loader: the last few blocks
+ * of moderate size are kept for the next copy, which then neither asks the allocator
+ * nor touches new pages. Lock-free, so also safe in a child after fork. Sanitizer
+ * builds free every block, so that a use after free is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KILN__RECYCLED_BLOCKS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KILN__RECYCLED_BLOCKS 0
+#endif
+#endif
+#ifndef KILN__RECYCLED_BLOCKS
+#define KILN__RECYCLED_BLOCKS 4
+#endif
+#define KILN__RECYCLED_MIN_BYTES ((size_t)32 << 10)
+#define KILN__RECYCLED_MAX_BYTES ((size_t)1 << 20)
+
+#if KILN__RECYCLED_BLOCKS
+static kiln_stream *recycled[KILN__RECYCLED_BLOCKS];
+
+/* A kept block of at least `total` bytes and not much more, or NULL. */
+static unsigned char *take_recycled(size_t total) {
+    if (total < KILN__RECYCLED_MIN_BYTES || total > KILN__RECYCLED_MAX_BYTES)
+        return NULL;
+    for (int i = 0; i < KILN__RECYCLED_BLOCKS; i++) {
+        kiln_stream *block = __atomic_load_n(&recycled[i], __ATOMIC_ACQUIRE);
+        if (!block || block->block_bytes < total || block->block_bytes - total > total / 4)
+            continue;
+        if (!__atomic_compare_exchange_n(&recycled[i], &block, NULL, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE))
+            continue;
+        /* Another thread may have swapped the slot's block meanwhile: check again. */
+        if (block->block_bytes >= total && block->block_bytes - total <= total / 4)
+            return (unsigned char *)block;
+        kiln__free(block);
+    }
+    return NULL;
+}
+
+/* Keeps a stream's block for a later copy, or frees it. */
+static void free_block(kiln_stream *block) {
+    if (block->block_bytes >= KILN__RECYCLED_MIN_BYTES &&
+        block->block_bytes <= KILN__RECYCLED_MAX_BYTES)
+        for (int i = 0; i < KILN__RECYCLED_BLOCKS; i++) {
+            kiln_stream *empty = NULL;
+            if (__atomic_compare_exchange_n(&recycled[i], &empty, block, false, __ATOMIC_ACQ_REL,
+                                            __ATOMIC_RELAXED))
+                return;
+        }
+    kiln__free(block);
+}
+#else
+static unsigned char *take_recycled(size_t total) {
+    (void)total;
+    return NULL;
+}
+
+static void free_block(kiln_stream *block) { kiln__free(block); }
+#endif
+
 static kiln_result create_owning(const char *caller, size_t size, const void *source,
                                  kiln_stream **out) {
     if (out == NULL)
@@ -52,12 +113,23 @@ static kiln_result create_owning(const char *caller, size_t size, const void *so
     /* One block for the stream and its bytes. A copy overwrites every byte, so it
      * skips calloc's zeroing. */
     size_t total = KILN__STREAM_HEADER_BYTES + size;
-    unsigned char *block = source ? kiln__malloc(total) : kiln__calloc(total, 1);
+    unsigned char *block = NULL;
+    size_t block_bytes = total;
+    if (source) {
+        block = take_recycled(total);
+        if (block)
+            block_bytes = ((kiln_stream *)(void *)block)->block_bytes;
+        else
+            block = kiln__malloc(total);
+    } else {
+        block = kiln__calloc(total, 1);
+    }
     if (!block)
         return kiln__fail_oom("the bytes of a memory stream", size);
     kiln_stream *stream = (kiln_stream *)(void *)block;
     memset(stream, 0, sizeof *stream);
     kiln__ref_init(&stream->refs);
+    stream->block_bytes = block_bytes;
     stream->data = size ? block + KILN__STREAM_HEADER_BYTES : NULL;
     if (source && size)
         kiln__copy_into_new(stream->data, source, size);
@@ -197,7 +269,10 @@ KILN_API void kiln_stream_release(kiln_stream *self) {
         kiln__free(self->data);
     else if (self->release)
         self->release(self->user_data);
-    kiln__free(self);
+    if (self->data_inline)
+        free_block(self);
+    else
+        kiln__free(self);
 }
 
 KILN_API kiln_result kiln_stream_read(kiln_stream *self, void *buffer, size_t count,

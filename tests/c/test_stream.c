@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -226,6 +227,69 @@ static void test_a_large_copy_has_every_byte(void **state) {
     }
 }
 
+/* Copies of moderate size reuse the blocks of released streams: one after another, of
+ * sizes that do and do not fit the kept blocks, every copy has exactly its bytes, and a
+ * new zeroed stream is zeroed however many blocks were kept. Returns what went wrong, or
+ * NULL; it asserts nothing itself, so that threads may run it. */
+static const char *check_copies(unsigned seed, int rounds) {
+    const size_t sizes[] = {196608, 196608 + 4096, 150000, 40000, 1 << 20, (1 << 20) + 1, 196608};
+    unsigned char *source = malloc((1 << 20) + 1);
+    const char *problem = NULL;
+    if (!source)
+        return "out of memory";
+    for (int round = 0; round < rounds && !problem; round++)
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0] && !problem; k++) {
+            size_t size = sizes[k];
+            for (size_t i = 0; i < size; i++)
+                source[i] = (unsigned char)(((i + k + (size_t)round) * 2654435761u + seed) >> 11);
+            kiln_stream *copies[2] = {NULL, NULL};
+            for (int c = 0; c < 2; c++)
+                if (kiln_stream_create_copy(source, size, &copies[c]) != KILN_OK)
+                    problem = "a copy failed";
+            if (!problem &&
+                kiln_stream_get_pointer(copies[0]) == kiln_stream_get_pointer(copies[1]))
+                problem = "two live copies share their bytes";
+            for (int c = 0; c < 2 && !problem; c++)
+                if (kiln_stream_get_size(copies[c]) != size ||
+                    memcmp(kiln_stream_get_pointer(copies[c]), source, size) != 0)
+                    problem = "a copy does not have the bytes it was made from";
+            kiln_stream_release(copies[0]);
+            kiln_stream_release(copies[1]);
+            kiln_stream *zeroed = NULL;
+            if (!problem && kiln_stream_create_memory(size, &zeroed) != KILN_OK)
+                problem = "a new stream failed";
+            const unsigned char *bytes = zeroed ? kiln_stream_get_pointer(zeroed) : NULL;
+            for (size_t i = 0; bytes && i < size && !problem; i++)
+                if (bytes[i] != 0)
+                    problem = "a new stream is not zeroed";
+            kiln_stream_release(zeroed);
+        }
+    free(source);
+    return problem;
+}
+
+static void test_copies_after_released_streams_have_every_byte(void **state) {
+    (void)state;
+    const char *problem = check_copies(0, 3);
+    if (problem)
+        fail_msg("%s", problem);
+}
+
+static void *copy_thread(void *arg) { return (void *)check_copies((unsigned)(uintptr_t)arg, 20); }
+
+static void test_threads_copying_at_once_each_get_their_own_bytes(void **state) {
+    (void)state;
+    pthread_t threads[3];
+    for (uintptr_t t = 0; t < 3; t++)
+        assert_int_equal(pthread_create(&threads[t], NULL, copy_thread, (void *)(t + 1)), 0);
+    for (int t = 0; t < 3; t++) {
+        void *problem = NULL;
+        assert_int_equal(pthread_join(threads[t], &problem), 0);
+        if (problem)
+            fail_msg("thread %d: %s", t, (const char *)problem);
+    }
+}
+
 static void test_wrapping_shares_memory_without_copying(void **state) {
     (void)state;
     unsigned char foreign[6] = {10, 20, 30, 40, 50, 60};
@@ -424,6 +488,8 @@ int main(void) {
         cmocka_unit_test(test_null_arguments_fail_cleanly),
         cmocka_unit_test(test_a_copy_owns_its_own_bytes),
         cmocka_unit_test(test_a_large_copy_has_every_byte),
+        cmocka_unit_test(test_copies_after_released_streams_have_every_byte),
+        cmocka_unit_test(test_threads_copying_at_once_each_get_their_own_bytes),
         cmocka_unit_test(test_wrapping_shares_memory_without_copying),
         cmocka_unit_test(test_the_release_callback_runs_once_at_the_last_release),
         cmocka_unit_test(test_a_failed_wrap_does_not_call_release),
