@@ -48,4 +48,14 @@ KILN_API const char *kiln_result_name(kiln_result result);
 /* The library version, "MAJOR.MINOR.PATCH"; static storage. */
 KILN_API const char *kiln_version_string(void);
 
+/* Fault injection, for tests of what happens when memory runs out: the nth allocation
+ * of the library from now on (1: the next one) fails, once, on whichever thread makes
+ * it; 0 cancels a failure not yet reached. The call that needed the memory fails with
+ * KILN_ERROR_OUT_OF_MEMORY. */
+KILN_API void kiln_fail_allocation(uint64_t nth);
+
+/* How many allocations the library has made since it was loaded: a test runs its
+ * scene once and then fails each of the allocations that run made. */
+KILN_API uint64_t kiln_get_allocation_count(void);
+
 #endif

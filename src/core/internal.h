@@ -52,6 +52,18 @@ void kiln__aligned_free(void *ptr);
 void *kiln__huge_alloc(size_t size, size_t *capacity);
 char *kiln__strdup(const char *s);
 
+/* Makes room for `needed` items of item_size bytes in an array that has room for
+ * *capacity: items_address is the address of the array's pointer (NULL while there is
+ * no array). The room doubles from `initial` until it holds them, and the items move as
+ * kiln__realloc moves them. On failure (out of memory, or a size past size_t) nothing
+ * changes and the error names `what`. The one place arrays grow, so that every growth
+ * has the same tested failure path. */
+kiln_result kiln__grow(void *items_address, size_t *capacity, size_t needed, size_t item_size,
+                       size_t initial, const char *what);
+/* kiln__grow for a capacity counted in 32 bits: the room stops at UINT32_MAX items. */
+kiln_result kiln__grow32(void *items_address, uint32_t *capacity, uint32_t needed, size_t item_size,
+                         uint32_t initial, const char *what);
+
 /* Fails with KILN_ERROR_OUT_OF_MEMORY naming what could not be allocated. */
 kiln_result kiln__fail_oom(const char *what, size_t bytes);
 

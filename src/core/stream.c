@@ -189,19 +189,9 @@ KILN_API kiln_result kiln_stream_open_file(const char *path, kiln_stream **out) 
     kiln_result result = KILN_OK;
     for (;;) {
         if (size == capacity) {
-            size_t grown = capacity ? capacity * 2 : 65536;
-            if (grown < capacity) {
-                result = kiln__fail(KILN_ERROR_OUT_OF_MEMORY,
-                                    "kiln_stream_open_file: '%s' is too large to read", path);
+            result = kiln__grow(&data, &capacity, size + 1, 1, 65536, "the content of a file");
+            if (result != KILN_OK)
                 break;
-            }
-            unsigned char *bigger = kiln__realloc(data, grown);
-            if (!bigger) {
-                result = kiln__fail_oom("the content of a file", grown);
-                break;
-            }
-            data = bigger;
-            capacity = grown;
         }
         size_t want = capacity - size;
         size_t got = fread(data + size, 1, want, file);

@@ -157,7 +157,9 @@ kiln_result kiln__thread_pool_create(uint32_t num_threads, kiln__thread_pool **o
         if (!start_workers(pool)) {
             pool->serial = true; /* none left running */
             kiln__thread_pool_destroy(pool);
-            return kiln__fail(KILN_ERROR_OUT_OF_MEMORY, "could not start %u worker threads",
+            return kiln__fail(KILN_ERROR_OUT_OF_MEMORY,
+                              "could not start %u worker threads: out of memory or past the "
+                              "system's limit on threads",
                               num_threads - 1);
         }
     }

@@ -39,9 +39,14 @@ static void png_on_warning(png_structp png, png_const_charp message) {
     (void)message;
 }
 
+/* libpng's own memory (its mem_ptr is the codec): when it runs out, the codec fails
+ * with KILN_ERROR_OUT_OF_MEMORY, not with libpng's message as a decoding error. */
 static png_voidp png_on_malloc(png_structp png, png_alloc_size_t size) {
-    (void)png;
-    return kiln__malloc(size);
+    png_voidp ptr = kiln__malloc(size);
+    png_codec *codec = png_get_mem_ptr(png);
+    if (!ptr && codec && codec->failure == KILN_OK)
+        codec->failure = kiln__fail_oom("libpng's working memory", size);
+    return ptr;
 }
 
 static void png_on_free(png_structp png, png_voidp ptr) {
@@ -187,8 +192,9 @@ static kiln_result png_decode(kiln_image *self, kiln_stream *source, const char 
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: cannot decode PNG %s: no bytes left",
                           function, origin);
 
-    reader.codec.png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &reader.codec, png_on_error,
-                                                png_on_warning, NULL, png_on_malloc, png_on_free);
+    reader.codec.png =
+        png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &reader.codec, png_on_error, png_on_warning,
+                                 &reader.codec, png_on_malloc, png_on_free);
     if (reader.codec.png != NULL)
         reader.codec.info = png_create_info_struct(reader.codec.png);
     if (reader.codec.png == NULL || reader.codec.info == NULL) {
@@ -255,17 +261,11 @@ static void png_write_to_buffer(png_structp png, png_bytep data, size_t length) 
     png_writer *writer = png_get_io_ptr(png);
     if (length > SIZE_MAX - writer->size)
         png_error(png, "the encoded PNG is too large");
-    if (writer->size + length > writer->capacity) {
-        size_t capacity = writer->capacity ? writer->capacity : 4096;
-        while (capacity < writer->size + length)
-            capacity = capacity > SIZE_MAX / 2 ? writer->size + length : capacity * 2;
-        unsigned char *grown = kiln__realloc(writer->data, capacity);
-        if (grown == NULL) {
-            writer->codec.failure = kiln__fail_oom("the encoded PNG", capacity);
-            png_error(png, "out of memory");
-        }
-        writer->data = grown;
-        writer->capacity = capacity;
+    kiln_result grown = kiln__grow(&writer->data, &writer->capacity, writer->size + length, 1, 4096,
+                                   "the encoded PNG");
+    if (grown != KILN_OK) {
+        writer->codec.failure = grown;
+        png_error(png, "out of memory");
     }
     memcpy(writer->data + writer->size, data, length);
     writer->size += length;
@@ -368,8 +368,9 @@ static kiln_result png_encode(const kiln_image *self, const char *function, unsi
         if (writer.row == NULL)
             return kiln__fail_oom("a converted PNG row", row_bytes);
     }
-    writer.codec.png = png_create_write_struct_2(PNG_LIBPNG_VER_STRING, &writer.codec, png_on_error,
-                                                 png_on_warning, NULL, png_on_malloc, png_on_free);
+    writer.codec.png =
+        png_create_write_struct_2(PNG_LIBPNG_VER_STRING, &writer.codec, png_on_error,
+                                  png_on_warning, &writer.codec, png_on_malloc, png_on_free);
     if (writer.codec.png != NULL)
         writer.codec.info = png_create_info_struct(writer.codec.png);
     if (writer.codec.png == NULL || writer.codec.info == NULL) {

@@ -53,16 +53,13 @@ static kiln_result gather_lights(const kiln_scene_node *node, scene_lights *ligh
         if (object->type != KILN__MOVABLE_LIGHT || !object->visible)
             continue;
         if (lights->count == lights->capacity) {
-            uint32_t capacity = lights->capacity ? lights->capacity * 2 : 8;
-            kiln__light_state *items = kiln__realloc_array(lights->items, capacity, sizeof *items);
-            if (items)
-                lights->items = items;
-            const char **names = kiln__realloc_array(lights->names, capacity, sizeof *names);
-            if (names)
-                lights->names = names;
-            if (!items || !names)
-                return kiln__fail_oom("the scene's light list", capacity * sizeof *items);
-            lights->capacity = capacity;
+            /* Two arrays of the same room: it is the smaller of what each has. */
+            uint32_t items = lights->capacity, names = lights->capacity;
+            KILN__CHECK(kiln__grow32(&lights->items, &items, lights->count + 1,
+                                     sizeof *lights->items, 8, "the scene's light list"));
+            KILN__CHECK(kiln__grow32(&lights->names, &names, lights->count + 1,
+                                     sizeof *lights->names, 8, "the scene's light list"));
+            lights->capacity = items < names ? items : names;
         }
         const char *name = object->name ? object->name : "";
         uint32_t at = lights->count;
@@ -341,16 +338,8 @@ static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arra
         return KILN_OK;
     deferred_list *later = walk->later;
     if (later && is_sorted_transparent(material)) {
-        if (later->count == later->capacity) {
-            uint32_t capacity = later->capacity ? later->capacity * 2 : 16;
-            deferred_draw *items =
-                kiln__realloc_array(later->items, capacity, sizeof *later->items);
-            if (!items)
-                return kiln__fail_oom("the list of transparent draws",
-                                      (size_t)capacity * sizeof *later->items);
-            later->items = items;
-            later->capacity = capacity;
-        }
+        KILN__CHECK(kiln__grow32(&later->items, &later->capacity, later->count + 1,
+                                 sizeof *later->items, 16, "the list of transparent draws"));
         float dx = world->m[0][3] - walk->eye.x, dy = world->m[1][3] - walk->eye.y,
               dz = world->m[2][3] - walk->eye.z;
         later->items[later->count] = (deferred_draw){

@@ -122,16 +122,14 @@ static kiln_result require_section(const kiln_manual_object *self, const char *f
     return KILN_OK;
 }
 
-/* Grows one array of the section to hold `capacity` vertices of `components` floats. */
-static kiln_result grow_array(float **array, uint32_t capacity, uint32_t components) {
+/* Grows one array of the section, which holds `have` vertices of `components` floats,
+ * to hold `want`. */
+static kiln_result grow_array(float **array, uint32_t have, uint32_t want, uint32_t components) {
     if (!*array)
         return KILN_OK;
-    float *grown = kiln__realloc_array(*array, (size_t)capacity * components, sizeof(float));
-    if (!grown)
-        return kiln__fail_oom("manual object vertices",
-                              (size_t)capacity * components * sizeof(float));
-    *array = grown;
-    return KILN_OK;
+    size_t room = (size_t)have * components;
+    return kiln__grow(array, &room, (size_t)want * components, sizeof(float), 0,
+                      "manual object vertices");
 }
 
 /* Allocates the arrays the first vertex's layout asks for. */
@@ -164,11 +162,12 @@ static kiln_result commit_vertex(kiln_manual_object *self) {
     } else if (a->vertex_count == self->vertex_capacity) {
         uint32_t capacity =
             self->vertex_capacity > UINT32_MAX / 2 ? UINT32_MAX : self->vertex_capacity * 2;
-        KILN__CHECK(grow_array(&a->positions, capacity, 3));
-        KILN__CHECK(grow_array(&a->normals, capacity, 3));
-        KILN__CHECK(grow_array(&a->colours, capacity, 4));
+        const uint32_t have = self->vertex_capacity;
+        KILN__CHECK(grow_array(&a->positions, have, capacity, 3));
+        KILN__CHECK(grow_array(&a->normals, have, capacity, 3));
+        KILN__CHECK(grow_array(&a->colours, have, capacity, 4));
         for (uint32_t k = 0; k < self->current.num_uv_sets; k++)
-            KILN__CHECK(grow_array(&a->uvs[k], capacity, 2));
+            KILN__CHECK(grow_array(&a->uvs[k], have, capacity, 2));
         self->vertex_capacity = capacity;
     }
     size_t v = a->vertex_count;
@@ -246,18 +245,12 @@ KILN_API kiln_result kiln_manual_object_index(kiln_manual_object *self, uint32_t
     KILN__REQUIRE_NOT_NULL(self);
     KILN__CHECK(require_section(self, __func__));
     kiln__vertex_arrays *a = &self->current.arrays;
-    if (a->index_count == self->index_capacity) {
-        if (self->index_capacity > UINT32_MAX / 2)
-            return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
-                              "kiln_manual_object_index: manual object '%s' has too many indices",
-                              object_name(self));
-        uint32_t capacity = self->index_capacity ? self->index_capacity * 2 : 64;
-        uint32_t *grown = kiln__realloc_array(a->indices, capacity, sizeof *grown);
-        if (!grown)
-            return kiln__fail_oom("manual object indices", (size_t)capacity * sizeof *grown);
-        a->indices = grown;
-        self->index_capacity = capacity;
-    }
+    if (a->index_count == UINT32_MAX)
+        return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                          "kiln_manual_object_index: manual object '%s' has too many indices",
+                          object_name(self));
+    KILN__CHECK(kiln__grow32(&a->indices, &self->index_capacity, a->index_count + 1,
+                             sizeof *a->indices, 64, "manual object indices"));
     a->indices[a->index_count++] = index;
     return KILN_OK;
 }

@@ -104,14 +104,8 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
     }
     if (mesh->mNumVertices == 0 || mesh->mNumFaces == 0)
         return KILN_OK;
-    if (st->num_sub_meshes == st->capacity) {
-        uint32_t capacity = st->capacity ? st->capacity * 2 : 4;
-        kiln__sub_mesh *grown = kiln__realloc_array(st->sub_meshes, capacity, sizeof *grown);
-        if (!grown)
-            return kiln__fail_oom("sub-meshes", (size_t)capacity * sizeof *grown);
-        st->sub_meshes = grown;
-        st->capacity = capacity;
-    }
+    KILN__CHECK(kiln__grow32(&st->sub_meshes, &st->capacity, st->num_sub_meshes + 1,
+                             sizeof *st->sub_meshes, 4, "sub-meshes"));
     kiln__sub_mesh *sub = &st->sub_meshes[st->num_sub_meshes];
     *sub = (kiln__sub_mesh){0};
     sub->operation = operation;

@@ -21,15 +21,8 @@ void *kiln__registry_find(const kiln__registry *self, const char *name, const ch
 
 kiln_result kiln__registry_add(kiln__registry *self, const char *name, const char *group,
                                void *item) {
-    if (self->count == self->capacity) {
-        uint32_t capacity = self->capacity ? self->capacity * 2 : 8;
-        kiln__registry_entry *entries =
-            kiln__realloc_array(self->entries, capacity, sizeof *entries);
-        if (!entries)
-            return kiln__fail_oom("a registry entry", capacity * sizeof *entries);
-        self->entries = entries;
-        self->capacity = capacity;
-    }
+    KILN__CHECK(kiln__grow32(&self->entries, &self->capacity, self->count + 1,
+                             sizeof *self->entries, 8, "a registry entry"));
     char *name_copy = kiln__strdup(name);
     char *group_copy = kiln__strdup(group_or_default(group));
     if (!name_copy || !group_copy) {

@@ -23,13 +23,8 @@ kiln_result kiln__soft_bins_begin(kiln__soft_frame *frame, uint32_t width, uint3
 }
 
 kiln_result kiln__soft_bin_grow(kiln__soft_bin *bin) {
-    uint32_t capacity = bin->capacity ? bin->capacity * 2 : 16;
-    kiln__soft_command *commands = kiln__realloc_array(bin->commands, capacity, sizeof *commands);
-    if (!commands)
-        return kiln__fail_oom("a tile bin", (size_t)capacity * sizeof *commands);
-    bin->commands = commands;
-    bin->capacity = capacity;
-    return KILN_OK;
+    return kiln__grow32(&bin->commands, &bin->capacity, bin->capacity + 1, sizeof *bin->commands,
+                        16, "a tile bin");
 }
 
 kiln_result kiln__soft_bin_rect(const kiln__soft_frame *frame, uint32_t worker,

@@ -109,8 +109,9 @@ static kiln_result create_surface(kiln__render_system *self, uint32_t width, uin
     surface->tile_uniform = kiln__malloc_array(tiles, 1);
     surface->stored = kiln__calloc(tiles, sizeof *surface->stored);
     if (!surface->depth || !surface->tile_depth || !surface->tile_uniform || !surface->stored) {
+        const size_t wanted = pixels * (surface->pixel_size + 4);
         destroy_surface(self, surface);
-        return kiln__fail_oom("a render surface", pixels * (surface->pixel_size + 4));
+        return kiln__fail_oom("a render surface", wanted);
     }
     /* A new target reads as cleared: black (opaque) and the far depth. */
     const uint8_t black8[4] = {0, 0, 0, 255};
@@ -176,14 +177,8 @@ static kiln_result begin_viewport(kiln__render_system *base, const kiln__rect *v
     self->viewport = *viewport;
     if (!clear_colour && !clear_depth)
         return KILN_OK;
-    if (frame->num_clears == frame->clears_capacity) {
-        uint32_t capacity = frame->clears_capacity ? frame->clears_capacity * 2 : 8;
-        kiln__soft_clear *clears = kiln__realloc_array(frame->clears, capacity, sizeof *clears);
-        if (!clears)
-            return kiln__fail_oom("a clear command", (size_t)capacity * sizeof *clears);
-        frame->clears = clears;
-        frame->clears_capacity = capacity;
-    }
+    KILN__CHECK(kiln__grow32(&frame->clears, &frame->clears_capacity, frame->num_clears + 1,
+                             sizeof *frame->clears, 8, "a clear command"));
     uint32_t index = frame->num_clears++;
     kiln__soft_clear *c = &frame->clears[index];
     *c = (kiln__soft_clear){0};
@@ -205,14 +200,8 @@ static kiln_result begin_viewport(kiln__render_system *base, const kiln__rect *v
 static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_call *call,
                               uint32_t *out) {
     kiln__soft_frame *frame = &self->frame;
-    if (frame->num_states == frame->states_capacity) {
-        uint32_t capacity = frame->states_capacity ? frame->states_capacity * 2 : 64;
-        kiln__soft_state *states = kiln__realloc_array(frame->states, capacity, sizeof *states);
-        if (!states)
-            return kiln__fail_oom("draw states", (size_t)capacity * sizeof *states);
-        frame->states = states;
-        frame->states_capacity = capacity;
-    }
+    KILN__CHECK(kiln__grow32(&frame->states, &frame->states_capacity, frame->num_states + 1,
+                             sizeof *frame->states, 64, "draw states"));
     kiln__soft_state *s = &frame->states[frame->num_states];
     memset(s, 0, sizeof *s);
     s->pass = call->state;
