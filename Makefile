@@ -7,7 +7,7 @@ SETUP_FLAGS = -Dpython=enabled -Dtests=enabled -Dwerror=true
 ASAN_FLAGS = -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 DEMO_OUT ?= out
 
-.PHONY: all deps build build-asan test test-c test-python test-asan demo bench format clean
+.PHONY: all deps build build-asan test test-c test-python test-asan demo bench soak valgrind format clean
 
 all: build
 
@@ -57,6 +57,18 @@ bench: deps
 	$(MESON) compile -C $(BENCH_BUILD)
 	PYTHON=$(PYTHON) bench/install-deps.sh
 	PYTHONPATH=$(BENCH_BUILD)/python $(PYTHON) bench/run_all.py --build $(BENCH_BUILD)
+
+# Renders 100,000 frames of a scene that keeps creating and destroying textures,
+# materials, nodes and render targets; fails if resident memory grows by more than 2 MiB
+# after frame 5,000 (tests/soak/soak.py).
+soak: build
+	PYTHONPATH=$(BUILD)/python $(PYTHON) tests/soak/soak.py --frames 100000
+
+# The C tests under valgrind's memcheck: any error or leak fails.
+valgrind: build
+	scripts/install-debian-packages.sh valgrind
+	$(MESON) test -C $(BUILD) --suite c --print-errorlogs --timeout-multiplier 20 \
+	  --wrapper "valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet"
 
 format:
 	clang-format -i include/kiln/*.h src/*/*.c src/*/*.h src/render/soft/*.[ch] tests/c/*.c samples/*.c

@@ -94,6 +94,13 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
 KILN_API kiln_result kiln_root_get_render_target(kiln_root *self, const char *name,
                                                  kiln_render_target **out);
 
+/* Destroys a render target of the root and its viewports (which release their
+ * cameras); the pointers to them are invalid afterwards, and the name is free again.
+ * Memory of its colour buffer handed out before (a view of it, a caller's array it
+ * rendered into) stays valid. KILN_ERROR_INVALID_ARGUMENT for a target of another
+ * root. */
+KILN_API kiln_result kiln_root_destroy_render_target(kiln_root *self, kiln_render_target *target);
+
 /* Updates every render target. */
 KILN_API kiln_result kiln_root_render_one_frame(kiln_root *self);
 

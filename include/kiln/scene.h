@@ -30,6 +30,13 @@ typedef enum kiln_projection_type {
 /* The root of the node tree (borrowed). */
 KILN_API kiln_scene_node *kiln_scene_manager_get_root_scene_node(kiln_scene_manager *self);
 
+/* Destroys a node of the scene with all the nodes below it, detaching (and releasing)
+ * the objects attached to them; the pointers to those nodes are invalid afterwards.
+ * KILN_ERROR_INVALID_ARGUMENT for the root node (destroyed with its scene manager) or a
+ * node of another scene manager. */
+KILN_API kiln_result kiln_scene_manager_destroy_scene_node(kiln_scene_manager *self,
+                                                           kiln_scene_node *node);
+
 /* A camera named `name`, registered with the scene and not yet attached to a node
  * (a detached camera sits at the origin looking down -Z). Fails if the name is
  * taken. The caller owns the reference in *out. */

@@ -23,6 +23,8 @@ __version__ = ffi.string(lib.kiln_version_string()).decode()
 
 # The few calls whose Python form the naming rules cannot derive.
 _ROOT_CREATE_RENDER_TEXTURE = _binding.Function("kiln_root_create_render_texture")
+_ROOT_DESTROY_RENDER_TARGET = _binding.Function("kiln_root_destroy_render_target")
+_SCENE_DESTROY_NODE = _binding.Function("kiln_scene_manager_destroy_scene_node")
 _STREAM_READ = _binding.Function("kiln_stream_read")
 _STREAM_WRITE = _binding.Function("kiln_stream_write")
 _MESH_CREATE = _binding.Function("kiln_mesh_manager_create_from_data")
@@ -282,9 +284,35 @@ class MeshManager(Handle):
 class SceneManager(Handle):
     _ctype = "kiln_scene_manager"
 
+    def destroy_scene_node(self, node):
+        """Destroys a node of the scene with all the nodes below it, detaching (and
+        releasing) the objects attached to them. The Python objects of those nodes
+        refuse any further use (RuntimeError). ValueError for the root node (destroyed
+        with its scene manager) or a node of another scene manager.
+
+        C: kiln_scene_manager_destroy_scene_node"""
+        with self._lock:  # the Root's: the tree does not change while it is read
+            doomed = _subtree(node) if isinstance(node, SceneNode) and node._ptr is not None else set()
+            _SCENE_DESTROY_NODE.call((self, node), {}, None, "SceneManager.destroy_scene_node")
+            _binding.destroy_objects(doomed)
+
+
+def _subtree(node):
+    """The addresses of a node and of every node below it."""
+    found, todo = set(), [node._ptr]
+    child = ffi.new("kiln_scene_node **")
+    while todo:
+        ptr = todo.pop()
+        found.add(_binding.address(ptr))
+        for i in range(lib.kiln_scene_node_get_num_children(ptr)):
+            _binding.check(lib.kiln_scene_node_get_child(ptr, i, child))
+            todo.append(child[0])
+    return found
+
 
 class SceneNode(Handle):
     _ctype = "kiln_scene_node"
+    _tracked = True
 
 
 class MovableObject(Handle):
@@ -355,9 +383,28 @@ class Root(Handle):
         return _ROOT_CREATE_RENDER_TEXTURE.call((self, name, width, height), extra, self,
                                                 "Root.create_render_texture")
 
+    def destroy_render_target(self, target):
+        """Destroys a render target of the root and its viewports; the name is free
+        again. The Python objects of the target and its viewports refuse any further
+        use (RuntimeError); arrays that view its colour buffer, or that it rendered
+        into, stay valid. ValueError for a target of another root.
+
+        C: kiln_root_destroy_render_target"""
+        with self._lock:
+            doomed = set()
+            if isinstance(target, RenderTarget) and target._ptr is not None:
+                doomed.add(_binding.address(target._ptr))
+                viewport = ffi.new("kiln_viewport **")
+                for i in range(lib.kiln_render_target_get_num_viewports(target._ptr)):
+                    _binding.check(lib.kiln_render_target_get_viewport(target._ptr, i, viewport))
+                    doomed.add(_binding.address(viewport[0]))
+            _ROOT_DESTROY_RENDER_TARGET.call((self, target), {}, None, "Root.destroy_render_target")
+            _binding.destroy_objects(doomed)
+
 
 class RenderTarget(_Pixels, Handle):
     _ctype = "kiln_render_target"
+    _tracked = True
 
     def read(self, out=None, format=None, buffer="colour"):
         """The frame as an array: a new one, or `out` filled and returned.
@@ -400,6 +447,7 @@ RenderTexture = RenderTarget
 
 class Viewport(Handle):
     _ctype = "kiln_viewport"
+    _tracked = True
 
 
 def _export():

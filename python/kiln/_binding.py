@@ -30,11 +30,31 @@ import inspect
 import os
 import re
 import threading
+import weakref
 
 from ._kiln_cffi import ffi, lib
 from ._api import FUNCTIONS
 
 _RLock = threading.RLock
+
+# The Python objects of engine objects that can be destroyed while Python holds them
+# (scene nodes, render targets, viewports: those of a Handle class with _tracked), by
+# (address, id): destroy_objects makes them refuse further use instead of reaching
+# freed memory.
+_LIVE = weakref.WeakValueDictionary()
+
+
+def destroy_objects(addresses):
+    """Marks every Python object of the engine objects at `addresses` (ints) destroyed."""
+    for key in [k for k in _LIVE.keys() if k[0] in addresses]:
+        obj = _LIVE.get(key)
+        if obj is not None:
+            obj._destroyed_at = key[0]
+            obj._ptr = None
+
+
+def address(ptr):
+    return int(ffi.cast("uintptr_t", ptr))
 
 
 class KilnError(Exception):
@@ -180,6 +200,8 @@ def to_handle(base, value, what, allow_none=True):
             return ffi.NULL
         raise TypeError(f"{what} must not be None")
     if isinstance(value, Handle):
+        if value._ptr is None:
+            raise RuntimeError(f"{what}: this {type(value).__name__} was destroyed")
         have = value._ctype
         if have == base:
             return value._ptr
@@ -598,9 +620,10 @@ class Handle:
 
     _ctype = None
     _refcounted = False
+    _tracked = False  # destroyed by calls that free it while Python may hold it
     _accepts = ()
     _functions = {}
-    __slots__ = ("_ptr", "_owner", "_lock", "__weakref__")
+    __slots__ = ("_ptr", "_owner", "_lock", "_destroyed_at", "__weakref__")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -681,6 +704,8 @@ class Handle:
         # the manager it may call back into.
         obj._owner = owner
         obj._lock = owner._lock if isinstance(owner, Handle) else threading.RLock()
+        if cls._tracked:
+            _LIVE[(address(ptr), id(obj))] = obj
         return obj
 
     @classmethod
@@ -698,9 +723,12 @@ class Handle:
             ffi.cast("void *", self._ptr) == ffi.cast("void *", other._ptr))
 
     def __hash__(self):
-        return hash(int(ffi.cast("uintptr_t", self._ptr)))
+        # A destroyed object keeps the hash it had, in case it is a key somewhere.
+        return hash(self._destroyed_at if self._ptr is None else address(self._ptr))
 
     def __repr__(self):
+        if self._ptr is None:
+            return f"<kiln.{type(self).__name__}, destroyed>"
         name = getattr(self, "name", None) if "get_name" in type(self)._verbs() else None
         label = f" {name!r}" if name else ""
         return f"<kiln.{type(self).__name__}{label} at 0x{int(ffi.cast('uintptr_t', self._ptr)):x}>"

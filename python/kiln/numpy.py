@@ -498,6 +498,8 @@ def update_batch(target, positions=None, orientations=None, cameras=None, out=No
         raise ValueError(f"{what}(out=...): the array is read-only")
     box = pixelbox_from_array(volume, format, f"{what}(out=...)")
     with target._lock:  # the Root's: one thread at a time renders it
+        if target._ptr is None:
+            raise RuntimeError(f"{what}: this RenderTarget was destroyed")
         if cameras is not None:
             _binding.check(lib.kiln_render_target_update_cameras(target._ptr, pointers, count, box._ptr))
         else:

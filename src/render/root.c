@@ -156,6 +156,26 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
     return KILN_OK;
 }
 
+KILN_API kiln_result kiln_root_destroy_render_target(kiln_root *self, kiln_render_target *target) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(target);
+    for (uint32_t i = 0; i < self->num_targets; i++) {
+        if (self->targets[i] != target)
+            continue;
+        /* The others keep their order, the order updates go in. */
+        memmove(&self->targets[i], &self->targets[i + 1],
+                (self->num_targets - i - 1) * sizeof *self->targets);
+        self->num_targets--;
+        kiln__render_target_destroy(target);
+        return KILN_OK;
+    }
+    /* Not dereferenced: it may be another root's, or one destroyed already. */
+    return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                      "kiln_root_destroy_render_target: the render target is not one of this "
+                      "root's %u targets",
+                      self->num_targets);
+}
+
 KILN_API kiln_result kiln_root_get_render_target(kiln_root *self, const char *name,
                                                  kiln_render_target **out) {
     KILN__REQUIRE_NOT_NULL(self);

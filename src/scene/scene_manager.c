@@ -35,6 +35,29 @@ KILN_API kiln_scene_node *kiln_scene_manager_get_root_scene_node(kiln_scene_mana
     return self->root_node;
 }
 
+KILN_API kiln_result kiln_scene_manager_destroy_scene_node(kiln_scene_manager *self,
+                                                           kiln_scene_node *node) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(node);
+    if (node->scene != self)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_scene_manager_destroy_scene_node: the node belongs to another "
+                          "scene manager");
+    if (node == self->root_node)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_scene_manager_destroy_scene_node: the root node cannot be "
+                          "destroyed; it is destroyed with its scene manager");
+    /* Off its parent's children, whose later ones move up one place. */
+    kiln_scene_node *parent = node->parent;
+    for (uint32_t j = node->index_in_parent + 1; j < parent->num_children; j++) {
+        parent->children[j - 1] = parent->children[j];
+        parent->children[j - 1]->index_in_parent = j - 1;
+    }
+    parent->num_children--;
+    kiln__scene_node_destroy(node);
+    return KILN_OK;
+}
+
 static kiln_camera *find_camera(const kiln_scene_manager *self, const char *name) {
     for (uint32_t i = 0; i < self->num_cameras; i++)
         if (strcmp(self->cameras[i]->base.name, name) == 0)

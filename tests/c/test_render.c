@@ -404,6 +404,43 @@ static void hidden_objects_and_missing_materials_draw_nothing(void **state) {
     tutorial_destroy(&t);
 }
 
+static void a_destroyed_target_frees_its_name_and_keeps_memory_handed_out(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 1, 32, 24);
+    assert_int_equal(kiln_render_target_update(t.target), KILN_OK);
+    /* A view of its colour buffer, taken before. */
+    kiln_pixelbox *colour = NULL;
+    assert_int_equal(kiln_render_target_get_pixel_box(t.target, &colour), KILN_OK);
+    kiln_render_target *second = NULL;
+    assert_int_equal(kiln_root_create_render_texture(t.root, "second", 8, 8, NULL, &second),
+                     KILN_OK);
+    assert_int_equal(kiln_root_destroy_render_target(t.root, t.target), KILN_OK);
+    kiln_render_target *found = NULL;
+    assert_int_equal(kiln_root_get_render_target(t.root, "target", &found), KILN_ERROR_NOT_FOUND);
+    assert_int_equal(kiln_root_get_render_target(t.root, "second", &found), KILN_OK);
+    assert_ptr_equal(found, second);
+    /* The frame is still there: the background around the rectangle. */
+    const uint8_t *pixels = kiln_pixelbox_get_data(colour);
+    assert_int_equal(pixels[0], 76);
+    kiln_pixelbox_release(colour);
+    /* The name is free, and the camera of the destroyed viewport is the scene's still. */
+    assert_int_equal(kiln_root_create_render_texture(t.root, "target", 8, 8, NULL, &t.target),
+                     KILN_OK);
+    assert_int_equal(kiln_render_target_add_viewport(t.target, t.camera, NULL, &t.viewport),
+                     KILN_OK);
+    assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+    /* A target of another root, or none. */
+    kiln_root *other = NULL;
+    kiln_root_desc desc = {.num_threads = 1};
+    assert_int_equal(kiln_root_create(&desc, &other), KILN_OK);
+    assert_int_equal(kiln_root_destroy_render_target(other, second), KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_root_destroy_render_target(other, NULL), KILN_ERROR_INVALID_ARGUMENT);
+    kiln_root_destroy(other);
+    assert_int_equal(kiln_root_destroy_render_target(t.root, second), KILN_OK);
+    tutorial_destroy(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_tutorial_scene_matches_the_original_engine),
@@ -416,6 +453,7 @@ int main(void) {
         cmocka_unit_test(a_target_renders_into_the_callers_memory),
         cmocka_unit_test(write_contents_to_file_writes_a_png),
         cmocka_unit_test(hidden_objects_and_missing_materials_draw_nothing),
+        cmocka_unit_test(a_destroyed_target_frees_its_name_and_keeps_memory_handed_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

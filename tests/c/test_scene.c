@@ -35,6 +35,51 @@ static void nodes_form_a_tree(void **state) {
     assert_float_equal(kiln_scene_node_get_orientation(c).w, 1, 0);
 }
 
+static void destroying_a_node_destroys_its_subtree_and_detaches_their_objects(void **state) {
+    fixture *f = *state;
+    kiln_scene_node *root = kiln_scene_manager_get_root_scene_node(f->scene);
+    kiln_scene_node *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+    assert_int_equal(kiln_scene_node_create_child_scene_node(root, &a), KILN_OK);
+    assert_int_equal(kiln_scene_node_create_child_scene_node(root, &b), KILN_OK);
+    assert_int_equal(kiln_scene_node_create_child_scene_node(root, &c), KILN_OK);
+    assert_int_equal(kiln_scene_node_create_child_scene_node(b, &d), KILN_OK);
+    kiln_rectangle2d *rect = NULL;
+    assert_int_equal(kiln_rectangle2d_create(true, &rect), KILN_OK);
+    kiln_movable_object *mo = kiln_rectangle2d_as_movable_object(rect);
+    assert_int_equal(kiln_scene_node_attach_object(d, mo), KILN_OK);
+    /* A deep chain under b goes too, without recursion. */
+    kiln_scene_node *deep = d;
+    for (int i = 0; i < 50000; i++)
+        assert_int_equal(kiln_scene_node_create_child_scene_node(deep, &deep), KILN_OK);
+
+    assert_int_equal(kiln_scene_manager_destroy_scene_node(f->scene, b), KILN_OK);
+    /* The object is detached and still the caller's; the siblings keep their order. */
+    assert_null(kiln_movable_object_get_parent_scene_node(mo));
+    assert_int_equal(kiln_scene_node_get_num_children(root), 2);
+    kiln_scene_node *child = NULL;
+    assert_int_equal(kiln_scene_node_get_child(root, 0, &child), KILN_OK);
+    assert_ptr_equal(child, a);
+    assert_int_equal(kiln_scene_node_get_child(root, 1, &child), KILN_OK);
+    assert_ptr_equal(child, c);
+    assert_int_equal(kiln_scene_node_attach_object(c, mo), KILN_OK);
+    assert_int_equal(kiln_scene_manager_destroy_scene_node(f->scene, c), KILN_OK);
+    assert_int_equal(kiln_scene_node_get_num_children(root), 1);
+    kiln_rectangle2d_release(rect);
+
+    /* Not the root, not another scene's node. */
+    assert_int_equal(kiln_scene_manager_destroy_scene_node(f->scene, root),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "root"));
+    kiln_scene_manager *other = NULL;
+    assert_int_equal(kiln_root_create_scene_manager(f->root, &other), KILN_OK);
+    assert_int_equal(kiln_scene_manager_destroy_scene_node(other, a), KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "another scene manager"));
+    assert_int_equal(kiln_scene_manager_destroy_scene_node(f->scene, NULL),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_scene_manager_destroy_scene_node(f->scene, a), KILN_OK);
+    assert_int_equal(kiln_scene_node_get_num_children(root), 0);
+}
+
 static void objects_attach_to_one_node_at_a_time(void **state) {
     fixture *f = *state;
     kiln_scene_node *root = kiln_scene_manager_get_root_scene_node(f->scene);
@@ -209,6 +254,8 @@ static void a_rectangle_holds_a_reference_to_its_material(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(nodes_form_a_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            destroying_a_node_destroys_its_subtree_and_detaches_their_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(objects_attach_to_one_node_at_a_time, setup, teardown),
         cmocka_unit_test_setup_teardown(full_transforms_compose_parent_and_child, setup, teardown),
         cmocka_unit_test_setup_teardown(cameras_are_named_and_default_like_the_original, setup,
