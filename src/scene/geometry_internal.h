@@ -90,6 +90,11 @@ void kiln__vertex_arrays_free(kiln__vertex_arrays *arrays);
 /* The number of triangles the operation makes of count vertices or indices. */
 uint32_t kiln__triangle_count(kiln_operation_type operation, uint32_t count);
 
+/* mesh_limits.c: refuses a mesh file whose header (OFF, PLY) declares more elements
+ * than the file's size can hold, before an importer reserves memory for them; `function`
+ * names the caller in the message. Other files, and files it cannot open, pass. */
+kiln_result kiln__check_mesh_file_counts(const char *function, const char *path);
+
 /* Checks that count vertices or indices make whole primitives of the operation;
  * otherwise fails naming function, the count and what would fit. */
 kiln_result kiln__check_primitive_count(kiln_operation_type operation, uint32_t count,

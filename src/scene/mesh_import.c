@@ -233,6 +233,7 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
     if (unreadable)
         return kiln__fail(KILN_ERROR_IO, "kiln_mesh_manager_load: cannot read '%s': %s", path,
                           strerror(error));
+    KILN__CHECK(kiln__check_mesh_file_counts("kiln_mesh_manager_load", path));
     const kiln__assimp *ai;
     KILN__CHECK(kiln__assimp_get("kiln_mesh_manager_load", &ai));
     const struct aiScene *scene = ai->ImportFile(path, IMPORT_FLAGS);

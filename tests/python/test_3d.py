@@ -5,6 +5,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -648,3 +649,33 @@ def test_a_file_whose_faces_name_missing_vertices_is_refused_cleanly(root, tmp_p
         path.write_text(PLY_TRIANGLE.format(last=last))
         with pytest.raises(kiln.InvalidArgumentError, match="out of range"):
             root.mesh_manager.load(name, "General", str(path))
+
+
+def test_headers_that_declare_more_than_the_file_holds_are_refused_at_once(root, tmp_path):
+    """A PLY file declaring ten million faces with one present loaded as ten million
+    triangles, and an OFF file declaring billions of vertices took all memory; a header
+    is now held to what the file's size can hold."""
+    big_ply = tmp_path / "ten_million.ply"
+    big_ply.write_text(PLY_TRIANGLE.format(last=2).replace("element face 1", "element face 10000000"))
+    big_off = tmp_path / "billions.off"
+    big_off.write_text("OFF\n3535352358 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")
+    binary = tmp_path / "binary.ply"
+    binary.write_bytes(b"ply\nformat binary_little_endian 1.0\nelement vertex 5000000\nproperty float x\n"
+                       b"property float y\nproperty float z\nend_header\n" + bytes(36))
+    for path, what in ((big_ply, "10000000 elements"), (big_off, "3535352358 vertices"),
+                       (binary, "5000000 elements")):
+        start = time.perf_counter()
+        with pytest.raises(kiln.InvalidArgumentError, match=f"declares {what}.*the file holds"):
+            root.mesh_manager.load(path.stem, "General", str(path))
+        assert time.perf_counter() - start < 1.0
+    # Headers that fit their files load as before, comments and all.
+    good = tmp_path / "good.off"
+    good.write_text("OFF\n# a comment\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")
+    assert root.mesh_manager.load("good_off", "General", str(good)).triangle_count == 1
+    good_binary = tmp_path / "good_binary.ply"
+    good_binary.write_bytes(b"ply\nformat binary_little_endian 1.0\nelement vertex 3\nproperty float x\n"
+                            b"property float y\nproperty float z\nelement face 1\n"
+                            b"property list uchar int vertex_indices\nend_header\n"
+                            + np.array([0, 0, 0, 1, 0, 0, 0, 1, 0], np.float32).tobytes()
+                            + bytes([3]) + np.array([0, 1, 2], np.int32).tobytes())
+    assert root.mesh_manager.load("good_binary", "General", str(good_binary)).triangle_count == 1
