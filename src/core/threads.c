@@ -136,9 +136,10 @@ kiln_result kiln__thread_pool_create(uint32_t num_threads, kiln__thread_pool **o
     if (num_threads == 0)
         num_threads = kiln__cpu_count();
     if (num_threads > 256)
-        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
-                          "num_threads is %u; at most 256 worker threads are supported",
-                          num_threads);
+        return kiln__fail(
+            KILN_ERROR_INVALID_ARGUMENT,
+            "kiln_root_create: num_threads is %u; at most 256 worker threads are supported",
+            num_threads);
     kiln__thread_pool *pool = kiln__calloc(1, sizeof *pool);
     if (!pool)
         return kiln__fail_oom("a thread pool", sizeof *pool);

@@ -606,8 +606,9 @@ KILN_API kiln_result kiln_material_manager_get_by_name(kiln_material_manager *se
     *out = NULL;
     kiln_material *material = kiln__registry_find(&self->materials, name, group);
     if (!material)
-        return kiln__fail(KILN_ERROR_NOT_FOUND, "no material named '%s' in group '%s'", name,
-                          group_name(group));
+        return kiln__fail(KILN_ERROR_NOT_FOUND,
+                          "kiln_material_manager_get_by_name: no material named '%s' in group '%s'",
+                          name, group_name(group));
     kiln_material_retain(material);
     *out = material;
     return KILN_OK;

@@ -192,8 +192,9 @@ KILN_API kiln_result kiln_texture_manager_get_by_name(kiln_texture_manager *self
     *out = NULL;
     kiln_texture *texture = kiln__registry_find(&self->textures, name, group);
     if (!texture)
-        return kiln__fail(KILN_ERROR_NOT_FOUND, "no texture named '%s' in group '%s'", name,
-                          group ? group : KILN__DEFAULT_GROUP);
+        return kiln__fail(KILN_ERROR_NOT_FOUND,
+                          "kiln_texture_manager_get_by_name: no texture named '%s' in group '%s'",
+                          name, group ? group : KILN__DEFAULT_GROUP);
     kiln_texture_retain(texture);
     *out = texture;
     return KILN_OK;
