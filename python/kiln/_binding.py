@@ -36,6 +36,25 @@ from ._kiln_cffi import ffi, lib
 from ._api import FUNCTIONS
 
 _RLock = threading.RLock
+# Every lock of engine objects, so that a child of fork can free them: a lock another
+# thread held when the process forked would be held forever in the child, whose only
+# thread is the one that forked.
+_LOCKS = weakref.WeakSet()
+
+
+def new_lock():
+    lock = _RLock()
+    _LOCKS.add(lock)
+    return lock
+
+
+def _reset_locks_after_fork():
+    for lock in list(_LOCKS):
+        lock._at_fork_reinit()
+
+
+if hasattr(os, "register_at_fork") and hasattr(_RLock(), "_at_fork_reinit"):
+    os.register_at_fork(after_in_child=_reset_locks_after_fork)
 
 # The Python objects of engine objects that can be destroyed while Python holds them
 # (scene nodes, render targets, viewports: those of a Handle class with _tracked), by
@@ -680,7 +699,7 @@ class Handle:
         made = create.call(args, kwargs, None, where)
         self._ptr = made._ptr
         self._owner = None
-        self._lock = threading.RLock()
+        self._lock = new_lock()
         made._ptr = None
         destroy = getattr(lib, f"{self._ctype}_destroy", None)
         if destroy is not None and not self._refcounted:
@@ -703,7 +722,7 @@ class Handle:
         # a borrowed pointer can then never dangle, and a resource never outlives
         # the manager it may call back into.
         obj._owner = owner
-        obj._lock = owner._lock if isinstance(owner, Handle) else threading.RLock()
+        obj._lock = owner._lock if isinstance(owner, Handle) else new_lock()
         if cls._tracked:
             _LIVE[(address(ptr), id(obj))] = obj
         return obj
@@ -715,7 +734,7 @@ class Handle:
         obj = cls.__new__(cls)
         obj._ptr = ffi.gc(ptr, cls._release_fn)
         obj._owner = None
-        obj._lock = _RLock()
+        obj._lock = new_lock()
         return obj
 
     def __eq__(self, other):

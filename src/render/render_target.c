@@ -50,6 +50,15 @@ KILN_API kiln_result kiln_render_target_add_viewport(kiln_render_target *self, k
                           "kiln_render_target_add_viewport: left %g, top %g, width %g, height %g "
                           "do not describe a rectangle inside the target (fractions in [0, 1])",
                           (double)d.left, (double)d.top, (double)width, (double)height);
+    /* The pixels it covers, as kiln__viewport_get_rect counts them. */
+    const int32_t pixels_x = (int32_t)(width * (float)self->width);
+    const int32_t pixels_y = (int32_t)(height * (float)self->height);
+    if (pixels_x < 1 || pixels_y < 1)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_render_target_add_viewport: width %g and height %g of the %ux%u "
+                          "target '%s' cover %dx%d pixels; a viewport covers at least one",
+                          (double)width, (double)height, self->width, self->height, self->name,
+                          pixels_x, pixels_y);
     for (uint32_t i = 0; i < self->num_viewports; i++)
         if (self->viewports[i]->z_order == d.z_order)
             return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,

@@ -261,12 +261,25 @@ static void viewports_need_free_z_orders_and_cameras_of_the_same_root(void **sta
     desc = (kiln_viewport_desc){.z_order = 1, .left = 0.5f, .top = 0.9f, .width = 0.6f};
     assert_int_equal(kiln_render_target_add_viewport(a.target, a.camera, &desc, NULL),
                      KILN_ERROR_INVALID_ARGUMENT);
+    /* Smaller than a pixel of the 40x20 target: 0.02 x 20 is 0.4 of a row. */
+    desc = (kiln_viewport_desc){.z_order = 1, .width = 0.5f, .height = 0.02f};
+    assert_int_equal(kiln_render_target_add_viewport(a.target, a.camera, &desc, NULL),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_non_null(strstr(kiln_last_error_message(), "cover 20x0 pixels"));
+    desc = (kiln_viewport_desc){.z_order = 1, .width = 0.03f, .height = 0.06f};
+    kiln_viewport *tiny = NULL;
+    assert_int_equal(kiln_render_target_add_viewport(a.target, a.camera, &desc, &tiny), KILN_OK);
+    assert_int_equal(kiln_viewport_get_actual_width(tiny), 1);
+    assert_int_equal(kiln_viewport_get_actual_height(tiny), 1);
+    assert_int_equal(kiln_render_target_update(a.target), KILN_OK);
     /* The viewport set the camera's aspect ratio from its size. */
+    desc = (kiln_viewport_desc){.z_order = 2};
+    assert_int_equal(kiln_render_target_add_viewport(a.target, a.camera, &desc, NULL), KILN_OK);
     assert_true(kiln_camera_get_auto_aspect_ratio(a.camera));
     assert_float_equal(kiln_camera_get_aspect_ratio(a.camera), 2.0f, 1e-6);
     assert_int_equal(kiln_viewport_get_actual_width(a.viewport), 40);
     assert_int_equal(kiln_viewport_get_actual_height(a.viewport), 20);
-    assert_int_equal(kiln_render_target_get_num_viewports(a.target), 1);
+    assert_int_equal(kiln_render_target_get_num_viewports(a.target), 3);
     tutorial_destroy(&a);
     tutorial_destroy(&b);
 }

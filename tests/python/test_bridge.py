@@ -577,6 +577,51 @@ def test_a_root_made_before_a_fork_renders_in_the_children():
     assert done.returncode == 0 and "forked fine" in done.stdout, done.stdout + done.stderr
 
 
+FORK_WHILE_LOCKED_SCRIPT = """
+import os, threading, warnings
+import kiln
+
+warnings.simplefilter("ignore", DeprecationWarning)
+root = kiln.Root(num_threads=2)
+scene = root.create_scene_manager()
+target = root.create_render_texture("t", 64, 48, kiln.PF_BYTE_RGB)
+target.add_viewport(scene.create_camera("cam")).background_colour = (1, 0, 0)
+# Another thread is inside a call on the Root (it holds the Root's lock) when the
+# process forks.
+inside, leave = threading.Event(), threading.Event()
+
+def hold():
+    with target._lock:
+        inside.set()
+        leave.wait()
+
+holder = threading.Thread(target=hold)
+holder.start()
+inside.wait()
+pid = os.fork()
+if pid == 0:
+    target.update()
+    os._exit(0 if tuple(target.read()[0, 0]) == (255, 0, 0) else 3)
+leave.set()
+holder.join()
+_, status = os.waitpid(pid, 0)
+assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+print("forked fine")
+"""
+
+
+def test_a_fork_while_another_thread_uses_the_root_leaves_the_child_free_to_use_it():
+    """The lock a thread held at the fork would be held forever in the child, where that
+    thread does not exist: the child's locks are made free again. A hang fails the test
+    by its timeout."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FORK_WHILE_LOCKED_SCRIPT], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "forked fine" in done.stdout, done.stdout + done.stderr
+
+
 def test_a_target_renders_into_a_stream_given_as_its_storage():
     stream = kiln.MemoryDataStream(6 * 4 * 3)
     root = kiln.Root()
