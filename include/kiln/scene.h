@@ -57,6 +57,14 @@ KILN_API kiln_colour kiln_scene_manager_get_ambient_light(const kiln_scene_manag
 KILN_API void kiln_scene_manager_set_ambient_light(kiln_scene_manager *self,
                                                    const kiln_colour *colour);
 
+/* The axes a pose is given in. A node's own (and so a camera's) are OGRE's: X right,
+ * Y up, looking down -Z. OpenCV's (and most vision datasets') camera looks down +Z with
+ * Y down. */
+typedef enum kiln_axes {
+    KILN_AXES_OGRE = 0,  /* X right, Y up, the camera looks down -Z */
+    KILN_AXES_OPENCV = 1 /* X right, Y down, the camera looks down +Z */
+} kiln_axes;
+
 /* ---- scene nodes ---- */
 
 /* A new child node at the parent's origin. The node belongs to the scene manager
@@ -113,6 +121,20 @@ KILN_API kiln_result kiln_scene_node_set_scale(kiln_scene_node *self, const kiln
 
 /* The node's transform in world space (parent transforms applied). */
 KILN_API kiln_matrix4 kiln_scene_node_get_full_transform(const kiln_scene_node *self);
+
+/* Places the node so that its world transform is `pose`: a rigid transform (a rotation
+ * and a translation, the translation in the last column, the last row 0 0 0 1), such
+ * as a camera-to-world matrix, in the axes `axes`. With KILN_AXES_OPENCV a camera on the
+ * node looks down the pose's +Z with +Y down the image. The node's parent's transform
+ * is taken into account; its own scale is kept. KILN_ERROR_INVALID_ARGUMENT for a
+ * matrix that is not finite, not rigid (a rotation part off orthonormal by more than
+ * 1e-3, a mirror) or not affine, or an unknown kiln_axes. */
+KILN_API kiln_result kiln_scene_node_set_world_pose(kiln_scene_node *self, const kiln_matrix4 *pose,
+                                                    kiln_axes axes);
+/* The node's world position and orientation as a rigid 4x4 transform in `axes` (its
+ * scale left out). */
+KILN_API kiln_result kiln_scene_node_get_world_pose(const kiln_scene_node *self, kiln_axes axes,
+                                                    kiln_matrix4 *out);
 
 /* ---- movable objects ---- */
 
@@ -182,6 +204,51 @@ KILN_API kiln_result kiln_camera_set_ortho_window_height(kiln_camera *self, floa
 KILN_API kiln_matrix4 kiln_camera_get_view_matrix(const kiln_camera *self);
 KILN_API kiln_matrix4 kiln_camera_get_projection_matrix(const kiln_camera *self);
 
+/* The frustum's sides, set directly: for a perspective camera, where its left, right,
+ * top and bottom planes cross the plane one unit in front of the camera (the tangents
+ * of their angles to the view axis); for an orthographic one, their positions in view
+ * space. They replace the field of view, the aspect ratio and the orthographic window
+ * (auto_aspect_ratio is turned off, so that viewports leave them alone) and need not be
+ * centred on the view axis: an off-centre principal point, a lens shift. As the
+ * original engine's setFrustumExtents, but in units that do not depend on the near
+ * plane. KILN_ERROR_INVALID_ARGUMENT unless finite with left < right, bottom < top. */
+KILN_API kiln_result kiln_camera_set_frustum_extents(kiln_camera *self, float left, float right,
+                                                     float top, float bottom);
+/* The extents in effect: those set, or those the field of view and aspect ratio (or the
+ * orthographic window) make. KILN_ERROR_INVALID_STATE under a custom projection. */
+KILN_API kiln_result kiln_camera_get_frustum_extents(const kiln_camera *self, float *out_left,
+                                                     float *out_right, float *out_top,
+                                                     float *out_bottom);
+/* Back to the field of view and aspect ratio. */
+KILN_API void kiln_camera_reset_frustum_extents(kiln_camera *self);
+
+/* A pinhole camera's intrinsics, as OpenCV and most vision datasets give them: focal
+ * lengths fx, fy and principal point cx, cy in pixels of a width x height image, with
+ * pixel centres at whole coordinates ((0, 0) is the centre of the top-left pixel). Sets
+ * the frustum extents so that a point K projects to (u, v) is drawn in the pixel whose
+ * centre is (u, v) of a width x height viewport. KILN_ERROR_INVALID_ARGUMENT for focal
+ * lengths that are not positive and finite, a principal point that is not finite, or a
+ * zero size. */
+KILN_API kiln_result kiln_camera_set_intrinsics(kiln_camera *self, float fx, float fy, float cx,
+                                                float cy, uint32_t width, uint32_t height);
+/* The intrinsics of the camera's frustum for a width x height image (whatever set it:
+ * a field of view, extents or intrinsics). KILN_ERROR_INVALID_STATE for an orthographic
+ * camera or under a custom projection. */
+KILN_API kiln_result kiln_camera_get_intrinsics(const kiln_camera *self, uint32_t width,
+                                                uint32_t height, float *out_fx, float *out_fy,
+                                                float *out_cx, float *out_cy);
+
+/* A projection matrix of one's own, used as it is (camera space to clip space, depth in
+ * [-1, 1]); its last two rows may not depend on x and y (m[2][0], m[2][1], m[3][0] and
+ * m[3][1] are 0), so that depth and view distance stay per pixel. Near and far clip
+ * distances then come from the matrix. KILN_ERROR_INVALID_ARGUMENT for a matrix that is
+ * not finite, not invertible or does not have that form. */
+KILN_API kiln_result kiln_camera_set_custom_projection_matrix(kiln_camera *self,
+                                                              const kiln_matrix4 *projection);
+/* Whether a custom projection is in use; reset goes back to the camera's own. */
+KILN_API bool kiln_camera_get_custom_projection(const kiln_camera *self);
+KILN_API void kiln_camera_reset_custom_projection_matrix(kiln_camera *self);
+
 /* ---- rectangle2d ---- */
 
 /* A screen-space rectangle, two triangles covering (-1, 1)-(1, -1) until
@@ -211,6 +278,7 @@ typedef enum kiln_transform_space {
     KILN_TS_PARENT = 1, /* the parent's axes */
     KILN_TS_WORLD = 2   /* the world's axes */
 } kiln_transform_space;
+
 
 typedef enum kiln_light_type {
     KILN_LT_POINT = 0,

@@ -25,6 +25,8 @@ __version__ = ffi.string(lib.kiln_version_string()).decode()
 _ROOT_CREATE_RENDER_TEXTURE = _binding.Function("kiln_root_create_render_texture")
 _ROOT_DESTROY_RENDER_TARGET = _binding.Function("kiln_root_destroy_render_target")
 _SCENE_DESTROY_NODE = _binding.Function("kiln_scene_manager_destroy_scene_node")
+_CAMERA_GET_EXTENTS = _binding.Function("kiln_camera_get_frustum_extents")
+_CAMERA_SET_INTRINSICS = _binding.Function("kiln_camera_set_intrinsics")
 _STREAM_READ = _binding.Function("kiln_stream_read")
 _STREAM_WRITE = _binding.Function("kiln_stream_write")
 _MESH_CREATE = _binding.Function("kiln_mesh_manager_create_from_data")
@@ -332,6 +334,58 @@ class Camera(MovableObject):
     def ortho_window(self, size):
         width, height = size
         self.set_ortho_window(width, height)
+
+    @property
+    def frustum_extents(self):
+        """(left, right, top, bottom) of the frustum: tangents for a perspective camera,
+        view-space positions for an orthographic one; setting it is set_frustum_extents.
+
+        C: kiln_camera_get_frustum_extents, kiln_camera_set_frustum_extents"""
+        return _CAMERA_GET_EXTENTS.call((self,), {}, self, "Camera.frustum_extents")
+
+    @frustum_extents.setter
+    def frustum_extents(self, extents):
+        left, right, top, bottom = extents
+        self.set_frustum_extents(left, right, top, bottom)
+
+    def set_intrinsics(self, *args, width=None, height=None, K=None):
+        """A pinhole camera's intrinsics, as OpenCV gives them: set_intrinsics(fx, fy, cx,
+        cy, width, height), or set_intrinsics(K, width, height) with K the 3x3 matrix
+        [[fx, 0, cx], [0, fy, cy], [0, 0, 1]] (a skew K[0][1] is refused). Pixel centres
+        are at whole coordinates; a point K projects to (u, v) is drawn in the pixel whose
+        centre is (u, v) of a width x height viewport.
+
+        C: kiln_camera_set_intrinsics"""
+        if K is not None or (len(args) in (1, 3) and not isinstance(args[0], (int, float))):
+            matrix = args[0] if K is None else K
+            rest = args[1:] if K is None else args
+            if len(rest) == 2:
+                width, height = rest
+            elif rest:
+                raise TypeError("Camera.set_intrinsics: give K, width and height")
+            import numpy as _numpy
+
+            k = _numpy.asarray(matrix, dtype=_numpy.float64)
+            if k.shape != (3, 3):
+                raise ValueError(f"Camera.set_intrinsics: K must be a 3x3 matrix, not shape {k.shape}")
+            if k[0, 1] != 0 or k[1, 0] != 0 or tuple(k[2]) != (0, 0, 1):
+                raise ValueError(f"Camera.set_intrinsics: K must be [[fx, 0, cx], [0, fy, cy], [0, 0, 1]] "
+                                 f"(no skew), not {k.tolist()}")
+            if width is None or height is None:
+                raise TypeError("Camera.set_intrinsics: give the image's width and height with K")
+            args = (float(k[0, 0]), float(k[1, 1]), float(k[0, 2]), float(k[1, 2]), width, height)
+        elif width is not None or height is not None:
+            args = args + tuple(v for v in (width, height) if v is not None)
+        return _CAMERA_SET_INTRINSICS.call((self,) + tuple(args), {}, self, "Camera.set_intrinsics")
+
+    def intrinsics_matrix(self, width, height):
+        """The 3x3 K of the camera's frustum for a width x height image, as a NumPy array.
+
+        C: kiln_camera_get_intrinsics"""
+        import numpy as _numpy
+
+        fx, fy, cx, cy = self.get_intrinsics(width, height)
+        return _numpy.array([[fx, 0.0, cx], [0.0, fy, cy], [0.0, 0.0, 1.0]])
 
 
 class Light(MovableObject):

@@ -12,7 +12,7 @@ from ._kiln_cffi import ffi, lib
 from . import _binding
 from ._math import Value
 
-__all__ = ["as_data_stream", "view", "wrap", "dtype_of", "format_of", "read_pixels", "read_depth",
+__all__ = ["as_data_stream", "view", "wrap", "dtype_of", "format_of", "read_pixels", "read_depth", "depth_to_points",
            "read_view_distance"]
 
 _COMPONENT_DTYPES = {
@@ -571,3 +571,60 @@ def read_view_distance(viewport, box=None):
     pb = kiln.PixelBox(box.width, box.height, 1, kiln.PF_FLOAT32_R)
     viewport.copy_view_distance_to_memory(box, pb)
     return view(pb)
+
+
+def depth_to_points(target_or_viewport, space="camera", axes="ogre"):
+    """The point drawn at each pixel of a viewport (a render target's first, when given
+    a target), back-projected from its view distance through the camera's projection:
+    an (h, w, 3) float32 array, NaN where nothing was drawn.
+
+    space="camera" gives points in the camera's space, "world" in the world's.
+    axes="ogre" gives camera-space points in the camera's own axes (X right, Y up, the
+    camera looking down -Z); axes="opencv" in OpenCV's (X right, Y down, looking down
+    +Z, so that z is the depth along the view axis). World points do not depend on axes.
+    Pixel centres are taken, so points on a plane land exactly on it."""
+    import kiln
+
+    viewport = target_or_viewport
+    if isinstance(target_or_viewport, kiln.RenderTarget):
+        if not target_or_viewport.viewports:
+            raise ValueError("depth_to_points: the render target has no viewport")
+        viewport = target_or_viewport.viewports[0]
+    if not isinstance(viewport, kiln.Viewport):
+        raise TypeError(f"depth_to_points: give a RenderTarget or a Viewport, not {type(viewport).__name__}")
+    if space not in ("camera", "world"):
+        raise ValueError(f"depth_to_points: space must be 'camera' or 'world', not {space!r}")
+    if axes not in ("ogre", "opencv"):
+        raise ValueError(f"depth_to_points: axes must be 'ogre' or 'opencv', not {axes!r}")
+    camera = viewport.camera
+    distance = read_view_distance(viewport).astype(np.float64)
+    h, w = distance.shape
+    inverse = np.linalg.inv(np.array(camera.projection_matrix, dtype=np.float64).reshape(4, 4))
+    # The line through each pixel centre: two points of it unprojected from clip space
+    # (at NDC depths -1 and 0), then the point of it at the view distance (z = -d).
+    xs = (np.arange(w) + 0.5) / w * 2.0 - 1.0
+    ys = 1.0 - (np.arange(h) + 0.5) / h * 2.0
+    ndc_x, ndc_y = np.meshgrid(xs, ys)
+
+    def unproject(ndc_z):
+        clip = np.stack([ndc_x, ndc_y, np.full_like(ndc_x, ndc_z), np.ones_like(ndc_x)], axis=-1)
+        p = clip @ inverse.T
+        return p[..., :3] / p[..., 3:4]
+
+    a, b = unproject(-1.0), unproject(0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = (-distance - a[..., 2]) / (b[..., 2] - a[..., 2])
+        points = a + (b - a) * t[..., None]
+    points[~np.isfinite(distance)] = np.nan
+    if space == "world":
+        pose = _camera_world_matrix(camera)
+        points = points @ pose[:3, :3].T + pose[:3, 3]
+    elif axes == "opencv":
+        points[..., 1:] *= -1.0
+    return points.astype(np.float32)
+
+
+def _camera_world_matrix(camera):
+    """The camera's camera-to-world transform (its own axes) as a 4x4 float64 array."""
+    view_matrix = np.array(camera.view_matrix, dtype=np.float64).reshape(4, 4)
+    return np.linalg.inv(view_matrix)

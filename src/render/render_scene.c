@@ -455,7 +455,7 @@ kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *vie
     walk.scene = scene;
     walk.view = kiln_camera_get_view_matrix(camera);
     walk.projection = kiln_camera_get_projection_matrix(camera);
-    frustum_planes(&walk, camera->far_distance == 0.0f);
+    frustum_planes(&walk, kiln__camera_has_infinite_far(camera));
     walk.eye = kiln_camera_get_derived_position(camera);
     deferred_list later = {0};
     walk.later = &later;

@@ -103,6 +103,12 @@ static float view_distance(const kiln_camera *camera, float d) {
         return INFINITY; /* the cleared depth: nothing was drawn */
     double n = camera->near_distance, f = camera->far_distance;
     double ndc = 2.0 * (double)d - 1.0;
+    if (camera->has_custom_projection) {
+        /* ndc = (m22 z + m23) / (m32 z + m33), solved for z; the distance is -z. */
+        const kiln_matrix4 *m = &camera->custom_projection;
+        double z = (ndc * m->m[3][3] - m->m[2][3]) / (m->m[2][2] - ndc * m->m[3][2]);
+        return (float)-z;
+    }
     double adjust = KILN__INFINITE_FAR_PLANE_ADJUST;
     if (camera->projection == KILN_PT_PERSPECTIVE) {
         /* Inverting ndc = (m22 z + m23) / -z for the distance -z. */

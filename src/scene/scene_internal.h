@@ -27,6 +27,10 @@ struct kiln_movable_object {
  * in the original engine, so that points at infinity are not clipped. */
 #define KILN__INFINITE_FAR_PLANE_ADJUST 0.00001f
 
+/* Whether the camera's projection has no far plane (a far clip distance of 0, or a
+ * custom matrix whose z and w rows agree in z). */
+bool kiln__camera_has_infinite_far(const kiln_camera *self);
+
 struct kiln_camera {
     kiln_movable_object base;
     kiln_scene_manager *scene; /* NULL once the scene is gone */
@@ -37,6 +41,12 @@ struct kiln_camera {
     float aspect;
     bool auto_aspect;
     float ortho_height;
+    /* kiln_camera_set_frustum_extents: used instead of fov_y and aspect when set. */
+    bool has_extents;
+    float extent_left, extent_right, extent_top, extent_bottom;
+    /* kiln_camera_set_custom_projection_matrix: used instead of all of the above. */
+    bool has_custom_projection;
+    kiln_matrix4 custom_projection;
 };
 
 struct kiln_rectangle2d {

@@ -1,6 +1,7 @@
 #include "scene_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 static kiln_result node_create(kiln_scene_manager *scene, kiln_scene_node *parent,
                                kiln_scene_node **out) {
@@ -552,4 +553,97 @@ KILN_API kiln_vector3 kiln_scene_node_get_derived_scale(const kiln_scene_node *s
     kiln_quaternion orientation;
     kiln__scene_node_get_derived(self, &position, &orientation, &scale);
     return scale;
+}
+
+/* ---- poses ---- */
+
+/* OpenCV's camera axes are OGRE's with Y and Z turned around X: the same for both ways. */
+static void flip_yz(float r[3][3]) {
+    for (int i = 0; i < 3; i++) {
+        r[i][1] = -r[i][1];
+        r[i][2] = -r[i][2];
+    }
+}
+
+KILN_API kiln_result kiln_scene_node_set_world_pose(kiln_scene_node *self, const kiln_matrix4 *pose,
+                                                    kiln_axes axes) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(pose);
+    KILN__REQUIRE(axes == KILN_AXES_OGRE || axes == KILN_AXES_OPENCV,
+                  "kiln_scene_node_set_world_pose: %d is not a kiln_axes", (int)axes);
+    const kiln_matrix4 *m = pose;
+    KILN__REQUIRE(kiln__finite_floats(&m->m[0][0], 16),
+                  "kiln_scene_node_set_world_pose: the pose is not finite");
+    KILN__REQUIRE(m->m[3][0] == 0.0f && m->m[3][1] == 0.0f && m->m[3][2] == 0.0f &&
+                      m->m[3][3] == 1.0f,
+                  "kiln_scene_node_set_world_pose: the pose's last row is (%g, %g, %g, %g), not "
+                  "(0, 0, 0, 1)",
+                  (double)m->m[3][0], (double)m->m[3][1], (double)m->m[3][2], (double)m->m[3][3]);
+    float r[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            r[i][j] = m->m[i][j];
+    /* Rigid: the columns orthonormal, and right-handed (no mirror). */
+    float worst = 0.0f;
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) {
+            float dot = r[0][a] * r[0][b] + r[1][a] * r[1][b] + r[2][a] * r[2][b];
+            float off = fabsf(dot - (a == b ? 1.0f : 0.0f));
+            worst = off > worst ? off : worst;
+        }
+    float det = r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) -
+                r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0]) +
+                r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
+    KILN__REQUIRE(worst <= 1e-3f && det > 0.0f,
+                  "kiln_scene_node_set_world_pose: the pose's rotation is not a rotation (its "
+                  "columns are off orthonormal by %g, its determinant is %g); a pose has no "
+                  "scale, shear or mirror",
+                  (double)worst, (double)det);
+    if (axes == KILN_AXES_OPENCV)
+        flip_yz(r);
+    kiln_quaternion q = quaternion_from_axes((kiln_vector3){r[0][0], r[1][0], r[2][0]},
+                                             (kiln_vector3){r[0][1], r[1][1], r[2][1]},
+                                             (kiln_vector3){r[0][2], r[1][2], r[2][2]});
+    kiln_vector3 p = {m->m[0][3], m->m[1][3], m->m[2][3]};
+    if (self->parent) {
+        /* In the parent's space: its rotation undone, then its scale. */
+        kiln_vector3 pp, ps;
+        kiln_quaternion po;
+        kiln__scene_node_get_derived(self->parent, &pp, &po, &ps);
+        kiln_quaternion inverse = quaternion_conjugate(po);
+        kiln_vector3 d =
+            kiln_quaternion_rotate(inverse, (kiln_vector3){p.x - pp.x, p.y - pp.y, p.z - pp.z});
+        KILN__REQUIRE(ps.x != 0.0f && ps.y != 0.0f && ps.z != 0.0f,
+                      "kiln_scene_node_set_world_pose: the node's parent has a zero scale");
+        p = (kiln_vector3){d.x / ps.x, d.y / ps.y, d.z / ps.z};
+        q = kiln_quaternion_multiply(inverse, q);
+    }
+    self->position = p;
+    self->orientation = kiln_quaternion_normalise(q);
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_scene_node_get_world_pose(const kiln_scene_node *self, kiln_axes axes,
+                                                    kiln_matrix4 *out) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(out);
+    KILN__REQUIRE(axes == KILN_AXES_OGRE || axes == KILN_AXES_OPENCV,
+                  "kiln_scene_node_get_world_pose: %d is not a kiln_axes", (int)axes);
+    kiln_vector3 p, s;
+    kiln_quaternion q;
+    kiln__scene_node_get_derived(self, &p, &q, &s);
+    kiln_matrix3 rot = kiln_quaternion_to_rotation_matrix(q);
+    float r[3][3];
+    memcpy(r, rot.m, sizeof r);
+    if (axes == KILN_AXES_OPENCV)
+        flip_yz(r);
+    kiln_matrix4 m = kiln_matrix4_identity();
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            m.m[i][j] = r[i][j];
+    m.m[0][3] = p.x;
+    m.m[1][3] = p.y;
+    m.m[2][3] = p.z;
+    *out = m;
+    return KILN_OK;
 }

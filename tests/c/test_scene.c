@@ -80,6 +80,56 @@ static void destroying_a_node_destroys_its_subtree_and_detaches_their_objects(vo
     assert_int_equal(kiln_scene_node_get_num_children(root), 0);
 }
 
+static void intrinsics_and_opencv_poses_round_trip(void **state) {
+    fixture *f = *state;
+    kiln_camera *camera = NULL;
+    assert_int_equal(kiln_scene_manager_create_camera(f->scene, "pinhole", &camera), KILN_OK);
+    assert_int_equal(kiln_camera_set_intrinsics(camera, 600.0f, 450.0f, 310.5f, 250.25f, 640, 480),
+                     KILN_OK);
+    assert_false(kiln_camera_get_auto_aspect_ratio(camera));
+    float fx, fy, cx, cy;
+    assert_int_equal(kiln_camera_get_intrinsics(camera, 640, 480, &fx, &fy, &cx, &cy), KILN_OK);
+    assert_float_equal(fx, 600.0f, 1e-3);
+    assert_float_equal(fy, 450.0f, 1e-3);
+    assert_float_equal(cx, 310.5f, 1e-3);
+    assert_float_equal(cy, 250.25f, 1e-3);
+    /* The principal point's ray is the view axis at window (cx + 0.5, cy + 0.5). */
+    kiln_matrix4 p = kiln_camera_get_projection_matrix(camera);
+    kiln_vector4 clip = kiln_matrix4_transform(p, (kiln_vector4){0.0f, 0.0f, -3.0f, 1.0f});
+    assert_float_equal((clip.x / clip.w + 1.0f) * 0.5f * 640.0f, 311.0f, 1e-3);
+    assert_float_equal((1.0f - clip.y / clip.w) * 0.5f * 480.0f, 250.75f, 1e-3);
+    assert_int_equal(kiln_camera_set_intrinsics(camera, 0.0f, 450.0f, 1.0f, 1.0f, 640, 480),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_camera_set_frustum_extents(camera, 1.0f, -1.0f, 1.0f, -1.0f),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    kiln_camera_reset_frustum_extents(camera);
+    assert_int_equal(kiln_camera_get_intrinsics(camera, 640, 480, &fx, &fy, &cx, &cy), KILN_OK);
+    assert_float_equal(cx, 319.5f, 1e-3);
+
+    /* An OpenCV camera-to-world pose: the camera looks down the pose's +Z. */
+    kiln_scene_node *node = NULL;
+    assert_int_equal(kiln_scene_node_create_child_scene_node(
+                         kiln_scene_manager_get_root_scene_node(f->scene), &node),
+                     KILN_OK);
+    assert_int_equal(kiln_scene_node_attach_object(node, kiln_camera_as_movable_object(camera)),
+                     KILN_OK);
+    kiln_matrix4 pose = {{{0, 0, 1, 4}, {0, 1, 0, 5}, {-1, 0, 0, 6}, {0, 0, 0, 1}}};
+    assert_int_equal(kiln_scene_node_set_world_pose(node, &pose, KILN_AXES_OPENCV), KILN_OK);
+    kiln_matrix4 back;
+    assert_int_equal(kiln_scene_node_get_world_pose(node, KILN_AXES_OPENCV, &back), KILN_OK);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            assert_float_equal(back.m[i][j], pose.m[i][j], 1e-5);
+    /* Its view axis, -Z of the node, is the pose's +Z column: world +X. */
+    kiln_matrix4 view = kiln_camera_get_view_matrix(camera);
+    kiln_vector4 ahead = kiln_matrix4_transform(view, (kiln_vector4){8.0f, 5.0f, 6.0f, 1.0f});
+    assert_float_equal(ahead.z, -4.0f, 1e-5);
+    pose.m[3][3] = 2.0f;
+    assert_int_equal(kiln_scene_node_set_world_pose(node, &pose, KILN_AXES_OPENCV),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    kiln_camera_release(camera);
+}
+
 static void objects_attach_to_one_node_at_a_time(void **state) {
     fixture *f = *state;
     kiln_scene_node *root = kiln_scene_manager_get_root_scene_node(f->scene);
@@ -254,6 +304,7 @@ static void a_rectangle_holds_a_reference_to_its_material(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(nodes_form_a_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(intrinsics_and_opencv_poses_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(
             destroying_a_node_destroys_its_subtree_and_detaches_their_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(objects_attach_to_one_node_at_a_time, setup, teardown),
