@@ -48,6 +48,13 @@ typedef struct kiln_render_texture_desc {
     kiln_stream *storage;
 } kiln_render_texture_desc;
 
+/* Buffers a render target can render besides its colour and depth (flags). */
+typedef enum kiln_buffer_type {
+    KILN_BUFFER_INSTANCE_ID = 1, /* each pixel's object's instance id */
+    KILN_BUFFER_CLASS_ID = 2,    /* each pixel's object's class id */
+    KILN_BUFFER_NORMAL = 4       /* each pixel's unit normal, in camera space */
+} kiln_buffer_type;
+
 /* Zero means default in every field; sizes are fractions of the target. */
 typedef struct kiln_viewport_desc {
     int32_t z_order; /* viewports draw in increasing z-order */
@@ -133,6 +140,26 @@ KILN_API kiln_result kiln_render_target_get_viewport(const kiln_render_target *s
 
 /* Renders every viewport of the target, in z-order. */
 KILN_API kiln_result kiln_render_target_update(kiln_render_target *self);
+
+/* The buffers the target renders with every update besides its colour and depth: a
+ * combination of kiln_buffer_type (default 0, none). Each is a render of the scene of
+ * its own (its cost is a frame's geometry again), with its own depth, so that what it
+ * records is exact: ids are never blended, filtered or mixed, and materials that blend
+ * are left out of them (a blending surface's pixels record what lies under it).
+ * KILN_ERROR_INVALID_ARGUMENT for other bits. */
+KILN_API uint32_t kiln_render_target_get_extra_buffers(const kiln_render_target *self);
+KILN_API kiln_result kiln_render_target_set_extra_buffers(kiln_render_target *self,
+                                                          uint32_t buffers);
+
+/* An extra buffer of the last update, as a PixelBox over its memory (the caller owns
+ * it; it keeps the memory alive): ids as PF_BYTE_RGBA pixels whose four bytes are the
+ * id as a little-endian uint32 (0 where nothing was drawn); normals as PF_FLOAT32_RGBA
+ * pixels (n + 1) / 2 with alpha 1 where something was drawn, 0 elsewhere (n is the
+ * interpolated camera-space normal; normalise it). KILN_ERROR_INVALID_STATE when the
+ * buffer is not enabled or no update has rendered it since it was. */
+KILN_API kiln_result kiln_render_target_get_extra_buffer(kiln_render_target *self,
+                                                         kiln_buffer_type buffer,
+                                                         kiln_pixelbox **out);
 
 /* Batches: count frames in one call, frame i read into slice i of frames (a PixelBox
  * of at least width x height x count pixels in any colour format, such as one over

@@ -154,6 +154,15 @@ KILN_API const char *kiln_movable_object_get_movable_type(const kiln_movable_obj
 KILN_API bool kiln_movable_object_get_visible(const kiln_movable_object *self);
 KILN_API void kiln_movable_object_set_visible(kiln_movable_object *self, bool visible);
 
+/* What a render target's id buffers (kiln_render_target_set_extra_buffers) record where
+ * the object is drawn. The instance id is unique by default (1, 2, 3, ... in the order
+ * objects are made); the class id is 0 by default. 0 is also what the buffers hold
+ * where nothing was drawn. */
+KILN_API uint32_t kiln_movable_object_get_instance_id(const kiln_movable_object *self);
+KILN_API void kiln_movable_object_set_instance_id(kiln_movable_object *self, uint32_t id);
+KILN_API uint32_t kiln_movable_object_get_class_id(const kiln_movable_object *self);
+KILN_API void kiln_movable_object_set_class_id(kiln_movable_object *self, uint32_t id);
+
 /* The node the object is attached to (borrowed); NULL when detached. */
 KILN_API kiln_scene_node *
 kiln_movable_object_get_parent_scene_node(const kiln_movable_object *self);
@@ -278,7 +287,6 @@ typedef enum kiln_transform_space {
     KILN_TS_PARENT = 1, /* the parent's axes */
     KILN_TS_WORLD = 2   /* the world's axes */
 } kiln_transform_space;
-
 
 typedef enum kiln_light_type {
     KILN_LT_POINT = 0,

@@ -460,16 +460,19 @@ class RenderTarget(_Pixels, Handle):
     _ctype = "kiln_render_target"
     _tracked = True
 
-    def read(self, out=None, format=None, buffer="colour"):
+    def read(self, out=None, format=None, buffer="colour", space="camera"):
         """The frame as an array: a new one, or `out` filled and returned.
 
         buffer="colour" converts to `format` (the target's own when None and no out;
         else the format out's dtype and channels stand for): (h, w, c), or (h, w) for
         one channel. buffer="depth" gives float32 (h, w) window depth in [0, 1], 1
-        where nothing was drawn."""
+        where nothing was drawn. With target.extra_buffers enabled before the update:
+        buffer="instance_id" and "class_id" give uint32 (h, w), 0 where nothing was
+        drawn; buffer="normal" gives float32 (h, w, 3) unit normals in camera space
+        (or space="world"), NaN where nothing was drawn."""
         from . import numpy as _np
 
-        return _np.read(self, out=out, format=format, buffer=buffer)
+        return _np.read(self, out=out, format=format, buffer=buffer, space=space)
 
     def update_poses(self, positions=None, orientations=None, out=None, format=None):
         """Renders one frame per pose of the first viewport's camera node, in one call

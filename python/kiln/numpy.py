@@ -414,22 +414,30 @@ def _box_of(target, box):
     return box if isinstance(box, kiln.Box) else kiln.Box(box)
 
 
-_BUFFERS = ("colour", "color", "depth")
+_BUFFERS = ("colour", "color", "depth", "instance_id", "class_id", "normal")
 
 
-def read(target, out=None, format=None, buffer="colour"):
+def read(target, out=None, format=None, buffer="colour", space="camera"):
     """The frame in a render target as an array: a new one, or `out` filled and
     returned. buffer="colour" (the default) converts to `format` (the target's own
     format when None and no `out`; else the format out's dtype and channels mean),
     giving (h, w, c) or (h, w) for one channel; buffer="depth" gives float32 (h, w)
-    window depth in [0, 1], 1 where nothing was drawn. `out` may have padded rows."""
+    window depth in [0, 1], 1 where nothing was drawn. `out` may have padded rows.
+
+    The extra buffers (enabled with target.extra_buffers before the update):
+    buffer="instance_id" or "class_id" gives uint32 (h, w), 0 where nothing was drawn;
+    buffer="normal" gives float32 (h, w, 3) unit normals in the first viewport's camera
+    space (space="camera", OGRE's axes: X right, Y up, +Z towards the camera) or the
+    world's (space="world"), NaN where nothing was drawn."""
     import kiln
 
     if not isinstance(target, kiln.RenderTarget):
         raise TypeError(f"read: expected a render target, not {type(target).__name__}")
     if buffer not in _BUFFERS:
-        raise ValueError(f"read: buffer must be 'colour' or 'depth', not {buffer!r}")
+        raise ValueError(f"read: buffer must be one of {', '.join(map(repr, _BUFFERS))}, not {buffer!r}")
     width, height = target.width, target.height
+    if buffer in ("instance_id", "class_id", "normal"):
+        return _read_extra(target, buffer, out, format, space, width, height)
     if buffer == "depth":
         if format is not None and format.__index__() != lib.KILN_PF_FLOAT32_R:
             raise ValueError("read: depth is float32 (kiln.PF_FLOAT32_R); leave format out")
@@ -444,6 +452,42 @@ def read(target, out=None, format=None, buffer="colour"):
     box = pixelbox_from_array(out, format, "read(out=...)")
     _check_out(out, box, width, height)
     target.copy_contents_to_memory(None, box)
+    return out
+
+
+def _read_extra(target, buffer, out, format, space, width, height):
+    import kiln
+
+    if format is not None:
+        raise ValueError(f"read: the {buffer} buffer has a format of its own; leave format out")
+    if space not in ("camera", "world"):
+        raise ValueError(f"read: space must be 'camera' or 'world', not {space!r}")
+    flag = {"instance_id": kiln.BUFFER_INSTANCE_ID, "class_id": kiln.BUFFER_CLASS_ID,
+            "normal": kiln.BUFFER_NORMAL}[buffer]
+    pixels = view(target.get_extra_buffer(flag))
+    if buffer == "normal":
+        value = pixels[..., :3].astype(np.float32) * 2.0 - 1.0
+        length = np.sqrt((value * value).sum(axis=-1, keepdims=True))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = value / length
+        value[(pixels[..., 3] == 0) | (length[..., 0] == 0)] = np.nan
+        if space == "world":
+            camera = target.viewports[0].camera
+            rotation = _camera_world_matrix(camera)[:3, :3]
+            value = (value.astype(np.float64) @ rotation.T).astype(np.float32)
+        shape, dtype = (height, width, 3), np.float32
+    else:
+        value = np.ascontiguousarray(pixels).view("<u4").reshape(height, width)
+        shape, dtype = (height, width), np.uint32
+    if out is None:
+        return np.array(value, dtype=dtype)
+    out_array = _as_array(out, "read(out=...)")
+    if out_array.shape != shape or out_array.dtype != dtype:
+        raise ValueError(f"read(out=...): the {buffer} buffer is {np.dtype(dtype).name} of shape {shape}, not "
+                         f"{out_array.dtype.name} of shape {out_array.shape}")
+    if not out_array.flags.writeable:
+        raise ValueError("read(out=...): the array is read-only")
+    np.copyto(out_array, value)
     return out
 
 

@@ -20,6 +20,16 @@ struct kiln_viewport {
     uint32_t clear_buffers; /* kiln_frame_buffer_type bits cleared every frame */
 };
 
+/* What a render of the scene records: its colours, or the ground truth of one of a
+ * target's extra buffers (kiln_buffer_type). */
+typedef enum kiln__render_mode {
+    KILN__RENDER_COLOUR = 0,
+    KILN__RENDER_INSTANCE_ID,
+    KILN__RENDER_CLASS_ID,
+    KILN__RENDER_NORMAL
+} kiln__render_mode;
+#define KILN__NUM_EXTRA_BUFFERS 3
+
 struct kiln_render_target {
     kiln_root *root;
     char *name;
@@ -30,6 +40,11 @@ struct kiln_render_target {
     kiln_viewport **viewports; /* sorted by z-order */
     uint32_t num_viewports;
     uint64_t frame_count;
+    /* kiln_render_target_set_extra_buffers: the buffers, and a surface for each
+     * (instance ids, class ids, normals), with whether an update has rendered it. */
+    uint32_t extra_buffers;
+    kiln__surface *extra[KILN__NUM_EXTRA_BUFFERS];
+    bool extra_rendered[KILN__NUM_EXTRA_BUFFERS];
 };
 
 struct kiln_root {
@@ -63,7 +78,9 @@ kiln_result kiln__render_target_read_depth(kiln_render_target *self, const kiln_
 kiln_result kiln__write_float_rows(const float *values, uint32_t width, uint32_t height,
                                    kiln_pixelbox *dst);
 
+
 /* Draws what the viewport's camera sees of its scene (after the viewport began). */
-kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport);
+kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport,
+                               kiln__render_mode mode);
 
 #endif

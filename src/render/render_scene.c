@@ -198,8 +198,106 @@ static void pass_state(const kiln_pass *pass, const kiln_scene_manager *scene,
                       out);
 }
 
-static kiln_result draw_rectangle2d(kiln__render_system *rs, const kiln_rectangle2d *rect,
-                                    const kiln_scene_manager *scene) {
+/* What the drawing of every object of one viewport shares. */
+typedef struct scene_walk {
+    kiln__render_system *rs;
+    const kiln_scene_manager *scene;
+    kiln__render_mode mode;
+    kiln_matrix4 view;
+    kiln_matrix4 projection;
+    float planes[6][4]; /* a x + b y + c z + d >= 0 inside, in world space */
+    uint32_t num_planes;
+    scene_lights lights;
+    kiln_vector3 eye;            /* the camera's world position */
+    struct deferred_list *later; /* transparent draws, made after the opaque ones */
+} scene_walk;
+
+/* ---- ground truth ---- */
+
+/* Whether the pass blends what it draws with what is under it. */
+static bool pass_blends(const kiln_pass *pass) {
+    kiln_scene_blend_factor src = pass->source_blend;
+    return pass->dest_blend != KILN_SBF_ZERO || src == KILN_SBF_DEST_COLOUR ||
+           src == KILN_SBF_ONE_MINUS_DEST_COLOUR || src == KILN_SBF_DEST_ALPHA ||
+           src == KILN_SBF_ONE_MINUS_DEST_ALPHA;
+}
+
+/* A constant colour, drawn exactly: unlit but for the emissive colour (fixed-function
+ * lighting without lights is the emissive colour, alpha from the diffuse one). */
+static void constant_colour(kiln__pass_state *s, const float rgba[4]) {
+    s->lighting = true;
+    s->num_lights = 0;
+    s->scene_ambient = (kiln_colour){0, 0, 0, 1};
+    s->ambient = (kiln_colour){0, 0, 0, 1};
+    s->emissive = (kiln_colour){rgba[0], rgba[1], rgba[2], 1};
+    s->diffuse = (kiln_colour){0, 0, 0, rgba[3]};
+    s->vertex_colour_tracking = 0;
+}
+
+/* The draw state of a ground-truth render of an object drawn with `pass`: its depth
+ * and culling, nothing blended, textured or lit. False for a pass that blends, which
+ * the ground truth leaves out. */
+static bool truth_state(const scene_walk *walk, const kiln_pass *pass,
+                        const kiln_movable_object *object, kiln__pass_state *s) {
+    if (pass_blends(pass))
+        return false;
+    pass_state(pass, walk->scene, NULL, NULL, s);
+    s->num_units = 0;
+    s->blending = false;
+    s->source_blend = KILN_SBF_ONE;
+    s->dest_blend = KILN_SBF_ZERO;
+    s->alpha_rejection = false;
+    s->alpha_function = KILN_CMPF_ALWAYS_PASS;
+    s->flat_shading = false;
+    s->per_pixel_lighting = false;
+    s->specular = (kiln_colour){0, 0, 0, 1};
+    if (walk->mode == KILN__RENDER_NORMAL) {
+        /* The colours are the normals (normals_as_colours), or, without normals, the
+         * colour of no normal. */
+        s->lighting = false;
+        s->vertex_colour_tracking = KILN_TVC_DIFFUSE;
+        return true;
+    }
+    uint32_t id = walk->mode == KILN__RENDER_INSTANCE_ID ? object->instance_id : object->class_id;
+    /* Four bytes, each k / 255: the 8-bit conversion gives k back exactly. */
+    const float rgba[4] = {(float)(id & 255u) / 255.0f, (float)((id >> 8) & 255u) / 255.0f,
+                           (float)((id >> 16) & 255u) / 255.0f, (float)(id >> 24) / 255.0f};
+    constant_colour(s, rgba);
+    return true;
+}
+
+/* Per vertex, (n + 1) / 2 of the camera-space unit normal, alpha 1: normals carried
+ * by the inverse transpose of view * world (right for any scale), or (0.5, 0.5, 0.5, 1),
+ * no normal, where one has no length. NULL when out of memory. */
+static float *normals_as_colours(const kiln__vertex_arrays *a, const kiln_matrix4 *world,
+                                 const kiln_matrix4 *view) {
+    kiln_matrix4 mv = kiln_matrix4_multiply(*view, *world);
+    float n[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            int i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
+            n[i][j] = mv.m[i1][j1] * mv.m[i2][j2] - mv.m[i1][j2] * mv.m[i2][j1];
+        }
+    float *colours = kiln__malloc_array((size_t)a->vertex_count * 4, sizeof(float));
+    if (!colours)
+        return NULL;
+    for (uint32_t v = 0; v < a->vertex_count; v++) {
+        const float *in = a->normals + (size_t)v * 3;
+        float c[3];
+        for (int i = 0; i < 3; i++)
+            c[i] = n[i][0] * in[0] + n[i][1] * in[1] + n[i][2] * in[2];
+        float length = sqrtf(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+        float *out = colours + (size_t)v * 4;
+        for (int i = 0; i < 3; i++)
+            out[i] = length > 0.0f && isfinite(length) ? 0.5f * (c[i] / length + 1.0f) : 0.5f;
+        out[3] = 1.0f;
+    }
+    return colours;
+}
+
+static kiln_result draw_rectangle2d(const scene_walk *walk, const kiln_rectangle2d *rect) {
+    kiln__render_system *rs = walk->rs;
+    const kiln_scene_manager *scene = walk->scene;
     if (!rect->material || rect->material->num_techniques == 0)
         return KILN_OK;
     /* A triangle strip anticlockwise on screen, at the near plane, in clip space. */
@@ -218,6 +316,15 @@ static kiln_result draw_rectangle2d(kiln__render_system *rs, const kiln_rectangl
     call.uv_strides[0] = sizeof uvs[0];
     call.identity_transform = true;
     const kiln_technique *technique = rect->material->techniques[0];
+    if (walk->mode != KILN__RENDER_COLOUR) {
+        /* Once, as its first pass draws it; its normal faces the camera. */
+        if (technique->num_passes == 0 ||
+            !truth_state(walk, technique->passes[0], &rect->base, &call.state))
+            return KILN_OK;
+        if (walk->mode == KILN__RENDER_NORMAL)
+            constant_colour(&call.state, (const float[4]){0.5f, 0.5f, 1.0f, 1.0f});
+        return rs->ops->draw(rs, &call);
+    }
     for (uint32_t p = 0; p < technique->num_passes; p++) {
         pass_state(technique->passes[p], scene, NULL, NULL, &call.state);
         KILN__CHECK(rs->ops->draw(rs, &call));
@@ -225,21 +332,9 @@ static kiln_result draw_rectangle2d(kiln__render_system *rs, const kiln_rectangl
     return KILN_OK;
 }
 
-/* What the drawing of every object of one viewport shares. */
-typedef struct scene_walk {
-    kiln__render_system *rs;
-    const kiln_scene_manager *scene;
-    kiln_matrix4 view;
-    kiln_matrix4 projection;
-    float planes[6][4]; /* a x + b y + c z + d >= 0 inside, in world space */
-    uint32_t num_planes;
-    scene_lights lights;
-    kiln_vector3 eye;            /* the camera's world position */
-    struct deferred_list *later; /* transparent draws, made after the opaque ones */
-} scene_walk;
-
 /* A draw of a transparent material, kept until every opaque one is made. */
 typedef struct deferred_draw {
+    const kiln_movable_object *object;
     const kiln__vertex_arrays *arrays;
     kiln_operation_type operation;
     const kiln_material *material;
@@ -264,11 +359,7 @@ static bool is_sorted_transparent(const kiln_material *material) {
     if (technique->num_passes == 0)
         return false;
     const kiln_pass *pass = technique->passes[0];
-    kiln_scene_blend_factor src = pass->source_blend;
-    bool blends = pass->dest_blend != KILN_SBF_ZERO || src == KILN_SBF_DEST_COLOUR ||
-                  src == KILN_SBF_ONE_MINUS_DEST_COLOUR || src == KILN_SBF_DEST_ALPHA ||
-                  src == KILN_SBF_ONE_MINUS_DEST_ALPHA;
-    return blends && (!pass->depth_write || !pass->depth_check);
+    return pass_blends(pass) && (!pass->depth_write || !pass->depth_check);
 }
 
 /* Farthest first, as the original engine sorts transparent renderables; equal depths
@@ -330,10 +421,12 @@ static kiln__primitive_type primitive_of(kiln_operation_type operation) {
     return KILN__PRIMITIVE_TRIANGLE_LIST;
 }
 
-/* One draw call per pass of the material's first technique. */
-static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arrays *a,
-                                 kiln_operation_type operation, const kiln_material *material,
-                                 const kiln_matrix4 *world, const kiln_aabb *box) {
+/* One draw call per pass of the material's first technique (for the ground truth: one
+ * of its first pass). */
+static kiln_result draw_geometry(const scene_walk *walk, const kiln_movable_object *object,
+                                 const kiln__vertex_arrays *a, kiln_operation_type operation,
+                                 const kiln_material *material, const kiln_matrix4 *world,
+                                 const kiln_aabb *box) {
     if (!material || material->num_techniques == 0 || a->vertex_count == 0)
         return KILN_OK;
     deferred_list *later = walk->later;
@@ -343,7 +436,8 @@ static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arra
         float dx = world->m[0][3] - walk->eye.x, dy = world->m[1][3] - walk->eye.y,
               dz = world->m[2][3] - walk->eye.z;
         later->items[later->count] = (deferred_draw){
-            a, operation, material, *world, *box, dx * dx + dy * dy + dz * dz, later->count};
+            object,      a, operation, material, *world, *box, dx * dx + dy * dy + dz * dz,
+            later->count};
         later->count++;
         return KILN_OK;
     }
@@ -366,6 +460,28 @@ static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arra
     call.world = *world;
     call.view = walk->view;
     call.projection = walk->projection;
+    const kiln_technique *technique = material->techniques[0];
+    if (walk->mode != KILN__RENDER_COLOUR) {
+        if (technique->num_passes == 0 ||
+            !truth_state(walk, technique->passes[0], object, &call.state))
+            return KILN_OK;
+        call.colours = NULL;
+        float *colours = NULL;
+        if (walk->mode == KILN__RENDER_NORMAL) {
+            if (a->normals) {
+                colours = normals_as_colours(a, world, &walk->view);
+                if (!colours)
+                    return kiln__fail_oom("the normals of a draw",
+                                          (size_t)a->vertex_count * 4 * sizeof(float));
+                call.colours = colours;
+            } else {
+                constant_colour(&call.state, (const float[4]){0.5f, 0.5f, 0.5f, 1.0f});
+            }
+        }
+        kiln_result r = walk->rs->ops->draw(walk->rs, &call);
+        kiln__free(colours);
+        return r;
+    }
     /* Lights are chosen, as the original engine does, by their distance from the
      * object's origin (its node's position), and reach it when they reach the
      * sphere around that origin that holds its world bounds. */
@@ -377,7 +493,6 @@ static kiln_result draw_geometry(const scene_walk *walk, const kiln__vertex_arra
     float ez =
         fmaxf(fabsf(box->minimum.z - target.centre[2]), fabsf(box->maximum.z - target.centre[2]));
     target.radius = sqrtf(ex * ex + ey * ey + ez * ez);
-    const kiln_technique *technique = material->techniques[0];
     for (uint32_t p = 0; p < technique->num_passes; p++) {
         pass_state(technique->passes[p], walk->scene, &walk->lights, &target, &call.state);
         KILN__CHECK(walk->rs->ops->draw(walk->rs, &call));
@@ -392,8 +507,8 @@ static kiln_result draw_manual_object(const scene_walk *walk, const kiln_manual_
         return KILN_OK;
     for (uint32_t i = 0; i < object->num_sections; i++) {
         const kiln__manual_section *section = &object->sections[i];
-        KILN__CHECK(draw_geometry(walk, &section->arrays, section->operation, section->material,
-                                  world, &box));
+        KILN__CHECK(draw_geometry(walk, &object->base, &section->arrays, section->operation,
+                                  section->material, world, &box));
     }
     return KILN_OK;
 }
@@ -408,7 +523,8 @@ static kiln_result draw_entity(const scene_walk *walk, const kiln_entity *entity
         const kiln__sub_mesh *sub = &mesh->sub_meshes[i];
         const kiln_material *material =
             entity->material ? entity->material : entity->sub_materials[i];
-        KILN__CHECK(draw_geometry(walk, &sub->arrays, sub->operation, material, world, &box));
+        KILN__CHECK(draw_geometry(walk, &entity->base, &sub->arrays, sub->operation, material,
+                                  world, &box));
     }
     return KILN_OK;
 }
@@ -421,7 +537,7 @@ static kiln_result draw_node(const scene_walk *walk, const kiln_scene_node *node
         if (!object->visible)
             continue;
         if (object->type == KILN__MOVABLE_RECTANGLE2D) {
-            KILN__CHECK(draw_rectangle2d(walk->rs, (const kiln_rectangle2d *)object, walk->scene));
+            KILN__CHECK(draw_rectangle2d(walk, (const kiln_rectangle2d *)object));
             continue;
         }
         if (object->type != KILN__MOVABLE_MANUAL_OBJECT && object->type != KILN__MOVABLE_ENTITY)
@@ -445,7 +561,8 @@ static kiln_result draw_tree(const scene_walk *walk, const kiln_scene_node *root
     return KILN_OK;
 }
 
-kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport) {
+kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport,
+                               kiln__render_mode mode) {
     const kiln_camera *camera = viewport->camera;
     const kiln_scene_manager *scene = camera->scene;
     if (!scene)
@@ -453,13 +570,16 @@ kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *vie
     scene_walk walk = {0};
     walk.rs = rs;
     walk.scene = scene;
+    walk.mode = mode;
     walk.view = kiln_camera_get_view_matrix(camera);
     walk.projection = kiln_camera_get_projection_matrix(camera);
     frustum_planes(&walk, kiln__camera_has_infinite_far(camera));
     walk.eye = kiln_camera_get_derived_position(camera);
     deferred_list later = {0};
-    walk.later = &later;
-    kiln_result r = gather_all_lights(scene->root_node, &walk.lights);
+    /* The ground truth leaves blending out: nothing to sort. */
+    walk.later = mode == KILN__RENDER_COLOUR ? &later : NULL;
+    kiln_result r =
+        mode == KILN__RENDER_COLOUR ? gather_all_lights(scene->root_node, &walk.lights) : KILN_OK;
     if (r == KILN_OK)
         r = draw_tree(&walk, scene->root_node);
     /* Then the transparent ones, farthest first, so that each blends over what lies
@@ -469,7 +589,8 @@ kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *vie
         walk.later = NULL;
         for (uint32_t i = 0; i < later.count && r == KILN_OK; i++) {
             const deferred_draw *d = &later.items[i];
-            r = draw_geometry(&walk, d->arrays, d->operation, d->material, &d->world, &d->box);
+            r = draw_geometry(&walk, d->object, d->arrays, d->operation, d->material, &d->world,
+                              &d->box);
         }
     }
     kiln__free(later.items);

@@ -10,8 +10,12 @@ void kiln__render_target_destroy(kiln_render_target *self) {
         kiln__free(self->viewports[i]);
     }
     kiln__free(self->viewports);
+    kiln__render_system *rs = self->root->render_system;
+    for (int k = 0; k < KILN__NUM_EXTRA_BUFFERS; k++)
+        if (self->extra[k])
+            rs->ops->destroy_surface(rs, self->extra[k]);
     if (self->surface)
-        self->root->render_system->ops->destroy_surface(self->root->render_system, self->surface);
+        rs->ops->destroy_surface(rs, self->surface);
     kiln__free(self->name);
     kiln__free(self);
 }
@@ -133,12 +137,13 @@ static kiln_result check_clip_distances(const kiln_camera *camera) {
     return KILN_OK;
 }
 
-KILN_API kiln_result kiln_render_target_update(kiln_render_target *self) {
-    KILN__REQUIRE_NOT_NULL(self);
-    for (uint32_t i = 0; i < self->num_viewports; i++)
-        KILN__CHECK(check_clip_distances(self->viewports[i]->camera));
+/* One frame of the viewports into surface: their colours, or the ground truth of mode
+ * (cleared to 0: no id, no normal). */
+static kiln_result render_viewports(kiln_render_target *self, kiln__surface *surface,
+                                    kiln__render_mode mode) {
     kiln__render_system *rs = self->root->render_system;
-    KILN__CHECK(rs->ops->begin_frame(rs, self->surface));
+    KILN__CHECK(rs->ops->begin_frame(rs, surface));
+    const kiln_colour nothing = {0, 0, 0, 0};
     kiln_result r = KILN_OK;
     for (uint32_t i = 0; i < self->num_viewports && r == KILN_OK; i++) {
         const kiln_viewport *vp = self->viewports[i];
@@ -147,19 +152,109 @@ KILN_API kiln_result kiln_render_target_update(kiln_render_target *self) {
             vp->camera->aspect = (float)rect.width / (float)rect.height;
         bool clear = vp->clear_every_frame;
         r = rs->ops->begin_viewport(rs, &rect, clear && (vp->clear_buffers & KILN_FBT_COLOUR),
-                                    &vp->background, clear && (vp->clear_buffers & KILN_FBT_DEPTH),
-                                    1.0f);
+                                    mode == KILN__RENDER_COLOUR ? &vp->background : &nothing,
+                                    clear && (vp->clear_buffers & KILN_FBT_DEPTH), 1.0f);
         if (r == KILN_OK)
-            r = kiln__render_scene(rs, vp);
+            r = kiln__render_scene(rs, vp, mode);
     }
     /* The frame is always finished, so that a failure leaves the backend ready for
      * the next one; what was recorded before it still lands. */
     kiln_result end = rs->ops->end_frame(rs);
     if (r != KILN_OK)
         return r;
-    KILN__CHECK(end);
+    return end;
+}
+
+KILN_API kiln_result kiln_render_target_update(kiln_render_target *self) {
+    KILN__REQUIRE_NOT_NULL(self);
+    for (uint32_t i = 0; i < self->num_viewports; i++)
+        KILN__CHECK(check_clip_distances(self->viewports[i]->camera));
+    KILN__CHECK(render_viewports(self, self->surface, KILN__RENDER_COLOUR));
+    for (int k = 0; k < KILN__NUM_EXTRA_BUFFERS; k++) {
+        if (!self->extra[k])
+            continue;
+        self->extra_rendered[k] = false;
+        KILN__CHECK(render_viewports(self, self->extra[k], (kiln__render_mode)(k + 1)));
+        self->extra_rendered[k] = true;
+    }
     self->frame_count++;
     return KILN_OK;
+}
+
+KILN_API uint32_t kiln_render_target_get_extra_buffers(const kiln_render_target *self) {
+    return self->extra_buffers;
+}
+
+KILN_API kiln_result kiln_render_target_set_extra_buffers(kiln_render_target *self,
+                                                          uint32_t buffers) {
+    KILN__REQUIRE_NOT_NULL(self);
+    const uint32_t all = KILN_BUFFER_INSTANCE_ID | KILN_BUFFER_CLASS_ID | KILN_BUFFER_NORMAL;
+    KILN__REQUIRE((buffers & ~all) == 0,
+                  "kiln_render_target_set_extra_buffers: 0x%x is not a combination of "
+                  "KILN_BUFFER_INSTANCE_ID (1), KILN_BUFFER_CLASS_ID (2) and KILN_BUFFER_NORMAL "
+                  "(4)",
+                  buffers);
+    kiln__render_system *rs = self->root->render_system;
+    /* The new surfaces first, so that a failure changes nothing. */
+    kiln__surface *made[KILN__NUM_EXTRA_BUFFERS] = {NULL, NULL, NULL};
+    kiln_result r = KILN_OK;
+    for (int k = 0; k < KILN__NUM_EXTRA_BUFFERS && r == KILN_OK; k++)
+        if ((buffers & (1u << k)) && !self->extra[k])
+            r = rs->ops->create_surface(rs, self->width, self->height,
+                                        k == 2 ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA, NULL,
+                                        &made[k]);
+    if (r != KILN_OK) {
+        for (int k = 0; k < KILN__NUM_EXTRA_BUFFERS; k++)
+            if (made[k])
+                rs->ops->destroy_surface(rs, made[k]);
+        return r;
+    }
+    for (int k = 0; k < KILN__NUM_EXTRA_BUFFERS; k++) {
+        if (made[k]) {
+            self->extra[k] = made[k];
+            self->extra_rendered[k] = false;
+        } else if (!(buffers & (1u << k)) && self->extra[k]) {
+            rs->ops->destroy_surface(rs, self->extra[k]);
+            self->extra[k] = NULL;
+        }
+    }
+    self->extra_buffers = buffers;
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_render_target_get_extra_buffer(kiln_render_target *self,
+                                                         kiln_buffer_type buffer,
+                                                         kiln_pixelbox **out) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(out);
+    *out = NULL;
+    int k = buffer == KILN_BUFFER_INSTANCE_ID ? 0
+            : buffer == KILN_BUFFER_CLASS_ID  ? 1
+            : buffer == KILN_BUFFER_NORMAL    ? 2
+                                              : -1;
+    KILN__REQUIRE(k >= 0,
+                  "kiln_render_target_get_extra_buffer: %d is not one kiln_buffer_type (1, 2 or "
+                  "4)",
+                  (int)buffer);
+    if (!self->extra[k])
+        return kiln__fail(KILN_ERROR_INVALID_STATE,
+                          "kiln_render_target_get_extra_buffer: render target '%s' does not "
+                          "render its %s buffer; enable it with "
+                          "kiln_render_target_set_extra_buffers before the update",
+                          self->name,
+                          k == 0   ? "instance id"
+                          : k == 1 ? "class id"
+                                   : "normal");
+    if (!self->extra_rendered[k])
+        return kiln__fail(KILN_ERROR_INVALID_STATE,
+                          "kiln_render_target_get_extra_buffer: render target '%s' has not "
+                          "rendered its %s buffer since it was enabled; update it first",
+                          self->name,
+                          k == 0   ? "instance id"
+                          : k == 1 ? "class id"
+                                   : "normal");
+    kiln__render_system *rs = self->root->render_system;
+    return rs->ops->colour_pixel_box(rs, self->extra[k], out);
 }
 
 /* The source box of a read back (the whole target when src is NULL); fails unless

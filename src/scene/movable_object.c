@@ -6,6 +6,27 @@ void kiln__movable_object_init(kiln_movable_object *self, kiln__movable_type typ
     self->type = type;
     self->visible = true;
     self->destroy = destroy;
+    /* 1, 2, 3, ... in the order objects are made, across the process: unique until
+     * 2^32 objects have been made. */
+    static uint32_t next_instance_id;
+    self->instance_id = __atomic_add_fetch(&next_instance_id, 1, __ATOMIC_RELAXED);
+    if (self->instance_id == 0)
+        self->instance_id = __atomic_add_fetch(&next_instance_id, 1, __ATOMIC_RELAXED);
+}
+
+KILN_API uint32_t kiln_movable_object_get_instance_id(const kiln_movable_object *self) {
+    return self->instance_id;
+}
+KILN_API void kiln_movable_object_set_instance_id(kiln_movable_object *self, uint32_t id) {
+    if (self)
+        self->instance_id = id;
+}
+KILN_API uint32_t kiln_movable_object_get_class_id(const kiln_movable_object *self) {
+    return self->class_id;
+}
+KILN_API void kiln_movable_object_set_class_id(kiln_movable_object *self, uint32_t id) {
+    if (self)
+        self->class_id = id;
 }
 
 KILN_API void kiln_movable_object_retain(kiln_movable_object *self) {

@@ -19,7 +19,8 @@ struct kiln_movable_object {
     kiln__movable_type type;
     char *name;
     bool visible;
-    kiln_scene_node *parent; /* NULL when detached */
+    uint32_t instance_id, class_id; /* what the id buffers record where it is drawn */
+    kiln_scene_node *parent;        /* NULL when detached */
     void (*destroy)(kiln_movable_object *self);
 };
 
