@@ -88,6 +88,49 @@ static kiln_result material_name_for(const import_state *st, const struct aiMesh
 }
 
 /* Makes one sub-mesh of mesh, its vertices carried into the file's space by m. */
+/* The normals of zero length (or not finite) among a's, made from the faces: the sum
+ * of the area-weighted normals of the triangles around each such vertex, normalised.
+ * Vertices with a normal keep it. */
+static void smooth_missing_normals(kiln__vertex_arrays *a) {
+    bool *missing = kiln__calloc(a->vertex_count, sizeof *missing);
+    if (!missing)
+        return; /* they stay zero: drawn unlit-dark, never wrong elsewhere */
+    for (uint32_t v = 0; v < a->vertex_count; v++) {
+        float *nn = a->normals + (size_t)v * 3;
+        float len = sqrtf(nn[0] * nn[0] + nn[1] * nn[1] + nn[2] * nn[2]);
+        if (!(len > 0.0f) || !isfinite(len)) {
+            missing[v] = true;
+            nn[0] = nn[1] = nn[2] = 0.0f;
+        }
+    }
+    for (uint32_t t = 0; t + 2 < a->index_count; t += 3) {
+        const uint32_t *tri = a->indices + t;
+        if (!missing[tri[0]] && !missing[tri[1]] && !missing[tri[2]])
+            continue;
+        const float *p0 = a->positions + (size_t)tri[0] * 3;
+        const float *p1 = a->positions + (size_t)tri[1] * 3;
+        const float *p2 = a->positions + (size_t)tri[2] * 3;
+        const float e1[3] = {p1[0] - p0[0], p1[1] - p0[1], p1[2] - p0[2]};
+        const float e2[3] = {p2[0] - p0[0], p2[1] - p0[1], p2[2] - p0[2]};
+        const float face[3] = {e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2],
+                               e1[0] * e2[1] - e1[1] * e2[0]};
+        for (int k = 0; k < 3; k++)
+            if (missing[tri[k]])
+                for (int i = 0; i < 3; i++)
+                    a->normals[(size_t)tri[k] * 3 + i] += face[i];
+    }
+    for (uint32_t v = 0; v < a->vertex_count; v++) {
+        if (!missing[v])
+            continue;
+        float *nn = a->normals + (size_t)v * 3;
+        float len = sqrtf(nn[0] * nn[0] + nn[1] * nn[1] + nn[2] * nn[2]);
+        if (len > 0.0f && isfinite(len))
+            for (int i = 0; i < 3; i++)
+                nn[i] /= len;
+    }
+    kiln__free(missing);
+}
+
 static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
                                 const struct aiMatrix4x4 *m) {
     kiln_operation_type operation;
@@ -102,8 +145,14 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
         operation = KILN_OT_TRIANGLE_LIST;
         corners = 3;
     }
-    if (mesh->mNumVertices == 0 || mesh->mNumFaces == 0)
+    if (mesh->mNumVertices == 0)
         return KILN_OK;
+    /* Vertices without faces (a PLY point cloud): points, in the order of the file. */
+    const bool cloud = mesh->mNumFaces == 0;
+    if (cloud) {
+        operation = KILN_OT_POINT_LIST;
+        corners = 1;
+    }
     KILN__CHECK(kiln__grow32(&st->sub_meshes, &st->capacity, st->num_sub_meshes + 1,
                              sizeof *st->sub_meshes, 4, "sub-meshes"));
     kiln__sub_mesh *sub = &st->sub_meshes[st->num_sub_meshes];
@@ -120,7 +169,8 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
     for (int k = 0; k < KILN__GEOMETRY_UV_SETS && k < AI_MAX_NUMBER_OF_TEXTURECOORDS; k++)
         if (mesh->mTextureCoords[k])
             ok = ok && (a->uvs[k] = kiln__malloc_array((size_t)n * 2, sizeof(float)));
-    a->indices = kiln__malloc_array((size_t)mesh->mNumFaces * corners, sizeof(uint32_t));
+    a->indices =
+        kiln__malloc_array(cloud ? n : (size_t)mesh->mNumFaces * corners, sizeof(uint32_t));
     ok = ok && a->indices;
     kiln_result r = ok ? KILN_OK : kiln__fail_oom("imported vertices", (size_t)n * 64);
     if (r == KILN_OK)
@@ -133,8 +183,28 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
 
     float nm[3][3];
     normal_matrix(m, nm);
+    /* A transform that mirrors (negative determinant) turns faces inside out: their
+     * winding is reversed to match, and the cofactor matrix, which is the determinant
+     * times the inverse transpose, carries normals the wrong way round. */
+    const float det = m->a1 * (m->b2 * m->c3 - m->b3 * m->c2) -
+                      m->a2 * (m->b1 * m->c3 - m->b3 * m->c1) +
+                      m->a3 * (m->b1 * m->c2 - m->b2 * m->c1);
+    const bool mirrors = det < 0.0f;
+    if (mirrors)
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                nm[i][j] = -nm[i][j];
+    bool zero_normals = false;
     for (uint32_t v = 0; v < n; v++) {
         const struct aiVector3D p = mesh->mVertices[v];
+        if (!isfinite(p.x) || !isfinite(p.y) || !isfinite(p.z)) {
+            kiln__vertex_arrays_free(a);
+            kiln__free(sub->material_name);
+            return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                              "kiln_mesh_manager_load: '%s': vertex %u of mesh '%s' is at (%g, "
+                              "%g, %g), which is not a finite position",
+                              st->path, v, mesh->mName.data, (double)p.x, (double)p.y, (double)p.z);
+        }
         float *out = a->positions + (size_t)v * 3;
         out[0] = m->a1 * p.x + m->a2 * p.y + m->a3 * p.z + m->a4;
         out[1] = m->b1 * p.x + m->b2 * p.y + m->b3 * p.z + m->b4;
@@ -145,9 +215,11 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
             for (int i = 0; i < 3; i++)
                 nn[i] = nm[i][0] * q.x + nm[i][1] * q.y + nm[i][2] * q.z;
             float len = sqrtf(nn[0] * nn[0] + nn[1] * nn[1] + nn[2] * nn[2]);
-            if (len > 0.0f)
+            if (len > 0.0f && isfinite(len))
                 for (int i = 0; i < 3; i++)
                     nn[i] /= len;
+            else
+                zero_normals = true;
         }
         if (a->colours) {
             const struct aiColor4D c = mesh->mColors[0][v];
@@ -165,6 +237,9 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
     }
     /* Faces of another size (left when a file mixes kinds of primitive) are skipped. */
     uint32_t count = 0;
+    if (cloud)
+        for (uint32_t v = 0; v < n; v++)
+            a->indices[count++] = v;
     for (uint32_t f = 0; f < mesh->mNumFaces; f++) {
         const struct aiFace *face = &mesh->mFaces[f];
         if (face->mNumIndices != corners)
@@ -175,9 +250,12 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
         if (!valid)
             continue;
         for (uint32_t i = 0; i < corners; i++)
-            a->indices[count++] = face->mIndices[i];
+            a->indices[count++] = face->mIndices[mirrors && corners == 3 ? (3 - i) % 3 : i];
     }
     a->index_count = count;
+    /* Normals the file gives as zero (common in STL) are made from the faces. */
+    if (zero_normals && corners == 3)
+        smooth_missing_normals(a);
     if (count == 0) {
         kiln__vertex_arrays_free(a);
         kiln__free(sub->material_name);
@@ -237,6 +315,22 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
     const kiln__assimp *ai;
     KILN__CHECK(kiln__assimp_get("kiln_mesh_manager_load", &ai));
     const struct aiScene *scene = ai->ImportFile(path, IMPORT_FLAGS);
+    if (!scene && strstr(ai->GetErrorString(), "contains no faces")) {
+        /* Validation refuses meshes of vertices alone, which are point clouds: such a
+         * file is read again without it and taken only if no mesh has faces, so that
+         * nothing unvalidated reads an index. */
+        scene = ai->ImportFile(path, IMPORT_FLAGS & ~(unsigned)aiProcess_ValidateDataStructure);
+        for (unsigned i = 0; scene && i < scene->mNumMeshes; i++)
+            if (!scene->mMeshes || !scene->mMeshes[i] || scene->mMeshes[i]->mNumFaces != 0 ||
+                !scene->mMeshes[i]->mVertices) {
+                ai->ReleaseImport(scene);
+                scene = NULL;
+                return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                                  "kiln_mesh_manager_load: cannot read '%s' as a mesh: a mesh "
+                                  "without faces beside meshes with them",
+                                  path);
+            }
+    }
     if (!scene)
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
                           "kiln_mesh_manager_load: cannot read '%s' as a mesh: %s", path,

@@ -679,3 +679,71 @@ def test_headers_that_declare_more_than_the_file_holds_are_refused_at_once(root,
                             + np.array([0, 0, 0, 1, 0, 0, 0, 1, 0], np.float32).tobytes()
                             + bytes([3]) + np.array([0, 1, 2], np.int32).tobytes())
     assert root.mesh_manager.load("good_binary", "General", str(good_binary)).triangle_count == 1
+
+
+CORPUS = "/usr/share/assimp/models"
+
+
+def framed_render(path, yaw):
+    """Loads a model file and frames it from the front, turned by yaw. Returns (how many
+    pixels its default culling and no culling draw at the same depth, the fraction of
+    drawn pixels whose normal faces the camera, how many pixels are drawn)."""
+    root = kiln.Root(num_threads=2)
+    sm = root.create_scene_manager()
+    mesh = root.mesh_manager.load("m", "General", path)
+    entity = sm.create_entity("e", mesh)
+    node = sm.root_scene_node.create_child_scene_node()
+    node.attach_object(entity)
+    box = mesh.bounding_box
+    lo, hi = np.array(tuple(box.minimum)), np.array(tuple(box.maximum))
+    size = float(np.linalg.norm(hi - lo))
+    node.yaw(yaw)
+    c, s = math.cos(yaw), math.sin(yaw)
+    node.position = tuple(-(np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]]) @ ((lo + hi) / 2)))
+    camera = sm.create_camera("c")
+    camera.near_clip_distance = size / 100
+    camera.far_clip_distance = size * 10
+    cam_node = sm.root_scene_node.create_child_scene_node()
+    cam_node.attach_object(camera)
+    cam_node.position = (0, 0, 1.5 * size)
+    target = root.create_render_texture("t", 120, 90, kiln.PF_BYTE_RGB)
+    target.add_viewport(camera)
+    target.extra_buffers = kiln.BUFFER_NORMAL
+    target.update()
+    normals = target.read(buffer="normal")
+    points = kiln.numpy.depth_to_points(target)
+    culled = target.read(buffer="depth")
+    # The same with every face drawn: a closed object's nearest faces face the camera,
+    # so culling the others changes no depth when the winding is right.
+    both = root.material_manager.create("both", "General")
+    both.techniques[0].passes[0].culling_mode = kiln.CULL_NONE
+    entity.material = both
+    target.update()
+    unculled = target.read(buffer="depth")
+    drawn = ~np.isnan(points[..., 0])
+    same = float((np.abs(culled - unculled) < 1e-6)[unculled < 1].mean())
+    facing = float(((normals[drawn] * -points[drawn]).sum(axis=1) > 0).mean())
+    return same, facing, int(drawn.sum())
+
+
+@pytest.mark.parametrize("name, normals_face_out", [("X/test_cube_text.x", False), ("X/test_cube_binary.x", False),
+                                                    ("FBX/cubes_with_mirroring_and_pivot.fbx", True),
+                                                    ("STL/Wuson.stl", True)])
+def test_mirrored_nodes_and_zero_normals_render_the_outside_of_their_objects(name, normals_face_out):
+    """A node whose transform mirrors turned its faces inside out, and normals a file
+    stores as zero were kept: the faces drawn are now those nearest the camera, and the
+    normals face it where the file's do (the X cubes store inward normals on two faces,
+    and keep them)."""
+    for yaw in (0.0, 1.0, 2.0, 4.5):
+        same, facing, drawn = framed_render(f"{CORPUS}/{name}", yaw)
+        assert drawn > 300 and same > 0.97, (name, yaw, same, drawn)
+        if normals_face_out:
+            assert facing > 0.95, (name, yaw, facing)
+
+
+def test_point_clouds_load_as_points_and_infinite_positions_are_refused(root):
+    cloud = root.mesh_manager.load("cloud", "General", f"{CORPUS}/OBJ/point_cloud.obj")
+    assert cloud.vertex_count > 0 and cloud.triangle_count == 0
+    with pytest.raises(kiln.InvalidArgumentError, match="BoxWithInfinites.glb': vertex 0 of mesh .* not a finite "
+                                                        "position"):
+        root.mesh_manager.load("inf", "General", f"{CORPUS}/glTF2/BoxWithInfinites-glTF-Binary/BoxWithInfinites.glb")
