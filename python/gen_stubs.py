@@ -114,9 +114,9 @@ def main(argv):
 
     lines = ['"""Type stubs of the kiln package, generated from its C headers by python/gen_stubs.py."""',
              "", "import os", "from typing import Any, Iterator, Sequence", "", "__version__: str", ""]
-    # The exceptions, as _binding defines them.
+    # The exceptions, as _binding defines them, and the warning kiln defines.
     for name in ("KilnError", "InvalidArgumentError", "KilnTypeError", "OutOfMemoryError", "KilnIOError",
-                 "NotFoundError", "UnsupportedError", "InvalidStateError", "OutOfRangeError"):
+                 "NotFoundError", "UnsupportedError", "InvalidStateError", "OutOfRangeError", "KilnWarning"):
         error = getattr(kiln, name)
         bases = ", ".join(b.__name__ for b in error.__bases__)
         lines.append(f"class {name}({bases}): ...")

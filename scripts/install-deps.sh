@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-scripts/install-debian-packages.sh gcc pkg-config libpng-dev libcmocka-dev libassimp-dev assimp-testmodels
+scripts/install-debian-packages.sh gcc pkg-config libpng-dev libjpeg62-turbo-dev libcmocka-dev libassimp-dev assimp-testmodels
 
 if ! "$PYTHON" -c "import sys; sys.exit(0)" 2>/dev/null; then
     echo "error: $PYTHON is not a working Python" >&2

@@ -160,6 +160,16 @@ KILN_API const char *kiln_mesh_get_name(const kiln_mesh *self);
 /* The sub-meshes: one for a mesh made from data, one per assimp mesh for a file. */
 KILN_API uint32_t kiln_mesh_get_num_sub_meshes(const kiln_mesh *self);
 
+/* The name of the material sub-mesh `index` is drawn with ("" when the entity decides:
+ * BaseWhite), or NULL past the last sub-mesh. A mesh loaded from a file names the
+ * materials made from the file's ("<mesh name>/<file's material name>"). */
+KILN_API const char *kiln_mesh_get_sub_mesh_material_name(const kiln_mesh *self, uint32_t index);
+
+/* What loading the mesh's file approximated or left out (a PBR material drawn by its
+ * base colour, a normal map, a texture that could not be decoded), one line each; ""
+ * when nothing was. */
+KILN_API const char *kiln_mesh_get_import_warnings(const kiln_mesh *self);
+
 /* The vertices of all sub-meshes (UINT32_MAX if there are more). */
 KILN_API uint32_t kiln_mesh_get_vertex_count(const kiln_mesh *self);
 
@@ -194,6 +204,15 @@ KILN_API kiln_result kiln_entity_get_mesh(const kiln_entity *self, kiln_mesh **o
  * each sub-mesh's own material. The getter gives the first sub-mesh's material. */
 KILN_API kiln_result kiln_entity_get_material(const kiln_entity *self, kiln_material **out);
 KILN_API void kiln_entity_set_material(kiln_entity *self, kiln_material *material);
+
+/* The material sub-mesh `index` is drawn with when no material is set for the whole
+ * entity (the caller owns the reference in *out), and setting it (the entity takes a
+ * reference). KILN_ERROR_OUT_OF_RANGE past the last sub-mesh; setting NULL is
+ * KILN_ERROR_INVALID_ARGUMENT. */
+KILN_API kiln_result kiln_entity_get_sub_material(const kiln_entity *self, uint32_t index,
+                                                  kiln_material **out);
+KILN_API kiln_result kiln_entity_set_sub_material(kiln_entity *self, uint32_t index,
+                                                  kiln_material *material);
 
 /* Bounds in the entity's space, and in world space (transformed by its node). */
 KILN_API kiln_aabb kiln_entity_get_bounding_box(const kiln_entity *self);

@@ -1,4 +1,4 @@
-/* Image: pixels in CPU memory, with codecs (PNG) and simple operations.
+/* Image: pixels in CPU memory, with codecs (PNG, JPEG) and simple operations.
  *
  * An image is reference counted and keeps its pixels in a kiln_stream it holds a
  * reference to. An image may be used by one thread at a time. */
@@ -31,9 +31,12 @@ KILN_API kiln_result kiln_image_load_dynamic_image(kiln_image *self, kiln_stream
                                                    uint32_t width, uint32_t height,
                                                    kiln_pixel_format format);
 
-/* Decodes an encoded image (PNG) from a file or from a stream's remaining bytes.
- * PNG decodes to PF_L8, PF_L16, PF_BYTE_LA, PF_BYTE_RGB, PF_BYTE_RGBA or
- * PF_SHORT_RGBA (16-bit colour; 16-bit grey with alpha becomes PF_SHORT_RGBA). */
+/* Decodes an encoded image (PNG or JPEG, told apart by their first bytes) from a file
+ * or from a stream's remaining bytes. PNG decodes to PF_L8, PF_L16, PF_BYTE_LA,
+ * PF_BYTE_RGB, PF_BYTE_RGBA or PF_SHORT_RGBA (16-bit colour; 16-bit grey with alpha
+ * becomes PF_SHORT_RGBA); JPEG to PF_L8 or PF_BYTE_RGB (CMYK JPEGs are
+ * KILN_ERROR_UNSUPPORTED). A file that declares more pixels than its bytes can hold is
+ * KILN_ERROR_INVALID_ARGUMENT. */
 KILN_API kiln_result kiln_image_load(kiln_image *self, const char *path);
 KILN_API kiln_result kiln_image_load_stream(kiln_image *self, kiln_stream *stream);
 

@@ -3,6 +3,8 @@
 The classes below are derived from the C API (include/kiln/*.h) by the rules in
 kiln._binding; each class body holds only what those rules cannot say."""
 
+import warnings as _warnings
+
 from ._kiln_cffi import ffi, lib
 from . import _binding
 from ._binding import (
@@ -25,6 +27,12 @@ __version__ = ffi.string(lib.kiln_version_string()).decode()
 _ROOT_CREATE_RENDER_TEXTURE = _binding.Function("kiln_root_create_render_texture")
 _ROOT_DESTROY_RENDER_TARGET = _binding.Function("kiln_root_destroy_render_target")
 _SCENE_DESTROY_NODE = _binding.Function("kiln_scene_manager_destroy_scene_node")
+_MESH_LOAD = _binding.Function("kiln_mesh_manager_load")
+
+
+class KilnWarning(UserWarning):
+    """What Kiln did that the caller may not expect: a mesh file's feature approximated
+    or left out."""
 _CAMERA_GET_EXTENTS = _binding.Function("kiln_camera_get_frustum_extents")
 _CAMERA_SET_INTRINSICS = _binding.Function("kiln_camera_set_intrinsics")
 _STREAM_READ = _binding.Function("kiln_stream_read")
@@ -281,6 +289,19 @@ class MeshManager(Handle):
         name_c = ffi.new("char[]", material_name.encode()) if material_name else ffi.NULL
         data.material_name = name_c
         return _MESH_CREATE.call((self, name, group, data), {}, self, "MeshManager.create_from_arrays")
+
+    def load(self, name, group, path):
+        """Loads a mesh file through assimp (OBJ, glTF/GLB, PLY, STL, FBX, ...): one
+        sub-mesh per assimp mesh, triangulated, with normals made where the file has
+        none, and the file's materials made as "<name>/<material>" (colours, colour
+        texture, vertex colours). What the file has that Kiln cannot show is named in a
+        kiln.KilnWarning (and in mesh.import_warnings).
+
+        C: kiln_mesh_manager_load"""
+        mesh = _MESH_LOAD.call((self, name, group, path), {}, self, "MeshManager.load")
+        for line in filter(None, mesh.import_warnings.split("\n")):
+            _warnings.warn(f"{path}: {line}", KilnWarning, stacklevel=2)
+        return mesh
 
 
 class SceneManager(Handle):

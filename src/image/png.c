@@ -4,7 +4,7 @@
  * context struct owned by a caller frame; only a small function that calls libpng
  * (and nothing else that allocates) sets the jump target. After a failure the
  * caller frees whatever the context holds, so a longjmp never skips a free. */
-#include "core/internal.h"
+#include "image_internal.h"
 #include "pixel/convert.h"
 
 #include <png.h>
@@ -131,6 +131,11 @@ static bool png_decode_run(png_reader *reader) {
     if (setjmp(png_jmpbuf(png)))
         return false;
 
+    /* Only the chunks the pixels need are read (IHDR, PLTE, tRNS, IDAT, IEND); the others
+     * are skipped unread. libpng allocates the length an ancillary chunk declares before
+     * reading it, and a length past its limit is only a warning for such a chunk, so a
+     * few forged bytes would otherwise have it allocate up to 2 GB. */
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, -1);
     png_read_info(png, info);
     uint32_t width = png_get_image_width(png, info);
     uint32_t height = png_get_image_height(png, info);
@@ -221,10 +226,20 @@ static kiln_result png_decode(kiln_image *self, kiln_stream *source, const char 
     return r;
 }
 
+/* A PNG or a JPEG, told apart by their first bytes. */
+static kiln_result decode(kiln_image *self, kiln_stream *source, const char *function,
+                          const char *origin) {
+    size_t start = kiln_stream_tell(source), size = kiln_stream_get_size(source);
+    const unsigned char *bytes = kiln_stream_get_pointer(source);
+    if (bytes && start < size && kiln__is_jpeg(bytes + start, size - start))
+        return kiln__jpeg_decode(self, source, function, origin);
+    return png_decode(self, source, function, origin);
+}
+
 KILN_API kiln_result kiln_image_load_stream(kiln_image *self, kiln_stream *stream) {
     KILN__REQUIRE_NOT_NULL(self);
     KILN__REQUIRE_NOT_NULL(stream);
-    return png_decode(self, stream, __func__, "from the stream");
+    return decode(self, stream, __func__, "from the stream");
 }
 
 KILN_API kiln_result kiln_image_load(kiln_image *self, const char *path) {
@@ -239,7 +254,7 @@ KILN_API kiln_result kiln_image_load(kiln_image *self, const char *path) {
         return kiln__fail_oom("kiln_image_load: a path", length);
     }
     snprintf(origin, length, "'%s'", path);
-    kiln_result r = png_decode(self, file, __func__, origin);
+    kiln_result r = decode(self, file, __func__, origin);
     kiln__free(origin);
     kiln_stream_release(file);
     return r;

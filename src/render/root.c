@@ -29,7 +29,7 @@ KILN_API kiln_result kiln_root_create(const kiln_root_desc *desc, kiln_root **ou
     if (r == KILN_OK)
         r = kiln__material_manager_create(self->textures, &self->materials);
     if (r == KILN_OK)
-        r = kiln__mesh_manager_create(self->materials, &self->meshes);
+        r = kiln__mesh_manager_create(self->materials, self->textures, &self->meshes);
     if (r != KILN_OK) {
         kiln_root_destroy(self);
         return r;

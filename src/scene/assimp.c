@@ -45,7 +45,9 @@ static void load(void) {
         return;
     }
     if (RESOLVE(library, ImportFile) && RESOLVE(library, ReleaseImport) &&
-        RESOLVE(library, GetErrorString) && RESOLVE(library, GetMaterialString))
+        RESOLVE(library, GetErrorString) && RESOLVE(library, GetMaterialString) &&
+        RESOLVE(library, GetMaterialColor) && RESOLVE(library, GetMaterialFloatArray) &&
+        RESOLVE(library, GetMaterialTextureCount) && RESOLVE(library, GetMaterialTexture))
         loaded = true;
     /* The library stays loaded for the life of the process, as a linked one would. */
 }

@@ -17,6 +17,18 @@ typedef struct kiln__assimp {
     const char *(*GetErrorString)(void);
     enum aiReturn (*GetMaterialString)(const struct aiMaterial *material, const char *key,
                                        unsigned int type, unsigned int index, struct aiString *out);
+    enum aiReturn (*GetMaterialColor)(const struct aiMaterial *material, const char *key,
+                                      unsigned int type, unsigned int index, struct aiColor4D *out);
+    enum aiReturn (*GetMaterialFloatArray)(const struct aiMaterial *material, const char *key,
+                                           unsigned int type, unsigned int index, ai_real *out,
+                                           unsigned int *max);
+    unsigned int (*GetMaterialTextureCount)(const struct aiMaterial *material,
+                                            enum aiTextureType type);
+    enum aiReturn (*GetMaterialTexture)(const struct aiMaterial *material, enum aiTextureType type,
+                                        unsigned int index, struct aiString *path,
+                                        enum aiTextureMapping *mapping, unsigned int *uvindex,
+                                        ai_real *blend, enum aiTextureOp *op,
+                                        enum aiTextureMapMode *mapmode, unsigned int *flags);
 } kiln__assimp;
 
 /* The functions, loading the library on the first call (from any thread). A library

@@ -100,6 +100,36 @@ KILN_API void kiln_entity_set_material(kiln_entity *self, kiln_material *materia
     self->material = material;
 }
 
+KILN_API kiln_result kiln_entity_get_sub_material(const kiln_entity *self, uint32_t index,
+                                                  kiln_material **out) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(out);
+    *out = NULL;
+    if (index >= self->mesh->num_sub_meshes)
+        return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                          "kiln_entity_get_sub_material: entity '%s' has %u sub-meshes; there is "
+                          "no sub-mesh %u",
+                          self->base.name, self->mesh->num_sub_meshes, index);
+    kiln_material_retain(self->sub_materials[index]);
+    *out = self->sub_materials[index];
+    return KILN_OK;
+}
+
+KILN_API kiln_result kiln_entity_set_sub_material(kiln_entity *self, uint32_t index,
+                                                  kiln_material *material) {
+    KILN__REQUIRE_NOT_NULL(self);
+    KILN__REQUIRE_NOT_NULL(material);
+    if (index >= self->mesh->num_sub_meshes)
+        return kiln__fail(KILN_ERROR_OUT_OF_RANGE,
+                          "kiln_entity_set_sub_material: entity '%s' has %u sub-meshes; there is "
+                          "no sub-mesh %u",
+                          self->base.name, self->mesh->num_sub_meshes, index);
+    kiln_material_retain(material);
+    kiln_material_release(self->sub_materials[index]);
+    self->sub_materials[index] = material;
+    return KILN_OK;
+}
+
 KILN_API kiln_aabb kiln_entity_get_bounding_box(const kiln_entity *self) {
     return self->mesh->bounds;
 }

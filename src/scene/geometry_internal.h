@@ -61,10 +61,12 @@ struct kiln_mesh {
     kiln__sub_mesh *sub_meshes;
     uint32_t num_sub_meshes;
     kiln_aabb bounds;
+    char *warnings; /* what a file's import approximated or left out, a line each */
 };
 
 struct kiln_mesh_manager {
-    kiln_material_manager *materials; /* borrowed: the Root owns both */
+    kiln_material_manager *materials; /* borrowed: the Root owns all three */
+    kiln_texture_manager *textures;
     kiln__registry meshes;
 };
 
@@ -101,7 +103,8 @@ kiln_result kiln__check_primitive_count(kiln_operation_type operation, uint32_t 
                                         const char *function, const char *what);
 
 /* The mesh manager of a Root, finding materials in `materials` (borrowed). */
-kiln_result kiln__mesh_manager_create(kiln_material_manager *materials, kiln_mesh_manager **out);
+kiln_result kiln__mesh_manager_create(kiln_material_manager *materials,
+                                      kiln_texture_manager *textures, kiln_mesh_manager **out);
 /* Releases every registered mesh and frees the manager. */
 void kiln__mesh_manager_destroy(kiln_mesh_manager *self);
 

@@ -131,6 +131,7 @@ static void mesh_free(kiln_mesh *self) {
     kiln__free(self->sub_meshes);
     kiln__free(self->name);
     kiln__free(self->group);
+    kiln__free(self->warnings);
     kiln__free(self);
 }
 
@@ -181,6 +182,16 @@ KILN_API uint32_t kiln_mesh_get_num_sub_meshes(const kiln_mesh *self) {
     return self->num_sub_meshes;
 }
 
+KILN_API const char *kiln_mesh_get_sub_mesh_material_name(const kiln_mesh *self, uint32_t index) {
+    if (!self || index >= self->num_sub_meshes)
+        return NULL;
+    return self->sub_meshes[index].material_name;
+}
+
+KILN_API const char *kiln_mesh_get_import_warnings(const kiln_mesh *self) {
+    return self->warnings ? self->warnings : "";
+}
+
 KILN_API uint32_t kiln_mesh_get_vertex_count(const kiln_mesh *self) {
     uint64_t n = 0;
     for (uint32_t i = 0; i < self->num_sub_meshes; i++)
@@ -202,11 +213,13 @@ KILN_API kiln_aabb kiln_mesh_get_bounding_box(const kiln_mesh *self) { return se
 
 /* ---- the manager ---- */
 
-kiln_result kiln__mesh_manager_create(kiln_material_manager *materials, kiln_mesh_manager **out) {
+kiln_result kiln__mesh_manager_create(kiln_material_manager *materials,
+                                      kiln_texture_manager *textures, kiln_mesh_manager **out) {
     kiln_mesh_manager *self = kiln__calloc(1, sizeof *self);
     if (!self)
         return kiln__fail_oom("a mesh manager", sizeof *self);
     self->materials = materials;
+    self->textures = textures;
     *out = self;
     return KILN_OK;
 }

@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Assimp gives texture coordinates with (0, 0) at the bottom left, as OpenGL does;
@@ -27,7 +29,34 @@ typedef struct import_state {
     kiln__sub_mesh *sub_meshes;
     uint32_t num_sub_meshes;
     uint32_t capacity;
+    /* Per sub-mesh: the file's material it is drawn with (UINT32_MAX: none). */
+    uint32_t *material_index;
+    uint32_t material_capacity;
+    /* What the import approximated or left out, a line each (kiln_mesh warnings). */
+    char *warnings;
+    size_t warnings_size, warnings_capacity;
 } import_state;
+
+/* Adds a line to the import's warnings (kept quiet when memory runs out: a warning is
+ * not worth failing the load for). */
+static void warn(import_state *st, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void warn(import_state *st, const char *format, ...) {
+    char line[512];
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    if (n < 0)
+        return;
+    size_t length = strlen(line);
+    if (kiln__grow(&st->warnings, &st->warnings_capacity, st->warnings_size + length + 2, 1, 256,
+                   "import warnings") != KILN_OK)
+        return;
+    if (st->warnings_size > 0)
+        st->warnings[st->warnings_size++] = '\n';
+    memcpy(st->warnings + st->warnings_size, line, length + 1);
+    st->warnings_size += length;
+}
 
 /* parent * child, both row-major with the translation in the last column. */
 static struct aiMatrix4x4 matrix_multiply(const struct aiMatrix4x4 *a,
@@ -59,31 +88,33 @@ static void normal_matrix(const struct aiMatrix4x4 *m, float out[3][3]) {
         }
 }
 
-/* "<mesh name>/<material name>" when the material manager has such a material,
- * else "" (the entity then shows BaseWhite). */
+/* "<mesh name>/<material name>" of the mesh's material in the file ("<mesh
+ * name>/material<index>" when it has no name), or "" when it has none. */
 static kiln_result material_name_for(const import_state *st, const struct aiMesh *mesh,
                                      char **out) {
     *out = NULL;
-    const char *chosen = "";
-    char *candidate = NULL;
-    if (mesh->mMaterialIndex < st->scene->mNumMaterials) {
-        struct aiString name;
-        if (st->ai->GetMaterialString(st->scene->mMaterials[mesh->mMaterialIndex], AI_MATKEY_NAME,
-                                      &name) == aiReturn_SUCCESS &&
-            name.length > 0) {
-            size_t n = strlen(st->mesh_name) + 1 + name.length + 1;
-            candidate = kiln__malloc(n);
-            if (!candidate)
-                return kiln__fail_oom("a material name", n);
-            snprintf(candidate, n, "%s/%.*s", st->mesh_name, (int)name.length, name.data);
-            if (kiln__find_material(st->manager->materials, candidate, st->group))
-                chosen = candidate;
-        }
+    if (mesh->mMaterialIndex >= st->scene->mNumMaterials || !st->scene->mMaterials ||
+        !st->scene->mMaterials[mesh->mMaterialIndex]) {
+        *out = kiln__strdup("");
+        return *out ? KILN_OK : kiln__fail_oom("a material name", 1);
     }
-    *out = kiln__strdup(chosen);
-    kiln__free(candidate);
+    struct aiString name;
+    char index[32];
+    const char *material = index;
+    int length = 0;
+    if (st->ai->GetMaterialString(st->scene->mMaterials[mesh->mMaterialIndex], AI_MATKEY_NAME,
+                                  &name) == aiReturn_SUCCESS &&
+        name.length > 0) {
+        material = name.data;
+        length = (int)name.length;
+    } else {
+        length = snprintf(index, sizeof index, "material%u", mesh->mMaterialIndex);
+    }
+    size_t n = strlen(st->mesh_name) + 1 + (size_t)length + 1;
+    *out = kiln__malloc(n);
     if (!*out)
-        return kiln__fail_oom("a material name", strlen(chosen) + 1);
+        return kiln__fail_oom("a material name", n);
+    snprintf(*out, n, "%s/%.*s", st->mesh_name, length, material);
     return KILN_OK;
 }
 
@@ -175,6 +206,9 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
     kiln_result r = ok ? KILN_OK : kiln__fail_oom("imported vertices", (size_t)n * 64);
     if (r == KILN_OK)
         r = material_name_for(st, mesh, &sub->material_name);
+    if (r == KILN_OK)
+        r = kiln__grow32(&st->material_index, &st->material_capacity, st->num_sub_meshes + 1,
+                         sizeof *st->material_index, 4, "sub-mesh materials");
     if (r != KILN_OK) {
         kiln__vertex_arrays_free(a);
         kiln__free(sub->material_name);
@@ -261,8 +295,179 @@ static kiln_result convert_mesh(import_state *st, const struct aiMesh *mesh,
         kiln__free(sub->material_name);
         return KILN_OK;
     }
+    st->material_index[st->num_sub_meshes] =
+        sub->material_name[0] ? mesh->mMaterialIndex : UINT32_MAX;
     st->num_sub_meshes++;
     return KILN_OK;
+}
+
+/* ---- materials ---- */
+
+static bool material_colour(const import_state *st, const struct aiMaterial *m, const char *key,
+                            kiln_colour *out) {
+    struct aiColor4D c;
+    if (st->ai->GetMaterialColor(m, key, 0, 0, &c) != aiReturn_SUCCESS)
+        return false;
+    *out = (kiln_colour){c.r, c.g, c.b, c.a};
+    return isfinite(c.r) && isfinite(c.g) && isfinite(c.b) && isfinite(c.a);
+}
+
+static bool material_float(const import_state *st, const struct aiMaterial *m, const char *key,
+                           float *out) {
+    ai_real v = 0;
+    unsigned int one = 1;
+    if (st->ai->GetMaterialFloatArray(m, key, 0, 0, &v, &one) != aiReturn_SUCCESS || one != 1 ||
+        !isfinite(v))
+        return false;
+    *out = (float)v;
+    return true;
+}
+
+/* The texture a material names, decoded into the texture manager as "<mesh
+ * name>/<path>" (once per mesh): embedded in the file ("*<index>") or a file beside
+ * it. Writes the texture's name to `name` (size bytes); false, with a warning, when
+ * it cannot be had. */
+static bool import_texture(import_state *st, const char *material, const char *path, char *name,
+                           size_t size) {
+    kiln_texture_manager *textures = st->manager->textures;
+    snprintf(name, size, "%s/%s", st->mesh_name, path);
+    if (kiln_texture_manager_resource_exists(textures, name, st->group))
+        return true;
+    kiln_image *image = NULL;
+    kiln_result r = kiln_image_create(&image);
+    if (r == KILN_OK && path[0] == '*') {
+        char *end = NULL;
+        unsigned long index = strtoul(path + 1, &end, 10);
+        const struct aiTexture *t = index < st->scene->mNumTextures && st->scene->mTextures
+                                        ? st->scene->mTextures[index]
+                                        : NULL;
+        kiln_stream *bytes = NULL;
+        if (!t || !t->pcData || *end != '\0')
+            r = kiln__fail(KILN_ERROR_NOT_FOUND, "the file embeds no texture %s", path);
+        else if (t->mHeight == 0) /* compressed: mWidth bytes of a PNG, a JPEG, ... */
+            r = kiln_stream_wrap_memory(t->pcData, t->mWidth, true, NULL, NULL, &bytes);
+        else if ((size_t)t->mWidth * t->mHeight > (size_t)UINT32_MAX / 4)
+            r = kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "the embedded texture is too large");
+        else /* texels of four bytes: b, g, r, a */
+            r = kiln_stream_create_copy(t->pcData, (size_t)t->mWidth * t->mHeight * 4, &bytes);
+        if (r == KILN_OK)
+            r = t->mHeight == 0 ? kiln_image_load_stream(image, bytes)
+                                : kiln_image_load_dynamic_image(image, bytes, t->mWidth, t->mHeight,
+                                                                KILN_PF_BYTE_BGRA);
+        kiln_stream_release(bytes);
+    } else if (r == KILN_OK) {
+        /* Beside the model: relative to its directory, with DOS separators turned. */
+        const char *slash = strrchr(st->path, '/');
+        size_t dir = path[0] == '/' || !slash ? 0 : (size_t)(slash - st->path) + 1;
+        size_t n = dir + strlen(path) + 1;
+        char *full = kiln__malloc(n);
+        if (!full) {
+            r = kiln__fail_oom("a texture path", n);
+        } else {
+            memcpy(full, st->path, dir);
+            memcpy(full + dir, path, strlen(path) + 1);
+            for (char *c = full + dir; *c; c++)
+                if (*c == '\\')
+                    *c = '/';
+            r = kiln_image_load(image, full);
+            kiln__free(full);
+        }
+    }
+    if (r == KILN_OK)
+        r = kiln_texture_manager_load_image(textures, name, st->group, image, NULL);
+    kiln_image_release(image);
+    if (r == KILN_OK)
+        return true;
+    warn(st, "texture '%s' of material '%s' is left out: %s", path, material,
+         kiln_last_error_message());
+    return false;
+}
+
+/* A material made from the file's material `index` as the original engine's assimp
+ * importer makes it: lit, the base (or diffuse) colour times the opacity, the specular
+ * colour and shininess, the emissive colour, the base colour (or diffuse) texture in
+ * its coordinate set, vertex colours tracked where the sub-mesh has them. What it
+ * cannot show is named in a warning. */
+static kiln_result import_material(import_state *st, uint32_t index, const char *name,
+                                   bool has_colours) {
+    const struct aiMaterial *m = st->scene->mMaterials[index];
+    kiln_material *material = NULL;
+    KILN__CHECK(kiln_material_manager_create(st->manager->materials, name, st->group, &material));
+    kiln_technique *technique = NULL;
+    kiln_pass *pass = NULL;
+    kiln_result r = kiln_material_get_technique(material, 0, &technique);
+    if (r == KILN_OK)
+        r = kiln_technique_get_pass(technique, 0, &pass);
+    if (r != KILN_OK) {
+        kiln_material_release(material);
+        return r;
+    }
+    kiln_pass_set_lighting_enabled(pass, true);
+    kiln_colour diffuse = {1, 1, 1, 1}, colour;
+    if (!material_colour(st, m, "$clr.base", &diffuse))
+        material_colour(st, m, "$clr.diffuse", &diffuse);
+    float opacity = 1.0f;
+    if (material_float(st, m, "$mat.opacity", &opacity) && opacity >= 0.0f && opacity < 1.0f)
+        diffuse.a *= opacity;
+    kiln_pass_set_diffuse(pass, &diffuse);
+    colour = diffuse;
+    kiln_colour ambient;
+    if (material_colour(st, m, "$clr.ambient", &ambient) &&
+        (ambient.r > 0.0f || ambient.g > 0.0f || ambient.b > 0.0f))
+        colour = ambient;
+    kiln_pass_set_ambient(pass, &colour);
+    float shininess = 0.0f;
+    if (material_colour(st, m, "$clr.specular", &colour) &&
+        material_float(st, m, "$mat.shininess", &shininess) && shininess > 0.0f) {
+        kiln_pass_set_specular(pass, &colour);
+        kiln_pass_set_shininess(pass, shininess > 128.0f ? 128.0f : shininess);
+    }
+    if (material_colour(st, m, "$clr.emissive", &colour))
+        kiln_pass_set_emissive(pass, &colour);
+    if (diffuse.a < 1.0f) {
+        kiln_pass_set_scene_blending(pass, KILN_SBT_TRANSPARENT_ALPHA);
+        kiln_pass_set_depth_write_enabled(pass, false);
+    }
+    if (has_colours)
+        kiln_pass_set_vertex_colour_tracking(pass, KILN_TVC_AMBIENT | KILN_TVC_DIFFUSE);
+    /* The colour texture: glTF's base colour, or the diffuse map of the others. */
+    const enum aiTextureType kinds[2] = {aiTextureType_BASE_COLOR, aiTextureType_DIFFUSE};
+    for (int k = 0; k < 2 && r == KILN_OK; k++) {
+        if (st->ai->GetMaterialTextureCount(m, kinds[k]) == 0)
+            continue;
+        struct aiString path;
+        unsigned int uv = 0;
+        enum aiTextureMapMode modes[2] = {aiTextureMapMode_Wrap, aiTextureMapMode_Wrap};
+        char texture[1100];
+        if (st->ai->GetMaterialTexture(m, kinds[k], 0, &path, NULL, &uv, NULL, NULL, modes, NULL) !=
+                aiReturn_SUCCESS ||
+            path.length == 0 || !import_texture(st, name, path.data, texture, sizeof texture))
+            break;
+        kiln_texture_unit_state *unit = NULL;
+        r = kiln_pass_create_texture_unit_state(pass, texture, &unit);
+        if (r == KILN_OK && uv > 0 && uv < KILN__GEOMETRY_UV_SETS)
+            r = kiln_texture_unit_state_set_texture_coord_set(unit, uv);
+        if (r == KILN_OK)
+            r = kiln_texture_unit_state_set_texture_addressing_mode(
+                unit, modes[0] == aiTextureMapMode_Clamp    ? KILN_TAM_CLAMP
+                      : modes[0] == aiTextureMapMode_Mirror ? KILN_TAM_MIRROR
+                                                            : KILN_TAM_WRAP);
+        break;
+    }
+    /* What fixed-function lighting cannot show. */
+    float metallic = 0.0f, roughness = 1.0f;
+    if (material_float(st, m, "$mat.metallicFactor", &metallic)) {
+        material_float(st, m, "$mat.roughnessFactor", &roughness);
+        warn(st,
+             "material '%s': PBR metallic-roughness (metallic %g, roughness %g) is drawn as "
+             "Blinn-Phong lighting of its base colour",
+             name, (double)metallic, (double)roughness);
+    }
+    if (st->ai->GetMaterialTextureCount(m, aiTextureType_NORMALS) > 0 ||
+        st->ai->GetMaterialTextureCount(m, aiTextureType_NORMAL_CAMERA) > 0)
+        warn(st, "material '%s': its normal map is left out; the mesh's normals are used", name);
+    kiln_material_release(material);
+    return r;
 }
 
 static kiln_result convert_node(import_state *st, const struct aiNode *node,
@@ -335,7 +540,13 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
                           "kiln_mesh_manager_load: cannot read '%s' as a mesh: %s", path,
                           ai->GetErrorString());
-    import_state st = {ai, scene, self, name, group, path, NULL, 0, 0};
+    import_state st = {0};
+    st.ai = ai;
+    st.scene = scene;
+    st.manager = self;
+    st.mesh_name = name;
+    st.group = group;
+    st.path = path;
     kiln_result r = KILN_OK;
     if ((scene->mFlags & AI_SCENE_FLAGS_INCOMPLETE) || !scene->mRootNode)
         r = kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
@@ -348,6 +559,16 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
                        "kiln_mesh_manager_load: '%s' holds no geometry (%u meshes, none with "
                        "faces)",
                        path, scene->mNumMeshes);
+    /* The file's materials, those the sub-meshes use and no material of that name
+     * exists for yet (one made by the caller beforehand wins). */
+    for (uint32_t i = 0; r == KILN_OK && i < st.num_sub_meshes; i++) {
+        const kiln__sub_mesh *sub = &st.sub_meshes[i];
+        if (st.material_index[i] == UINT32_MAX ||
+            kiln__find_material(self->materials, sub->material_name, group))
+            continue;
+        r = import_material(&st, st.material_index[i], sub->material_name,
+                            sub->arrays.colours != NULL);
+    }
     ai->ReleaseImport(scene);
     kiln_mesh *mesh = NULL;
     if (r == KILN_OK)
@@ -358,6 +579,12 @@ KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char 
             kiln__free(st.sub_meshes[i].material_name);
         }
     kiln__free(st.sub_meshes);
+    kiln__free(st.material_index);
+    if (r == KILN_OK) {
+        mesh->warnings = st.warnings;
+        st.warnings = NULL;
+    }
+    kiln__free(st.warnings);
     if (r != KILN_OK)
         return r;
     r = kiln__mesh_manager_add(self, mesh, "kiln_mesh_manager_load");

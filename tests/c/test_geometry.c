@@ -454,11 +454,14 @@ static void an_obj_file_loads_with_flipped_uvs_and_its_materials(void **state) {
     kiln_material_release(material);
     kiln_entity_release(entity);
 
-    /* Under another name there is no such material: the sub-mesh names none. */
+    /* Under another name there is no such material: one is made from the file's. */
     kiln_mesh *other = NULL;
     assert_int_equal(kiln_mesh_manager_load(w.meshes, "other", NULL, temp_path("quad.obj"), &other),
                      KILN_OK);
-    assert_string_equal(other->sub_meshes[0].material_name, "");
+    assert_string_equal(other->sub_meshes[0].material_name, "other/Red");
+    assert_string_equal(kiln_mesh_get_sub_mesh_material_name(other, 0), "other/Red");
+    assert_null(kiln_mesh_get_sub_mesh_material_name(other, 1));
+    assert_true(kiln_material_manager_resource_exists(w.materials, "other/Red", NULL));
     assert_int_equal(kiln_mesh_manager_load(w.meshes, "other", NULL, temp_path("quad.obj"), NULL),
                      KILN_ERROR_INVALID_ARGUMENT);
     kiln_mesh_release(other);
@@ -569,7 +572,8 @@ static void a_gltf_file_loads_in_its_node_space_with_its_uvs(void **state) {
     assert_float_equal(sub->arrays.uvs[0][v * 2 + 1], 0.6f, 1e-6);
     /* The generated normal faces +z (anticlockwise winding). */
     assert_float_equal(sub->arrays.normals[v * 3 + 2], 1.0f, 1e-5);
-    assert_string_equal(sub->material_name, "");
+    /* glTF's default material, made for it. */
+    assert_string_equal(sub->material_name, "tri/material0");
     kiln_mesh_release(mesh);
     world_destroy(&w);
 }

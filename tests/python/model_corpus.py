@@ -2,17 +2,21 @@
 
 The worker reads paths from stdin, one per line; for each it loads the file with
 MeshManager.load and, when that works, renders it once into a small target, then
-writes one JSON line: {"path", "ok", "error", "sub_meshes", "triangles", "seconds"}. A
+writes one JSON line: {"path", "ok", "error", "sub_meshes", "triangles", "warnings", "seconds"}. A
 crash or a hang shows as the worker's death or silence, which the parent watches."""
 
 import json
 import sys
 import time
+import warnings
 
 import kiln
 
 
 def main():
+    # Warnings of approximated materials are counted, not printed: the parent reads
+    # only stdout.
+    warnings.simplefilter("ignore", kiln.KilnWarning)
     root = kiln.Root(num_threads=1)
     scene = root.create_scene_manager()
     camera = scene.create_camera("camera")
@@ -30,6 +34,7 @@ def main():
             mesh = root.mesh_manager.load(f"mesh{n}", "General", path)
             result["sub_meshes"] = mesh.num_sub_meshes
             result["triangles"] = mesh.triangle_count
+            result["warnings"] = len([w for w in mesh.import_warnings.split("\n") if w])
             entity = scene.create_entity(f"entity{n}", mesh)
             node.attach_object(entity)
             target.update()

@@ -8,6 +8,7 @@ import os
 import select
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,25 +39,27 @@ class Worker:
 
     def __init__(self):
         env = dict(os.environ)
+        # Its stderr goes to a file: a pipe nobody reads would stop it once full.
+        self.err = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen([sys.executable, str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, env=env, bufsize=1)
+                                     stderr=self.err, text=True, env=env, bufsize=1)
 
     def load(self, path, timeout):
         """The worker's result for path, or None if it died or went silent for timeout
-        seconds (it is then stopped)."""
+        seconds (stop it then)."""
         self.proc.stdin.write(f"{path}\n")
         self.proc.stdin.flush()
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
         line = self.proc.stdout.readline() if ready else ""
-        if line:
-            return json.loads(line)
-        self.stop()
-        return None
+        return json.loads(line) if line else None
 
     def stop(self):
         if self.proc.poll() is None:
             self.proc.kill()
-        _, err = self.proc.communicate()
+        self.proc.communicate()
+        self.err.seek(0)
+        err = self.err.read()
+        self.err.close()
         return self.proc.returncode, err[-3000:]
 
 
@@ -72,7 +75,7 @@ def corpus_results():
         start = time.perf_counter()
         result = worker.load(path, SECONDS_PER_FILE)
         if result is None:
-            code, err = worker.stop() if worker.proc.returncode is None else (worker.proc.returncode, "")
+            code, err = worker.stop()
             elapsed = time.perf_counter() - start
             what = f"no answer after {elapsed:.1f} s" if elapsed >= SECONDS_PER_FILE else f"the worker died ({code})"
             problems.append(f"{path}: {what}\n{err}")
