@@ -45,7 +45,8 @@ demo: build
 	cd $(DEMO_OUT) && PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) $(CURDIR)/samples/numpy_sample.py
 	$(BUILD)/samples/render_tutorial $(DEMO_OUT)/tutorial_c.png
 	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) samples/mesh_sample.py $(DEMO_OUT)
-	@echo "Wrote $(DEMO_OUT)/numpy_arr.png, $(DEMO_OUT)/numpy_final.png, $(DEMO_OUT)/final.png, $(DEMO_OUT)/tutorial_c.png and $(DEMO_OUT)/mesh_colour_depth.png"
+	PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PYTHON) samples/ground_truth.py $(DEMO_OUT)
+	@echo "Wrote $(DEMO_OUT)/numpy_arr.png, $(DEMO_OUT)/numpy_final.png, $(DEMO_OUT)/final.png, $(DEMO_OUT)/tutorial_c.png, $(DEMO_OUT)/mesh_colour_depth.png and $(DEMO_OUT)/ground_truth.png"
 
 # Installs the peers (bench/install-deps.sh), measures, and writes docs/benchmarks.md with
 # its plots in docs/images/; it reports and never fails on a figure. Kiln is measured as

@@ -208,6 +208,32 @@ def bench_batch():
             "one_by_one": t_each / BATCH_FRAMES}
 
 
+def bench_extra_buffers():
+    """The heavy scene's frame (bench/heavy_scene.py, all cores) with each extra buffer
+    (instance id, class id, normal) and all three, beside the frame alone, the frames in
+    turn: what each ground-truth buffer costs per frame."""
+    import heavy_scene as hs
+
+    root, target, node = hs.kiln_scene(0)
+    cases = (("colour alone", 0), ("+ instance id", kiln.BUFFER_INSTANCE_ID), ("+ normal", kiln.BUFFER_NORMAL),
+             ("+ instance id, class id and normal",
+              kiln.BUFFER_INSTANCE_ID | kiln.BUFFER_CLASS_ID | kiln.BUFFER_NORMAL))
+    times = {name: [] for name, _ in cases}
+    for name, flags in cases:  # warm
+        target.extra_buffers = flags
+        target.update()
+    for _ in range(REPEAT):
+        for name, flags in cases:
+            target.extra_buffers = flags
+            target.update()  # the buffers' first frame: not timed
+            start = timeit.default_timer()
+            for _ in range(3):
+                target.update()
+            times[name].append((timeit.default_timer() - start) / 3)
+    return {"size": [hs.WIDTH, hs.HEIGHT], "triangles": hs.TRIANGLES, "threads": root.num_threads,
+            "cases": {name: statistics.median(t) for name, t in times.items()}}
+
+
 def measure(log=print):
     out = {"repeat": REPEAT}
     out["floor"] = floor = bench_floor()
@@ -229,6 +255,10 @@ def measure(log=print):
     out["batch"] = b = bench_batch()
     log(f"  batch of {b['frames']} poses at {b['size'][0]}x{b['size'][1]}: {b['batch'] * 1e3:.3f} ms per frame; "
         f"one by one from Python {b['one_by_one'] * 1e3:.3f} ms per frame")
+    out["extra_buffers"] = e = bench_extra_buffers()
+    alone = e["cases"]["colour alone"]
+    log("  extra buffers, heavy scene: " + ", ".join(f"{k} {t * 1e3:.1f} ms ({t / alone:.2f}x)"
+                                                    for k, t in e["cases"].items()))
     out["view"] = v = bench_view()
     log(f"  view: {v['small']['what']} {v['small']['seconds'] * 1e6:.2f} us, {v['large']['what']} "
         f"{v['large']['seconds'] * 1e6:.2f} us (np.asarray of an existing array {v['asarray'] * 1e6:.3f} us)")

@@ -318,6 +318,25 @@ def bridge_section(page, results, tutorial):
             "",
         )
 
+    e = n.get("extra_buffers")
+    if e:
+        alone = e["cases"]["colour alone"]
+        page.add(
+            "### Ground-truth buffers",
+            "",
+            f"The heavy scene ({e['triangles']:,} triangles at {e['size'][0]}x{e['size'][1]}, {e['threads']} "
+            "threads; section 2) rendered with `target.extra_buffers` set to each extra buffer and to all three, "
+            "beside the colour frame alone, the configurations in turn; each extra buffer is a render of the "
+            f"scene's geometry of its own (`docs/ground-truth.md`). Median of {n['repeat']} rounds of 3 frames; "
+            "`bench/bench_numpy.py`.",
+            "",
+            "| frame | time | over the colour frame alone |",
+            "|---|---|---|",
+        )
+        for name, t in e["cases"].items():
+            page.add(f"| {name} | {t * 1e3:.1f} ms | {t / alone:.2f}x |")
+        page.add("")
+
     v = n["view"]
     page.add(
         "## 5. `kiln.numpy.view`",

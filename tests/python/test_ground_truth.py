@@ -166,3 +166,27 @@ def test_extra_buffers_must_be_enabled_and_rendered_before_they_are_read():
     assert target.read(out=out, buffer="instance_id") is out
     with pytest.raises(ValueError, match="uint32 of shape"):
         target.read(out=np.zeros((H, W), np.float32), buffer="instance_id")
+
+
+def test_the_ground_truth_sample_agrees_with_itself(tmp_path):
+    """samples/ground_truth.py (run by make demo): its buffers tell one story."""
+    import os
+    import runpy
+
+    sample = os.path.join(os.path.dirname(__file__), "..", "..", "samples", "ground_truth.py")
+    module = runpy.run_path(sample, run_name="sample")
+    colour, ids, classes, normals, distance, points = module["main"](str(tmp_path))
+    assert (tmp_path / "ground_truth.png").stat().st_size > 20_000
+    drawn = ids > 0
+    # Every buffer agrees on what was drawn, and all four objects are in view.
+    np.testing.assert_array_equal(drawn, np.isfinite(distance))
+    np.testing.assert_array_equal(drawn, ~np.isnan(normals[..., 0]))
+    np.testing.assert_array_equal(drawn, ~np.isnan(points[..., 0]))
+    assert len(np.unique(ids[drawn])) == 4 and set(np.unique(classes)) == {0, 1, 2, 3}
+    # One class per instance; the floor (class 3) lies on the plane y = 0, facing up.
+    for instance in np.unique(ids[drawn]):
+        assert len(np.unique(classes[ids == instance])) == 1
+    floor = classes == 3
+    np.testing.assert_allclose(points[floor][:, 1], 0, atol=1e-3)
+    world_normals = normals  # camera space; the floor's normal is the camera's view of +Y
+    assert np.ptp(world_normals[floor], axis=0).max() < 1e-4
