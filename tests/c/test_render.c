@@ -454,6 +454,57 @@ static void a_destroyed_target_frees_its_name_and_keeps_memory_handed_out(void *
     tutorial_destroy(&t);
 }
 
+static void extra_buffers_record_ids_and_normals(void **state) {
+    (void)state;
+    tutorial t;
+    tutorial_create(&t, 2, 40, 30);
+    kiln_movable_object *rect = kiln_rectangle2d_as_movable_object(t.rect);
+    kiln_movable_object_set_instance_id(rect, 0xA1B2C3D4u);
+    kiln_movable_object_set_class_id(rect, 7);
+    kiln_pixelbox *box = NULL;
+    assert_int_equal(kiln_render_target_get_extra_buffer(t.target, KILN_BUFFER_INSTANCE_ID, &box),
+                     KILN_ERROR_INVALID_STATE);
+    assert_int_equal(kiln_render_target_set_extra_buffers(t.target, 8),
+                     KILN_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(kiln_render_target_set_extra_buffers(t.target, KILN_BUFFER_INSTANCE_ID |
+                                                                        KILN_BUFFER_CLASS_ID |
+                                                                        KILN_BUFFER_NORMAL),
+                     KILN_OK);
+    assert_int_equal(kiln_render_target_get_extra_buffer(t.target, KILN_BUFFER_CLASS_ID, &box),
+                     KILN_ERROR_INVALID_STATE); /* not rendered yet */
+    assert_int_equal(kiln_render_target_update(t.target), KILN_OK);
+    /* The rectangle covers the middle: its ids there, 0 in the corner. */
+    const uint32_t ids[2] = {0xA1B2C3D4u, 7};
+    const kiln_buffer_type kinds[2] = {KILN_BUFFER_INSTANCE_ID, KILN_BUFFER_CLASS_ID};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(kiln_render_target_get_extra_buffer(t.target, kinds[k], &box), KILN_OK);
+        assert_int_equal(kiln_pixelbox_get_format(box), KILN_PF_BYTE_RGBA);
+        const uint8_t *p = kiln_pixelbox_get_data(box);
+        size_t pitch = kiln_pixelbox_get_row_pitch(box) * 4;
+        const uint8_t *centre = p + 15 * pitch + 20 * 4, *corner = p;
+        uint32_t id = (uint32_t)centre[0] | (uint32_t)centre[1] << 8 | (uint32_t)centre[2] << 16 |
+                      (uint32_t)centre[3] << 24;
+        assert_int_equal(id, ids[k]);
+        assert_int_equal(corner[0] | corner[1] | corner[2] | corner[3], 0);
+        kiln_pixelbox_release(box);
+    }
+    /* A Rectangle2D faces the camera: normal (0, 0, 1), stored as (n + 1) / 2. */
+    assert_int_equal(kiln_render_target_get_extra_buffer(t.target, KILN_BUFFER_NORMAL, &box),
+                     KILN_OK);
+    assert_int_equal(kiln_pixelbox_get_format(box), KILN_PF_FLOAT32_RGBA);
+    const float *n = (const float *)kiln_pixelbox_get_data(box) +
+                     (15 * kiln_pixelbox_get_row_pitch(box) + 20) * 4;
+    assert_float_equal(n[0], 0.5f, 1e-6);
+    assert_float_equal(n[2], 1.0f, 1e-6);
+    assert_float_equal(n[3], 1.0f, 1e-6);
+    kiln_pixelbox_release(box);
+    /* Turned off, the buffers go. */
+    assert_int_equal(kiln_render_target_set_extra_buffers(t.target, 0), KILN_OK);
+    assert_int_equal(kiln_render_target_get_extra_buffer(t.target, KILN_BUFFER_NORMAL, &box),
+                     KILN_ERROR_INVALID_STATE);
+    tutorial_destroy(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_tutorial_scene_matches_the_original_engine),
@@ -467,6 +518,7 @@ int main(void) {
         cmocka_unit_test(write_contents_to_file_writes_a_png),
         cmocka_unit_test(hidden_objects_and_missing_materials_draw_nothing),
         cmocka_unit_test(a_destroyed_target_frees_its_name_and_keeps_memory_handed_out),
+        cmocka_unit_test(extra_buffers_record_ids_and_normals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
