@@ -7,7 +7,7 @@ SETUP_FLAGS = -Dpython=enabled -Dtests=enabled -Dwerror=true
 ASAN_FLAGS = -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 DEMO_OUT ?= out
 
-.PHONY: all deps build build-asan test test-c test-python test-asan demo bench soak valgrind format clean
+.PHONY: all deps build build-asan test test-c test-python test-asan demo bench soak valgrind format clean fuzz
 
 all: build
 
@@ -76,3 +76,9 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(DEMO_OUT)
+
+# Builds Kiln and its libFuzzer targets (tests/fuzz/) with clang and the sanitizers in
+# build-fuzz/, then fuzzes each for FUZZ_SECONDS seconds (default 60); it fails on a
+# crash, hang, leak or runaway allocation, naming the file that holds the input.
+fuzz:
+	PYTHON=$(PYTHON) scripts/fuzz.sh

@@ -25,7 +25,12 @@ void kiln__swizzle_4_3_ssse3(const kiln__row_converter *c, const void *src, void
         _mm_storeu_si128((__m128i *)(d + 32),
                          _mm_or_si128(_mm_srli_si128(e, 8), _mm_slli_si128(f, 4)));
     }
-    for (; i < count; i++, s += 4, d += 3)
+    /* Each pixel is read whole before it is written: converting in place, a pixel's
+     * first bytes are written over its own source bytes. */
+    for (; i < count; i++, s += 4, d += 3) {
+        uint8_t pixel[4];
+        memcpy(pixel, s, sizeof pixel);
         for (int k = 0; k < 3; k++)
-            d[k] = s[map[k]];
+            d[k] = pixel[map[k]];
+    }
 }

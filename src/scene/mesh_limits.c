@@ -104,6 +104,19 @@ static uint64_t ply_type_bytes(const char *type) {
     return 0;
 }
 
+/* Whether a line of the header starts with the word "end_header". */
+static bool ply_has_end_header(const char *header) {
+    for (const char *line = header; line;) {
+        if (strncmp(line, "end_header", 10) == 0 &&
+            (line[10] == '\0' || isspace((unsigned char)line[10])))
+            return true;
+        line = strchr(line, '\n');
+        if (line)
+            line++;
+    }
+    return false;
+}
+
 /* PLY: "element NAME COUNT" lines, each followed by its properties, up to "end_header".
  * In a binary file an element takes at least the bytes of its scalar properties and of
  * its lists' counts; in an ASCII one at least two characters per property. */
@@ -111,6 +124,12 @@ static kiln_result check_ply(const char *function, const char *path, const char 
                              size_t size) {
     if (strncmp(header, "ply", 3) != 0 || !isspace((unsigned char)header[3]))
         return KILN_OK;
+    /* assimp reads a header that never ends past the end of the file and does not
+     * return; one longer than what is read here is left to it. */
+    if (strlen(header) < HEADER_BYTES && !ply_has_end_header(header))
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "%s: '%s' is a PLY file whose header has no end_header line", function,
+                          path);
     const char *p = header + 3;
     char word[64], element[64] = "";
     bool binary = false;
