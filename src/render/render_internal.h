@@ -78,7 +78,6 @@ kiln_result kiln__render_target_read_depth(kiln_render_target *self, const kiln_
 kiln_result kiln__write_float_rows(const float *values, uint32_t width, uint32_t height,
                                    kiln_pixelbox *dst);
 
-
 /* Draws what the viewport's camera sees of its scene (after the viewport began). */
 kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *viewport,
                                kiln__render_mode mode);
