@@ -4,6 +4,9 @@
  * it), or be a copy when both formats are the same, and converting in place must give
  * what converting into separate memory gives. Also: format names from input strings,
  * and the overflow checks of kiln_pixel_format_get_memory_size. */
+#define FUZZ_TARGET "fuzz_convert"
+#include "fuzz_input.h"
+
 #include <kiln/kiln.h>
 
 #include <stdint.h>
@@ -13,33 +16,7 @@
 
 #define MAX_PIXELS 2048u
 
-/* A broken promise of the library: stops the run so that libFuzzer keeps the input. */
-static void check(bool ok, const char *what) {
-    if (!ok) {
-        fprintf(stderr, "fuzz_convert: %s (last error: %s)\n", what, kiln_last_error_message());
-        abort();
-    }
-}
-
-/* The input, read from the front; past its end every byte reads as 0. */
-typedef struct input {
-    const uint8_t *data;
-    size_t size;
-} input;
-
-static uint8_t take_u8(input *in) {
-    if (in->size == 0)
-        return 0;
-    in->size--;
-    return *in->data++;
-}
-
-static uint32_t take_u32(input *in) {
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)take_u8(in) << (8 * i);
-    return v;
-}
+static uint32_t take_u32(input *in) { return (uint32_t)take_bytes(in, 4); }
 
 static kiln_pixel_format valid_formats[256];
 static size_t num_valid_formats;

@@ -8,6 +8,9 @@
  * gets wrong; its data pointer, consecutive size and consecutiveness are checked
  * against the same arithmetic. Conversions between accepted boxes are checked row by
  * row against kiln_pixel_convert_pixels. */
+#define FUZZ_TARGET "fuzz_pixelbox"
+#include "fuzz_input.h"
+
 #include <kiln/kiln.h>
 
 #include <stdint.h>
@@ -18,34 +21,6 @@
 #define MAX_STORAGE ((size_t)1 << 16)
 /* kiln_pixelbox_create without storage allocates what the box needs: no more than this. */
 #define MAX_OWN_BYTES ((size_t)16 << 20)
-
-/* A broken promise of the library: stops the run so that libFuzzer keeps the input. */
-static void check(bool ok, const char *what) {
-    if (!ok) {
-        fprintf(stderr, "fuzz_pixelbox: %s (last error: %s)\n", what, kiln_last_error_message());
-        abort();
-    }
-}
-
-/* The input, read from the front; past its end every byte reads as 0. */
-typedef struct input {
-    const uint8_t *data;
-    size_t size;
-} input;
-
-static uint8_t take_u8(input *in) {
-    if (in->size == 0)
-        return 0;
-    in->size--;
-    return *in->data++;
-}
-
-static uint64_t take_bytes(input *in, int n) {
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)take_u8(in) << (8 * i);
-    return v;
-}
 
 /* Mostly small numbers, sometimes up to 16, 32 or 64 bits. */
 static uint64_t take_number(input *in) {
