@@ -234,6 +234,26 @@ def bench_extra_buffers():
             "cases": {name: statistics.median(t) for name, t in times.items()}}
 
 
+def bench_fsaa():
+    """The heavy scene's frame (all cores) into targets with FSAA 0, 2, 4 and 8, the
+    frames in turn: what anti-aliasing costs per frame."""
+    import heavy_scene as hs
+
+    scenes = {n: hs.kiln_scene(0, fsaa=n) for n in (0, 2, 4, 8)}
+    times = {n: [] for n in scenes}
+    for root, target, node in scenes.values():  # warm
+        target.update()
+    for _ in range(REPEAT):
+        for n, (root, target, node) in scenes.items():
+            start = timeit.default_timer()
+            for _ in range(3):
+                target.update()
+            times[n].append((timeit.default_timer() - start) / 3)
+    root = scenes[0][0]
+    return {"size": [hs.WIDTH, hs.HEIGHT], "triangles": hs.TRIANGLES, "threads": root.num_threads,
+            "cases": {str(n): statistics.median(t) for n, t in times.items()}}
+
+
 def measure(log=print):
     out = {"repeat": REPEAT}
     out["floor"] = floor = bench_floor()
@@ -259,6 +279,10 @@ def measure(log=print):
     alone = e["cases"]["colour alone"]
     log("  extra buffers, heavy scene: " + ", ".join(f"{k} {t * 1e3:.1f} ms ({t / alone:.2f}x)"
                                                     for k, t in e["cases"].items()))
+    out["fsaa"] = f = bench_fsaa()
+    alone = f["cases"]["0"]
+    log("  FSAA, heavy scene: " + ", ".join(f"fsaa {k} {t * 1e3:.1f} ms ({t / alone:.2f}x)"
+                                           for k, t in f["cases"].items()))
     out["view"] = v = bench_view()
     log(f"  view: {v['small']['what']} {v['small']['seconds'] * 1e6:.2f} us, {v['large']['what']} "
         f"{v['large']['seconds'] * 1e6:.2f} us (np.asarray of an existing array {v['asarray'] * 1e6:.3f} us)")

@@ -68,7 +68,7 @@ def checker():
     return np.where(odd[..., None], np.uint8(CHECKER[1]), np.uint8(CHECKER[0])).astype(np.uint8)
 
 
-def kiln_scene(num_threads):
+def kiln_scene(num_threads, fsaa=0):
     """The scene in Kiln: (root, target, camera node)."""
     import kiln
     import kiln.numpy
@@ -112,6 +112,6 @@ def kiln_scene(num_threads):
     cam_node = sm.root_scene_node.create_child_scene_node()
     cam_node.attach_object(cam)
     cam_node.position = CAMERA_POSITION
-    win = root.create_render_texture("win", WIDTH, HEIGHT, kiln.PF_BYTE_RGB)
+    win = root.create_render_texture("win", WIDTH, HEIGHT, kiln.PF_BYTE_RGB, fsaa=fsaa)
     win.add_viewport(cam).background_colour = BACKGROUND
     return root, win, cam_node

@@ -318,24 +318,34 @@ def bridge_section(page, results, tutorial):
             "",
         )
 
-    e = n.get("extra_buffers")
-    if e:
-        alone = e["cases"]["colour alone"]
+    def heavy_costs(r, title, what, baseline, columns):
+        """A table of the heavy scene's frame time per configuration, over the first."""
+        alone = r["cases"][baseline]
         page.add(
-            "### Ground-truth buffers",
+            f"### {title}",
             "",
-            f"The heavy scene ({e['triangles']:,} triangles at {e['size'][0]}x{e['size'][1]}, {e['threads']} "
-            "threads; section 2) rendered with `target.extra_buffers` set to each extra buffer and to all three, "
-            "beside the colour frame alone, the configurations in turn; each extra buffer is a render of the "
-            f"scene's geometry of its own (`docs/ground-truth.md`). Median of {n['repeat']} rounds of 3 frames; "
-            "`bench/bench_numpy.py`.",
+            f"The heavy scene ({r['triangles']:,} triangles at {r['size'][0]}x{r['size'][1]}, {r['threads']} "
+            f"threads; section 2) {what} Median of {n['repeat']} rounds of 3 frames; `bench/bench_numpy.py`.",
             "",
-            "| frame | time | over the colour frame alone |",
+            f"| {columns[0]} | time | {columns[1]} |",
             "|---|---|---|",
         )
-        for name, t in e["cases"].items():
+        for name, t in r["cases"].items():
             page.add(f"| {name} | {t * 1e3:.1f} ms | {t / alone:.2f}x |")
         page.add("")
+
+    if n.get("extra_buffers"):
+        heavy_costs(n["extra_buffers"], "Ground-truth buffers",
+                    "rendered with `target.extra_buffers` set to each extra buffer and to all three, beside the "
+                    "colour frame alone, the configurations in turn; each extra buffer is a render of the scene's "
+                    "geometry of its own (`docs/ground-truth.md`).",
+                    "colour alone", ("frame", "over the colour frame alone"))
+    if n.get("fsaa"):
+        heavy_costs(n["fsaa"], "Anti-aliasing",
+                    "into targets made with `fsaa=` 0, 2, 4 and 8, the targets in turn: each sample rasterizes the "
+                    "frame again, beside one more pass at the pixel centres for exact depth, with the vertex stage "
+                    "and setup done once (`docs/architecture.md`).",
+                    "0", ("fsaa", "over no anti-aliasing"))
 
     v = n["view"]
     page.add(

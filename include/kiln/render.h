@@ -46,6 +46,12 @@ typedef struct kiln_render_texture_desc {
      * format, rows side by side from its first byte, where every frame lands with no
      * copy. It must be writable and large enough. NULL: memory of the engine's own. */
     kiln_stream *storage;
+    /* Full-scene anti-aliasing, as the original engine's FSAA parameter: 0 or 1 for
+     * none, or 2, 4 or 8 samples per pixel at the standard positions. Coverage and
+     * depth are found at every sample and the colour, shaded once per pixel, is their
+     * average; the depth read back and the extra buffers stay exact, the pixel
+     * centre's. Each sample costs about a frame's rasterizing again. */
+    uint32_t fsaa;
 } kiln_render_texture_desc;
 
 /* Buffers a render target can render besides its colour and depth (flags). */
@@ -122,6 +128,9 @@ KILN_API uint32_t kiln_render_target_get_height(const kiln_render_target *self);
 /* The format of the colour buffer (kiln_render_texture_desc.format; KILN_PF_BYTE_RGBA
  * by default). */
 KILN_API kiln_pixel_format kiln_render_target_get_format(const kiln_render_target *self);
+
+/* Samples per pixel (kiln_render_texture_desc.fsaa): 1 without anti-aliasing. */
+KILN_API uint32_t kiln_render_target_get_fsaa(const kiln_render_target *self);
 
 /* Frames rendered into this target so far. */
 KILN_API uint64_t kiln_render_target_get_frame_count(const kiln_render_target *self);

@@ -435,12 +435,14 @@ class Root(Handle):
 
     _ctype = "kiln_root"
 
-    def create_render_texture(self, name, width=None, height=None, format=None, storage=None, array=None):
+    def create_render_texture(self, name, width=None, height=None, format=None, storage=None, array=None,
+                              fsaa=0):
         """An offscreen colour + depth target owned by the root: width x height pixels
         of format (PF_BYTE_RGBA by default), or, with array=, over that (h, w) or
         (h, w, c) array: its size and format (from dtype and channels, or format,
         checked) are the target's, and every frame lands in it with no copy. The
-        target keeps the array alive.
+        target keeps the array alive. fsaa (0 or 1: none; 2, 4 or 8 samples per pixel)
+        anti-aliases the colour; depth and the extra buffers stay exact.
 
         C: kiln_root_create_render_texture"""
         if array is not None:
@@ -449,10 +451,12 @@ class Root(Handle):
                                 "width, height or storage")
             from . import numpy as _np
 
-            return _np.render_texture_over(self, name, array, format)
+            return _np.render_texture_over(self, name, array, format, fsaa)
         if width is None or height is None:
             raise TypeError("create_render_texture: give width and height, or array=")
-        extra = {} if format is None else {"format": format}
+        extra = {"fsaa": fsaa}
+        if format is not None:
+            extra["format"] = format
         if storage is not None:
             extra["storage"] = storage
         return _ROOT_CREATE_RENDER_TEXTURE.call((self, name, width, height), extra, self,

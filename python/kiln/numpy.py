@@ -555,7 +555,7 @@ def update_batch(target, positions=None, orientations=None, cameras=None, out=No
     return out
 
 
-def render_texture_over(root, name, array, format=None):
+def render_texture_over(root, name, array, format=None, fsaa=0):
     """A render target whose colour buffer is `array` (see kiln.Root.create_render_texture)."""
     what = "create_render_texture(array=...)"
     arr = _as_array(array, what)
@@ -568,14 +568,11 @@ def render_texture_over(root, name, array, format=None):
     if not arr.flags.writeable:
         raise ValueError(f"{what}: the array is read-only")
     stream = _stream_over(arr, span, what)
-    desc = ffi.new("kiln_render_texture_desc *", {"format": fmt, "storage": stream._ptr})
-    out = ffi.new("kiln_render_target **")
-    with root._lock:
-        _binding.check(lib.kiln_root_create_render_texture(root._ptr, name.encode("utf-8") if isinstance(name, str)
-                                                           else name, width, height, desc, out))
     import kiln
 
-    return kiln.RenderTarget._wrap(out[0], owned=False, owner=root)
+    return kiln._ROOT_CREATE_RENDER_TEXTURE.call((root, name, width, height),
+                                                 {"format": fmt, "storage": stream, "fsaa": fsaa}, root,
+                                                 "Root.create_render_texture")
 
 
 def read_pixels(target, format=None, box=None):

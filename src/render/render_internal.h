@@ -36,6 +36,7 @@ struct kiln_render_target {
     uint32_t width;
     uint32_t height;
     kiln_pixel_format format;
+    uint32_t fsaa; /* samples per pixel: 1, 2, 4 or 8 */
     kiln__surface *surface;
     kiln_viewport **viewports; /* sorted by z-order */
     uint32_t num_viewports;

@@ -14,6 +14,13 @@
 #define KILN__MAX_TEXTURE_COORD_SETS 4
 
 typedef struct kiln__render_system kiln__render_system;
+
+/* Multisampling: the most samples a pixel has, and where they lie for n samples (2,
+ * 4 or 8), as x, y fractions of the pixel from its top-left corner: the standard
+ * positions of Direct3D and of OpenGL implementations (Mesa's among them), all on a
+ * 1/16 pixel grid. */
+#define KILN__MAX_SAMPLES 8
+const float (*kiln__sample_positions(uint32_t samples))[2];
 typedef struct kiln__surface kiln__surface; /* a colour + depth target of the backend */
 
 /* A rectangle of pixels: x, y of the top-left corner, row 0 at the top. */
@@ -131,9 +138,14 @@ typedef struct kiln__render_system_ops {
     void (*destroy)(kiln__render_system *self);
     /* A colour + depth surface; format is the target's pixel format (the backend
      * chooses how to store it), storage the memory the colour must land in (packed
-     * rows of format; the surface holds a reference) or NULL. */
+     * rows of format; the surface holds a reference) or NULL. With samples 2, 4 or 8
+     * (KILN__MAX_SAMPLES at most) it is multisampled at the standard sample positions
+     * (kiln__sample_positions): coverage and depth are found at every sample, colour
+     * is shaded once per pixel at its centre, and end_frame resolves the samples'
+     * average into the colour; the depth that read_depth gives stays exact, the
+     * pixel centre's, as a surface of one sample would hold it. */
     kiln_result (*create_surface)(kiln__render_system *self, uint32_t width, uint32_t height,
-                                  kiln_pixel_format format, kiln_stream *storage,
+                                  kiln_pixel_format format, kiln_stream *storage, uint32_t samples,
                                   kiln__surface **out);
     /* The colour buffer as a PixelBox (caller owns it), or NULL where it is not in
      * memory the caller can address (the colour then has to be read back). */

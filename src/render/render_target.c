@@ -32,6 +32,32 @@ KILN_API uint32_t kiln_render_target_get_height(const kiln_render_target *self) 
 KILN_API kiln_pixel_format kiln_render_target_get_format(const kiln_render_target *self) {
     return self->format;
 }
+KILN_API uint32_t kiln_render_target_get_fsaa(const kiln_render_target *self) { return self->fsaa; }
+
+/* Sixteenths of a pixel from its top-left corner. */
+static const float positions2[2][2] = {{12 / 16.0f, 12 / 16.0f}, {4 / 16.0f, 4 / 16.0f}};
+static const float positions4[4][2] = {{6 / 16.0f, 2 / 16.0f},
+                                       {14 / 16.0f, 6 / 16.0f},
+                                       {2 / 16.0f, 10 / 16.0f},
+                                       {10 / 16.0f, 14 / 16.0f}};
+static const float positions8[8][2] = {{9 / 16.0f, 5 / 16.0f},   {7 / 16.0f, 11 / 16.0f},
+                                       {13 / 16.0f, 9 / 16.0f},  {5 / 16.0f, 3 / 16.0f},
+                                       {3 / 16.0f, 13 / 16.0f},  {1 / 16.0f, 7 / 16.0f},
+                                       {11 / 16.0f, 15 / 16.0f}, {15 / 16.0f, 1 / 16.0f}};
+
+const float (*kiln__sample_positions(uint32_t samples))[2] {
+    switch (samples) {
+    case 2:
+        return positions2;
+    case 4:
+        return positions4;
+    case 8:
+        return positions8;
+    default:
+        return NULL;
+    }
+}
+
 KILN_API uint64_t kiln_render_target_get_frame_count(const kiln_render_target *self) {
     return self->frame_count;
 }
@@ -201,7 +227,7 @@ KILN_API kiln_result kiln_render_target_set_extra_buffers(kiln_render_target *se
     for (int k = 0; k < KILN__NUM_EXTRA_BUFFERS && r == KILN_OK; k++)
         if ((buffers & (1u << k)) && !self->extra[k])
             r = rs->ops->create_surface(rs, self->width, self->height,
-                                        k == 2 ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA, NULL,
+                                        k == 2 ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA, NULL, 1,
                                         &made[k]);
     if (r != KILN_OK) {
         for (int k = 0; k < KILN__NUM_EXTRA_BUFFERS; k++)

@@ -125,6 +125,12 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
                           "kiln_root_create_render_texture: '%s' cannot be rendered to in the "
                           "depth format %s; choose a colour format",
                           name, kiln_pixel_format_get_name(format));
+    const uint32_t fsaa = desc ? desc->fsaa : 0;
+    if (fsaa > 1 && !kiln__sample_positions(fsaa))
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "kiln_root_create_render_texture: fsaa %u for '%s' is not one of 0 or 1 "
+                          "(no multisampling), 2, 4 and 8",
+                          fsaa, name);
     if (find_target(self, name))
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
                           "kiln_root_create_render_texture: a render target named '%s' already "
@@ -142,11 +148,13 @@ KILN_API kiln_result kiln_root_create_render_texture(kiln_root *self, const char
     target->width = width;
     target->height = height;
     target->format = format;
+    target->fsaa = fsaa > 1 ? fsaa : 1;
     target->name = kiln__strdup(name);
     kiln_result r = target->name ? KILN_OK : kiln__fail_oom("a render target name", strlen(name));
     if (r == KILN_OK)
         r = self->render_system->ops->create_surface(self->render_system, width, height, format,
-                                                     desc ? desc->storage : NULL, &target->surface);
+                                                     desc ? desc->storage : NULL, target->fsaa,
+                                                     &target->surface);
     if (r != KILN_OK) {
         kiln__render_target_destroy(target);
         return r;

@@ -27,7 +27,7 @@ static int setup(void **state) {
     static raster r;
     if (kiln__thread_pool_create(2, &r.pool) != KILN_OK ||
         kiln__soft_render_system_create(r.pool, KILN_SIMD_AUTO, &r.rs) != KILN_OK ||
-        r.rs->ops->create_surface(r.rs, W, H, KILN_PF_BYTE_RGBA, NULL, &r.surface) != KILN_OK)
+        r.rs->ops->create_surface(r.rs, W, H, KILN_PF_BYTE_RGBA, NULL, 1, &r.surface) != KILN_OK)
         return -1;
     *state = &r;
     return 0;

@@ -318,7 +318,7 @@ static void a_target_renders_into_the_callers_memory(void **state) {
     kiln_stream *stream = NULL;
     assert_int_equal(kiln_stream_wrap_memory(memory, sizeof memory, false, NULL, NULL, &stream),
                      KILN_OK);
-    kiln_render_texture_desc desc = {KILN_PF_BYTE_RGB, stream};
+    kiln_render_texture_desc desc = {.format = KILN_PF_BYTE_RGB, .storage = stream};
     kiln_render_target *target = NULL;
     assert_int_equal(kiln_root_create_render_texture(root, "mine", W, H, &desc, &target), KILN_OK);
     kiln_scene_manager *scene = NULL;
@@ -366,6 +366,72 @@ static void a_target_renders_into_the_callers_memory(void **state) {
     assert_ptr_equal(kiln_pixelbox_get_data(box), memory);
     kiln_pixelbox_release(box);
     kiln_stream_release(stream);
+}
+
+/* FSAA 4: a pixel whose samples an edge splits two and two is the mean of the
+ * rectangle's colour and the background's; its depth is the pixel centre's, as
+ * without multisampling; sample counts other than 0, 1, 2, 4 and 8 are refused. */
+static void fsaa_resolves_coverage_and_keeps_depth_exact(void **state) {
+    (void)state;
+    enum { W = 48, H = 32 };
+    tutorial t;
+    tutorial_create(&t, 2, W, H);
+    kiln_material *white = NULL;
+    assert_int_equal(kiln_material_manager_create(kiln_root_get_material_manager(t.root), "white",
+                                                  "General", &white),
+                     KILN_OK);
+    kiln_technique *technique = NULL;
+    kiln_pass *pass = NULL;
+    assert_int_equal(kiln_material_get_technique(white, 0, &technique), KILN_OK);
+    assert_int_equal(kiln_technique_get_pass(technique, 0, &pass), KILN_OK);
+    kiln_pass_set_lighting_enabled(pass, false);
+    kiln_rectangle2d_set_material(t.rect, white);
+    /* The left edge at x = 12.5 pixels, the others on pixel edges. */
+    kiln_rectangle2d_set_corners(t.rect, 12.5f / 24.0f - 1.0f, 0.5f, 0.5f, -0.5f);
+    kiln_render_texture_desc desc = {.format = KILN_PF_BYTE_RGB, .fsaa = 4};
+    kiln_render_target *aa = NULL;
+    assert_int_equal(kiln_root_create_render_texture(t.root, "aa", W, H, &desc, &aa), KILN_OK);
+    assert_int_equal(kiln_render_target_get_fsaa(aa), 4);
+    assert_int_equal(kiln_render_target_get_fsaa(t.target), 1);
+    kiln_viewport *vp = NULL;
+    assert_int_equal(kiln_render_target_add_viewport(aa, t.camera, NULL, &vp), KILN_OK);
+    kiln_colour grey = {0.3f, 0.3f, 0.3f, 1.0f};
+    kiln_viewport_set_background_colour(vp, &grey);
+    assert_int_equal(kiln_root_render_one_frame(t.root), KILN_OK);
+    uint8_t *plain = read_rgb(t.target), *smooth = read_rgb(aa);
+    for (int y = H / 4; y < 3 * H / 4; y++) {
+        /* Samples at x = 6, 14, 2 and 10 sixteenths: 14 and 10 lie right of the edge. */
+        assert_int_equal(smooth[(y * W + 12) * 3], (255 * 2 + 76 * 2 + 2) / 4);
+        assert_int_equal(plain[(y * W + 12) * 3], 255); /* the centre is on the edge: in */
+        assert_int_equal(smooth[(y * W + 11) * 3], 76);
+        assert_int_equal(smooth[(y * W + 13) * 3], 255);
+    }
+    free(plain);
+    free(smooth);
+    float depth_plain[W * H], depth_smooth[W * H];
+    kiln_render_target *targets[2] = {t.target, aa};
+    float *depths[2] = {depth_plain, depth_smooth};
+    for (int k = 0; k < 2; k++) {
+        kiln_stream *stream = NULL;
+        assert_int_equal(kiln_stream_create_memory(sizeof depth_plain, &stream), KILN_OK);
+        kiln_pixelbox *box = NULL;
+        assert_int_equal(kiln_pixelbox_create(W, H, 1, KILN_PF_FLOAT32_R, stream, &box), KILN_OK);
+        kiln_box all = {0, 0, 0, W, H, 1};
+        assert_int_equal(kiln_render_target_copy_depth_to_memory(targets[k], &all, box), KILN_OK);
+        memcpy(depths[k], kiln_stream_get_pointer(stream), sizeof depth_plain);
+        kiln_pixelbox_release(box);
+        kiln_stream_release(stream);
+    }
+    assert_memory_equal(depth_plain, depth_smooth, sizeof depth_plain);
+    kiln_render_target *bad = NULL;
+    for (uint32_t n = 3; n <= 16; n += 13) {
+        desc.fsaa = n;
+        assert_int_equal(kiln_root_create_render_texture(t.root, "bad", W, H, &desc, &bad),
+                         KILN_ERROR_INVALID_ARGUMENT);
+        assert_non_null(strstr(kiln_last_error_message(), "is not one of 0 or 1"));
+    }
+    kiln_material_release(white);
+    tutorial_destroy(&t);
 }
 
 static void write_contents_to_file_writes_a_png(void **state) {
@@ -519,6 +585,7 @@ int main(void) {
         cmocka_unit_test(hidden_objects_and_missing_materials_draw_nothing),
         cmocka_unit_test(a_destroyed_target_frees_its_name_and_keeps_memory_handed_out),
         cmocka_unit_test(extra_buffers_record_ids_and_normals),
+        cmocka_unit_test(fsaa_resolves_coverage_and_keeps_depth_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

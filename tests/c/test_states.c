@@ -28,7 +28,8 @@ typedef struct raster {
 static void raster_create(raster *r, uint32_t threads, kiln_pixel_format format) {
     assert_int_equal(kiln__thread_pool_create(threads, &r->pool), KILN_OK);
     assert_int_equal(kiln__soft_render_system_create(r->pool, KILN_SIMD_AUTO, &r->rs), KILN_OK);
-    assert_int_equal(r->rs->ops->create_surface(r->rs, W, H, format, NULL, &r->surface), KILN_OK);
+    assert_int_equal(r->rs->ops->create_surface(r->rs, W, H, format, NULL, 1, &r->surface),
+                     KILN_OK);
 }
 
 static void raster_destroy(raster *r) {
@@ -622,7 +623,7 @@ static void output_is_identical_for_any_number_of_threads_with_every_state_on(vo
         assert_int_equal(kiln__thread_pool_create(threads, &r.pool), KILN_OK);
         assert_int_equal(kiln__soft_render_system_create(r.pool, KILN_SIMD_AUTO, &r.rs), KILN_OK);
         assert_int_equal(
-            r.rs->ops->create_surface(r.rs, size, size, KILN_PF_BYTE_RGBA, NULL, &r.surface),
+            r.rs->ops->create_surface(r.rs, size, size, KILN_PF_BYTE_RGBA, NULL, 1, &r.surface),
             KILN_OK);
         render_everything(&r);
         size_t bytes = (size_t)size * size * 4;

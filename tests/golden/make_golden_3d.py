@@ -52,6 +52,7 @@ SCENE_KEYS = (
     "description",
     "tolerance",
     "size",
+    "fsaa",
     "ambient",
     "textures",
     "materials",
@@ -800,8 +801,34 @@ def _build_scenes():
             materials={"vc": dict(VC, culling="none")},
         )
     )
+    # -- anti-aliasing: scenes above again with FSAA 4 (the original engine's render
+    # texture parameter), edges of every kind: flat triangles cut by the depth test,
+    # faces of a cube, a lit sphere's outline, a textured plane to the horizon,
+    # blended quads, a clipped triangle, lines and points
+    by_name = {s["name"]: s for s in scenes}
+    for base in FSAA_SCENES:
+        copy = json.loads(json.dumps(by_name[base]))
+        copy["name"] = "fsaa4_" + base
+        copy["description"] = f"{base} with FSAA 4: " + copy["description"][0].lower() + copy["description"][1:]
+        copy["fsaa"] = 4
+        scenes.append(copy)
     return scenes
 
+
+# The scenes drawn again with FSAA 4.
+FSAA_SCENES = (
+    "tri_depth",
+    "cull_none",
+    "ortho_cube",
+    "light_directional_pixel",
+    "ground_trilinear",
+    "blend_alpha",
+    "example_lit",
+    "depth_function",
+    "near_clip",
+    "lines_points",
+    "viewports",
+)
 
 SCENES = _build_scenes()
 
@@ -1023,7 +1050,8 @@ class Renderer3D(make_golden.Renderer):
         rt_name = "rt_" + tag
         names["rt"].append(rt_name)
         rtt = texmgr.createManual(
-            rt_name, "General", Ogre.TEX_TYPE_2D, width, height, 1, 0, Ogre.PF_BYTE_RGB, Ogre.TU_RENDERTARGET
+            rt_name, "General", Ogre.TEX_TYPE_2D, width, height, 1, 0, Ogre.PF_BYTE_RGB, Ogre.TU_RENDERTARGET,
+            None, False, int(scene.get("fsaa", 0))
         )
         target = rtt.getBuffer().getRenderTarget()
         target.setAutoUpdated(False)

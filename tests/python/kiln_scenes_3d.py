@@ -244,7 +244,7 @@ def render_scene(scene, **root_options):
         node.look_at(_vec(spec["look_at"]), kiln.TS_WORLD)
         cams[key] = cam
 
-    win = root.create_render_texture("window", width, height)
+    win = root.create_render_texture("window", width, height, fsaa=int(scene.get("fsaa", 0)))
     for spec in scene["viewports"]:
         left, top, w, h = _vec(spec["rect"])
         vp = win.add_viewport(cams[spec["camera"]], z_order=int(spec["z_order"]), left=left, top=top, width=w, height=h)

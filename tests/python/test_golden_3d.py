@@ -7,7 +7,8 @@ Xvfb). Each scene shows one feature: depth testing, culling, perspective texturi
 orthographic projection, directional/point/spot lights per vertex and per pixel,
 specular, emissive and ambient light, vertex colour tracking, scene blending, alpha
 rejection, two texture units, texture transforms, lines and points, several
-viewports, depth write/check/function, near-plane clipping. Regenerate them from the
+viewports, depth write/check/function, near-plane clipping, and anti-aliasing (eleven
+of those scenes again with FSAA 4, fsaa4_*). Regenerate them from the
 repository root with Debian's Python:
 
     /usr/bin/python3 tests/golden/make_golden_3d.py

@@ -107,7 +107,7 @@ static void fragment(const kiln__soft_tile *tile, const kiln__soft_triangle *t,
         return;
     if (p->depth_check && p->depth_write)
         *stored = z;
-    const bool dst_alpha = (kiln_pixel_format_get_flags(surface->format) & KILN_PFF_HASALPHA) != 0;
+    const bool dst_alpha = surface->has_alpha;
     if (surface->is_float) {
         float *d = kiln__soft_tile_colourf(tile, x, y);
         if (!p->blending) {
@@ -286,8 +286,8 @@ static void queue_small(const kiln__soft_triangle *t, kiln__soft_block_fn kernel
     kernel(span, x0, y0, edge);
 }
 
-void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
-                                kiln__soft_tile *tile) {
+static void raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
+                            kiln__soft_tile *tile) {
     const kiln__surface *surface = tile->surface;
     const kiln__soft_state *s = &frame->states[t->state];
     int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
@@ -357,10 +357,89 @@ void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_
     }
 }
 
+void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
+                                kiln__soft_tile *tile) {
+    if (!tile->at_sample) {
+        raster_triangle(frame, t, tile);
+        return;
+    }
+    /* A sample of a multisampled surface: the triangle with its edges and depth moved
+     * so that what they give at the pixel centres is what they give at the sample
+     * (exact: sample positions lie on the fixed-point grid), its other planes as they
+     * are, so that colour is still shaded at the pixel centre. The copy goes into the
+     * tile's ring of them, where it stays while fragments it queued wait: the queue
+     * is shaded before the ring comes round to a copy again. */
+    kiln__soft_span_cache *spans = tile->spans;
+    if (spans->pending.count == 0 || tile->moved_next == KILN__SOFT_MOVED_RING) {
+        kiln__soft_span_flush(spans);
+        tile->moved_next = 0;
+    }
+    uint64_t *copy = tile->moved + (size_t)tile->moved_next++ * KILN__SOFT_MOVED_WORDS;
+    memcpy(copy, t, KILN__SOFT_TRIANGLE_BYTES(&frame->states[t->state]));
+    kiln__soft_triangle *moved = (kiln__soft_triangle *)(void *)copy;
+    for (int e = 0; e < 3; e++)
+        moved->edge_c[e] += (int64_t)moved->edge_a[e] * tile->sample_fixed[0] +
+                            (int64_t)moved->edge_b[e] * tile->sample_fixed[1];
+    moved->depth.c +=
+        moved->depth.dx * tile->sample_offset[0] + moved->depth.dy * tile->sample_offset[1];
+    raster_triangle(frame, moved, tile);
+}
+
+static inline void draw_fragment(const kiln__soft_tile *tile, const kiln__soft_triangle *t,
+                                 const kiln__soft_state *s, int32_t x, int32_t y) {
+    if (s->simple_write)
+        simple_fragment(tile, t, s, x, y);
+    else
+        fragment(tile, t, s, x, y);
+}
+
+/* Whether a line or point covers the sample (px, py) pixels from its first end point
+ * or its centre. Multisampled, a line covers the samples inside a rectangle one pixel
+ * wide along it, from end to end, and a point those inside its square, as OpenGL
+ * rasterizes them with multisampling. */
+static inline bool sample_covered(const kiln__soft_triangle *t, double px, double py) {
+    if (t->kind == KILN__SOFT_POINT) {
+        const double half = t->line_x1;
+        return px >= -half && px < half && py >= -half && py < half;
+    }
+    const double dx = (double)t->line_x1 - t->line_x0, dy = (double)t->line_y1 - t->line_y0;
+    const double length2 = dx * dx + dy * dy;
+    const double along = px * dx + py * dy, across = px * dy - py * dx;
+    /* along in [0, length^2), |across| under half the width times the length */
+    return along >= 0.0 && along < length2 && fabs(across) < 0.5 * sqrt(length2);
+}
+
+/* A line or point in a sample's run: its pixels whose sample it covers, shaded at
+ * their centres, with its depth plane moved so that the depth at pixel centres is the
+ * depth at the sample (see kiln__soft_raster_triangle). */
+static void raster_at_sample(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
+                             kiln__soft_tile *tile) {
+    const kiln__soft_state *s = &frame->states[t->state];
+    int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
+    if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
+        return;
+    uint64_t copy[KILN__SOFT_MOVED_WORDS];
+    memcpy(copy, t, KILN__SOFT_TRIANGLE_BYTES(s));
+    kiln__soft_triangle *moved = (kiln__soft_triangle *)(void *)copy;
+    moved->depth.c +=
+        moved->depth.dx * tile->sample_offset[0] + moved->depth.dy * tile->sample_offset[1];
+    for (int32_t y = y0; y < y1; y++) {
+        const double py = (double)y + 0.5 + tile->sample_offset[1] - t->line_y0;
+        for (int32_t x = x0; x < x1; x++)
+            if (sample_covered(t, (double)x + 0.5 + tile->sample_offset[0] - t->line_x0, py))
+                draw_fragment(tile, moved, s, x, y);
+    }
+}
+
 void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                             kiln__soft_tile *tile) {
     const kiln__soft_state *s = &frame->states[t->state];
-    int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
+    if (tile->at_sample) {
+        raster_at_sample(frame, t, tile);
+        return;
+    }
+    int32_t x0 = t->centre_bounds[0], y0 = t->centre_bounds[1];
+    int32_t x1 = t->centre_bounds[2], y1 = t->centre_bounds[3];
     if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
     int32_t first = t->x_major ? x0 : y0, last = t->x_major ? x1 : y1;
@@ -370,24 +449,22 @@ void kiln__soft_raster_line(const kiln__soft_frame *frame, const kiln__soft_tria
         if (minor < lo || minor >= hi)
             continue;
         int32_t x = t->x_major ? major : minor, y = t->x_major ? minor : major;
-        if (s->simple_write)
-            simple_fragment(tile, t, s, x, y);
-        else
-            fragment(tile, t, s, x, y);
+        draw_fragment(tile, t, s, x, y);
     }
 }
 
 void kiln__soft_raster_point(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                              kiln__soft_tile *tile) {
     const kiln__soft_state *s = &frame->states[t->state];
-    int32_t x0 = t->min_x, y0 = t->min_y, x1 = t->max_x, y1 = t->max_y;
+    if (tile->at_sample) {
+        raster_at_sample(frame, t, tile);
+        return;
+    }
+    int32_t x0 = t->centre_bounds[0], y0 = t->centre_bounds[1];
+    int32_t x1 = t->centre_bounds[2], y1 = t->centre_bounds[3];
     if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
     for (int32_t y = y0; y < y1; y++)
-        for (int32_t x = x0; x < x1; x++) {
-            if (s->simple_write)
-                simple_fragment(tile, t, s, x, y);
-            else
-                fragment(tile, t, s, x, y);
-        }
+        for (int32_t x = x0; x < x1; x++)
+            draw_fragment(tile, t, s, x, y);
 }

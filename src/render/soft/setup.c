@@ -286,7 +286,8 @@ bool kiln__soft_setup_triangle_into(const kiln__soft_frame *frame, uint32_t stat
     /* A triangle within a few pixels often covers no pixel centre (a sliver along a
      * dense mesh's outline): test them all, up to 3x3 of them, as the rasterizer would,
      * and drop it before its planes are set up and stored. */
-    if ((max_x - min_x) * (max_y - min_y) <= 9 && !covers_a_pixel(t))
+    if ((max_x - min_x) * (max_y - min_y) <= 9 && frame->surface->samples <= 1 &&
+        !covers_a_pixel(t))
         return false;
     /* The planes' basis: the positions in pixels that the edges use (exact in double). */
     const double unit = 1.0 / KILN__SUBPIXEL_ONE;
@@ -350,17 +351,19 @@ kiln_result kiln__soft_bin_triangle(const kiln__soft_frame *frame, uint32_t work
     uint32_t ty0 = (uint32_t)t->min_y >> KILN__TILE_SHIFT;
     uint32_t tx1 = (uint32_t)(t->max_x - 1) >> KILN__TILE_SHIFT;
     uint32_t ty1 = (uint32_t)(t->max_y - 1) >> KILN__TILE_SHIFT;
-    /* A triangle within one tile touches that tile: setup found a covered pixel. */
+    /* A triangle within one tile touches that tile: setup found a covered pixel (or,
+     * multisampled, may have: the tile tests it). */
     if (tx0 == tx1 && ty0 == ty1)
         return kiln__soft_bin_push(frame, worker, tx0, ty0, command);
+    const int64_t inset = frame->surface->samples > 1 ? 0 : KILN__SUBPIXEL_ONE / 2;
     for (uint32_t ty = ty0; ty <= ty1; ty++) {
         for (uint32_t tx = tx0; tx <= tx1; tx++) {
-            int64_t x0 =
-                ((int64_t)tx << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE + KILN__SUBPIXEL_ONE / 2;
-            int64_t y0 =
-                ((int64_t)ty << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE + KILN__SUBPIXEL_ONE / 2;
-            int64_t x1 = x0 + (KILN__TILE_SIZE - 1) * KILN__SUBPIXEL_ONE;
-            int64_t y1 = y0 + (KILN__TILE_SIZE - 1) * KILN__SUBPIXEL_ONE;
+            /* The tile's first and last pixel centres, or with multisampling its
+             * corners, beyond which no sample lies. */
+            int64_t x0 = ((int64_t)tx << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE + inset;
+            int64_t y0 = ((int64_t)ty << KILN__TILE_SHIFT) * KILN__SUBPIXEL_ONE + inset;
+            int64_t x1 = x0 + KILN__TILE_SIZE * KILN__SUBPIXEL_ONE - 2 * inset;
+            int64_t y1 = y0 + KILN__TILE_SIZE * KILN__SUBPIXEL_ONE - 2 * inset;
             if (tile_outside_edge(t, 0, x0, y0, x1, y1) ||
                 tile_outside_edge(t, 1, x0, y0, x1, y1) || tile_outside_edge(t, 2, x0, y0, x1, y1))
                 continue;
@@ -378,6 +381,30 @@ static void to_window(const kiln__soft_state *state, const kiln__soft_vertex *v,
     *x = vp->x + ((double)v->clip[0] * *inv_w * 0.5 + 0.5) * vp->width;
     *y = vp->y + (0.5 - (double)v->clip[1] * *inv_w * 0.5) * vp->height;
     *z = (double)v->clip[2] * *inv_w * 0.5 + 0.5;
+}
+
+/* Keeps a line's or point's bounds as its pixels at their centres, and on a
+ * multisampled surface widens them to the pixels of window rectangle [x0, x1] x
+ * [y0, y1], which holds every sample it covers (within the scissor rectangle). */
+static void set_sample_bounds(const kiln__soft_frame *frame, const kiln__soft_state *state,
+                              kiln__soft_triangle *t, double x0, double y0, double x1, double y1) {
+    t->centre_bounds[0] = t->min_x;
+    t->centre_bounds[1] = t->min_y;
+    t->centre_bounds[2] = t->max_x;
+    t->centre_bounds[3] = t->max_y;
+    if (frame->surface->samples <= 1)
+        return;
+    const kiln__rect *sc = &state->scissor;
+    double lo_x = floor(x0), lo_y = floor(y0), hi_x = floor(x1) + 1.0, hi_y = floor(y1) + 1.0;
+    lo_x = lo_x < sc->x ? sc->x : lo_x;
+    lo_y = lo_y < sc->y ? sc->y : lo_y;
+    hi_x = hi_x > sc->x + sc->width ? sc->x + sc->width : hi_x;
+    hi_y = hi_y > sc->y + sc->height ? sc->y + sc->height : hi_y;
+    /* Never narrower than the pixels at the centres. */
+    t->min_x = lo_x < t->min_x ? (int32_t)lo_x : t->min_x;
+    t->min_y = lo_y < t->min_y ? (int32_t)lo_y : t->min_y;
+    t->max_x = hi_x > t->max_x ? (int32_t)hi_x : t->max_x;
+    t->max_y = hi_y > t->max_y ? (int32_t)hi_y : t->max_y;
 }
 
 kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
@@ -455,6 +482,8 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
         t->min_x = (int32_t)mlo;
         t->max_x = (int32_t)mhi;
     }
+    set_sample_bounds(frame, state, t, fmin(x0, x1) - 0.5, fmin(y0, y1) - 0.5, fmax(x0, x1) + 0.5,
+                      fmax(y0, y1) + 0.5);
     /* Attributes vary along the major axis only. */
     double inv_len = 1.0 / (a1 - a0);
     t->perspective = v0->clip[3] != v1->clip[3];
@@ -507,6 +536,11 @@ kiln_result kiln__soft_setup_point(kiln__soft_frame *frame, uint32_t state_index
     t->min_y = (int32_t)y0;
     t->max_x = (int32_t)x1;
     t->max_y = (int32_t)y1;
+    t->line_x0 = (float)x;
+    t->line_y0 = (float)y;
+    t->line_x1 = (float)(0.5 * size);
+    set_sample_bounds(frame, state, t, x - 0.5 * size, y - 0.5 * size, x + 0.5 * size,
+                      y + 0.5 * size);
     t->perspective = false;
     t->depth = (kiln__soft_plane){(float)z + depth_bias(state, (float)z, 0.0f), 0.0f, 0.0f};
     t->inv_w = (kiln__soft_plane){(float)inv_w, 0.0f, 0.0f};

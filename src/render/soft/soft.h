@@ -130,6 +130,14 @@ struct kiln__surface {
     bool shared;
     kiln__row_converter to_storage;   /* working format -> format */
     kiln__row_converter from_storage; /* format -> working format */
+    /* Blending reads the target's alpha (otherwise it is 1): format has alpha, or the
+     * multisampled surface this one holds a sample of does. */
+    bool has_alpha;
+    /* Multisampling (samples > 1): a surface of one sample in the working format per
+     * sample, coverage and depth found at that sample's position; the surface's own
+     * depth is the pixel centre's, and its colour the samples' average. */
+    uint32_t samples;
+    struct kiln__surface *sample[KILN__MAX_SAMPLES];
 };
 
 /* A tile's depth block, with room for a vector of 8 pixels past its last one (the
@@ -172,6 +180,15 @@ typedef struct kiln__soft_tile {
     float *depth;
     bool depth_loaded;
     struct kiln__soft_span_cache *spans; /* span.h: what the last state's spans need */
+    /* Where triangles' coverage and depth are found, relative to the pixel centre: in
+     * fixed point for the edges, in pixels for depth (zero but in a sample surface). */
+    bool at_sample;
+    int32_t sample_fixed[2];
+    float sample_offset[2];
+    /* In a sample's run: room for KILN__SOFT_MOVED_RING primitives moved to the
+     * sample (KILN__SOFT_MOVED_WORDS each), and the next to use. */
+    uint64_t *moved;
+    uint32_t moved_next;
 } kiln__soft_tile;
 
 /* Working memory of a thread: float colour for one tile, and room for a vector of 8
@@ -289,9 +306,14 @@ typedef struct kiln__soft_triangle {
             int32_t edge_a[3], edge_b[3];
             int64_t edge_c[3];
         };
-        /* A line's window-space end points. */
+        /* A line's window-space end points (a point's centre in x0, y0 and half its
+         * size in x1), and the pixels it draws where coverage is found at pixel
+         * centres: min x, min y, max x, max y (max excluded). The primitive's bounds
+         * are these, or with multisampling the pixels that its rectangle (a line one
+         * pixel wide, a point's square) may reach. */
         struct {
             float line_x0, line_y0, line_x1, line_y1;
+            int32_t centre_bounds[4];
         };
     };
     kiln__soft_plane depth; /* window depth in [0, 1] */
@@ -305,6 +327,14 @@ typedef struct kiln__soft_triangle {
 _Static_assert(offsetof(kiln__soft_triangle, varyings) ==
                    offsetof(kiln__soft_triangle, inv_w) + sizeof(kiln__soft_plane),
                "the varyings follow 1 / w");
+
+/* The largest primitive record: every varying and a level of detail per unit; in
+ * 8-byte words, and how many a tile keeps moved to a sample at once. */
+#define KILN__SOFT_TRIANGLE_MAX_BYTES                                                              \
+    (offsetof(kiln__soft_triangle, varyings) + KILN__NUM_VARYINGS * sizeof(kiln__soft_plane) +     \
+     KILN__MAX_TEXTURE_UNITS * sizeof(kiln__soft_lod))
+#define KILN__SOFT_MOVED_WORDS ((KILN__SOFT_TRIANGLE_MAX_BYTES + 7) / 8)
+#define KILN__SOFT_MOVED_RING 64
 
 /* The bytes of a primitive of state s: the header, the varyings up to the highest the
  * state uses, and a level of detail per unit. */

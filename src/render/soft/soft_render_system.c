@@ -48,6 +48,8 @@ static void destroy_surface(kiln__render_system *self, kiln__surface *surface) {
     (void)self;
     if (!surface)
         return;
+    for (uint32_t k = 0; k < KILN__MAX_SAMPLES; k++)
+        destroy_surface(self, surface->sample[k]);
     kiln_stream_release(surface->stream);
     kiln__free(surface->depth);
     kiln__free(surface->tile_depth);
@@ -57,14 +59,19 @@ static void destroy_surface(kiln__render_system *self, kiln__surface *surface) {
 }
 
 static kiln_result create_surface(kiln__render_system *self, uint32_t width, uint32_t height,
-                                  kiln_pixel_format format, kiln_stream *storage,
+                                  kiln_pixel_format format, kiln_stream *storage, uint32_t samples,
                                   kiln__surface **out) {
+    if (!kiln__sample_positions(samples) && samples != 1)
+        return kiln__fail(KILN_ERROR_INVALID_ARGUMENT,
+                          "a render surface has 1, 2, 4 or 8 samples per pixel, not %u", samples);
     kiln__surface *surface = kiln__calloc(1, sizeof *surface);
     if (!surface)
         return kiln__fail_oom("a render surface", sizeof *surface);
     surface->width = width;
     surface->height = height;
     surface->format = format;
+    surface->samples = samples;
+    surface->has_alpha = (kiln_pixel_format_get_flags(format) & KILN_PFF_HASALPHA) != 0;
     surface->is_float = (kiln_pixel_format_get_flags(format) & KILN_PFF_FLOAT) != 0;
     surface->pixel_size = kiln_pixel_format_get_num_elem_bytes(format);
     surface->row_pitch = (size_t)width * surface->pixel_size;
@@ -134,6 +141,16 @@ static kiln_result create_surface(kiln__render_system *self, uint32_t width, uin
         surface->stored[i].uniform = true;
         memcpy(surface->stored[i].colour8, black8, sizeof black8);
         memcpy(surface->stored[i].colourf, blackf, sizeof blackf);
+    }
+    /* The samples: surfaces of their own in the working format, whose blending reads
+     * the target's alpha as the target would. */
+    for (uint32_t k = 0; k < samples && samples > 1; k++) {
+        r = create_surface(self, width, height, working, NULL, 1, &surface->sample[k]);
+        if (r != KILN_OK) {
+            destroy_surface(self, surface);
+            return r;
+        }
+        surface->sample[k]->has_alpha = surface->has_alpha;
     }
     *out = surface;
     return KILN_OK;

@@ -4,6 +4,7 @@
  * still in cache. */
 #include "span.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Every value of tile i's depth block. */
@@ -180,20 +181,13 @@ static void store_colour(kiln__soft_tile *tile) {
 /* How many commands ahead a tile fetches the primitives it will draw. */
 #define KILN__TILE_AHEAD 6
 
-void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *working) {
-    /* The tile's bin of every thread, merged in order of submission. */
-    const uint32_t threads = frame->num_arenas;
-    const kiln__soft_bin *bins[KILN__MAX_MERGED_BINS];
+/* Runs the tile's bins (`lists` of them) into tile `index` of surface, its coverage
+ * and depth found at `sample` (NULL: the pixel centres) with room `moved` for the
+ * primitives moved there, and stores its colour when `store` is set. */
+static void run_bins(const kiln__soft_frame *frame, const kiln__soft_bin *const *bins,
+                     uint32_t lists, uint32_t index, void *working, kiln__surface *surface,
+                     const float *sample, uint64_t *moved, bool store) {
     uint32_t next[KILN__MAX_MERGED_BINS] = {0};
-    uint32_t lists = 0;
-    for (uint32_t w = 0; w < threads; w++) {
-        const kiln__soft_bin *bin = &frame->bins[(size_t)w * frame->bins_per_thread + index];
-        if (bin->count)
-            bins[lists++] = bin;
-    }
-    if (lists == 0)
-        return;
-    kiln__surface *surface = frame->surface;
     kiln__soft_tile tile = {0};
     tile.surface = surface;
     tile.index = index;
@@ -202,6 +196,14 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
     tile.colourf = working;
     tile.depth = surface->depth + (size_t)index * KILN__TILE_DEPTH_FLOATS;
     tile.colour_state = KILN__TILE_IN_SURFACE;
+    tile.moved = moved;
+    if (sample) {
+        tile.at_sample = true;
+        for (int k = 0; k < 2; k++) {
+            tile.sample_offset[k] = sample[k] - 0.5f;
+            tile.sample_fixed[k] = (int32_t)lroundf(tile.sample_offset[k] * KILN__SUBPIXEL_ONE);
+        }
+    }
     kiln__soft_span_cache spans;
     spans.state = UINT32_MAX;
     spans.pending.count = 0;
@@ -243,6 +245,71 @@ void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *wo
             kiln__soft_raster_point(frame, t, &tile);
     }
     kiln__soft_span_flush(&spans);
-    if (tile.colour_state != KILN__TILE_IN_SURFACE)
+    if (store && tile.colour_state != KILN__TILE_IN_SURFACE)
         store_colour(&tile);
+}
+
+/* The samples' average into tile `index` of a multisampled surface, in its format. */
+static void resolve_tile(kiln__surface *surface, uint32_t index, uint32_t tiles_x, void *working) {
+    const kiln__rect r = tile_rect(surface, index % tiles_x, index / tiles_x);
+    const uint32_t n = surface->samples;
+    const size_t values = (size_t)r.width * 4;
+    surface->stored[index].uniform = false;
+    for (int32_t y = r.y; y < r.y + r.height; y++) {
+        uint8_t *dst = surface_pixel(surface, r.x, y);
+        if (surface->is_float) {
+            float *sum = working;
+            memset(sum, 0, values * sizeof *sum);
+            for (uint32_t k = 0; k < n; k++) {
+                const float *src =
+                    (const float *)(const void *)surface_pixel(surface->sample[k], r.x, y);
+                for (size_t i = 0; i < values; i++)
+                    sum[i] += src[i];
+            }
+            const float scale = 1.0f / (float)n;
+            for (size_t i = 0; i < values; i++)
+                sum[i] *= scale;
+            kiln__row_convert(&surface->to_storage, sum, dst, (size_t)r.width);
+            continue;
+        }
+        uint16_t sum[KILN__TILE_SIZE * 4];
+        for (size_t i = 0; i < values; i++)
+            sum[i] = (uint16_t)(n / 2);
+        for (uint32_t k = 0; k < n; k++) {
+            const uint8_t *src = surface_pixel(surface->sample[k], r.x, y);
+            for (size_t i = 0; i < values; i++)
+                sum[i] = (uint16_t)(sum[i] + src[i]);
+        }
+        uint8_t *mean = working;
+        for (size_t i = 0; i < values; i++)
+            mean[i] = (uint8_t)(sum[i] / n);
+        kiln__row_convert(&surface->to_storage, mean, dst, (size_t)r.width);
+    }
+}
+
+void kiln__soft_run_tile(const kiln__soft_frame *frame, uint32_t index, void *working) {
+    /* The tile's bin of every thread, merged in order of submission. */
+    const uint32_t threads = frame->num_arenas;
+    const kiln__soft_bin *bins[KILN__MAX_MERGED_BINS];
+    uint32_t lists = 0;
+    for (uint32_t w = 0; w < threads; w++) {
+        const kiln__soft_bin *bin = &frame->bins[(size_t)w * frame->bins_per_thread + index];
+        if (bin->count)
+            bins[lists++] = bin;
+    }
+    if (lists == 0)
+        return;
+    kiln__surface *surface = frame->surface;
+    if (surface->samples <= 1) {
+        run_bins(frame, bins, lists, index, working, surface, NULL, NULL, true);
+        return;
+    }
+    /* Multisampled: the pixel centres for the surface's own depth (its colour is the
+     * resolve's), then each sample in a surface of its own, then their average. */
+    run_bins(frame, bins, lists, index, working, surface, NULL, NULL, false);
+    const float(*positions)[2] = kiln__sample_positions(surface->samples);
+    uint64_t moved[KILN__SOFT_MOVED_RING * KILN__SOFT_MOVED_WORDS];
+    for (uint32_t k = 0; k < surface->samples; k++)
+        run_bins(frame, bins, lists, index, working, surface->sample[k], positions[k], moved, true);
+    resolve_tile(surface, index, frame->tiles_x, working);
 }
