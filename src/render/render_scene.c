@@ -242,12 +242,20 @@ static bool truth_state(const scene_walk *walk, const kiln_pass *pass,
     if (pass_blends(pass))
         return false;
     pass_state(pass, walk->scene, NULL, NULL, s);
-    s->num_units = 0;
+    /* A pass that rejects by alpha keeps its units and its test, for alpha alone:
+     * what it cuts out records what lies behind it. The alpha tested is the diffuse
+     * alpha (lit) or 1 (unlit) times the texels' alphas. */
+    const bool cuts_out = s->alpha_rejection && s->alpha_function != KILN_CMPF_ALWAYS_PASS;
+    s->units_alpha_only = cuts_out;
+    s->units_alpha_base = s->lighting ? s->diffuse.a : 1.0f;
+    if (!cuts_out) {
+        s->num_units = 0;
+        s->alpha_rejection = false;
+        s->alpha_function = KILN_CMPF_ALWAYS_PASS;
+    }
     s->blending = false;
     s->source_blend = KILN_SBF_ONE;
     s->dest_blend = KILN_SBF_ZERO;
-    s->alpha_rejection = false;
-    s->alpha_function = KILN_CMPF_ALWAYS_PASS;
     s->flat_shading = false;
     s->per_pixel_lighting = false;
     s->specular = (kiln_colour){0, 0, 0, 1};

@@ -98,6 +98,11 @@ typedef struct kiln__pass_state {
     bool alpha_rejection; /* discard where alpha_function(alpha * 255, value) fails */
     kiln_compare_function alpha_function;
     uint32_t alpha_value;
+    /* Ground truth of a pass that rejects by alpha: the texture units give alpha only,
+     * the alpha tested is units_alpha_base times their texels' alphas, and the colour
+     * written is the colour before the units, exactly. */
+    bool units_alpha_only;
+    float units_alpha_base;
     float depth_bias_constant; /* in units of the depth buffer's resolution */
     float depth_bias_slope_scale;
     bool flat_shading;       /* every triangle takes its first vertex's colour */

@@ -77,6 +77,55 @@ def test_ids_are_exact_under_textures_lighting_and_blending():
     assert len(np.unique(target.read().reshape(-1, 3), axis=0)) > 50
 
 
+@pytest.mark.parametrize("lit", [False, True])
+def test_cut_out_texels_record_what_lies_behind_them(lit):
+    """A pass with alpha rejection cuts its texels out of the ids and normals as it
+    does out of the colour: where its texture's alpha fails the test, the pixels
+    record the surface behind it."""
+    root, sm, camera, target = scene()
+    lamp = sm.create_light("lamp")
+    sm.root_scene_node.create_child_scene_node().attach_object(lamp)
+    texels = np.zeros((8, 8, 4), np.uint8)
+    texels[:, :, 0] = 200
+    texels[:, 4:, 3] = 255  # the right half is opaque, the left half cut out
+    root.texture_manager.load_image("fence_tex", "General", kiln.Image.from_array(texels))
+    fence = root.material_manager.create("fence", "General")
+    rpass = fence.techniques[0].passes[0]
+    rpass.lighting_enabled = lit
+    rpass.create_texture_unit_state("fence_tex").texture_filtering = kiln.TFO_NONE
+    rpass.set_alpha_rejection(kiln.CMPF_GREATER_EQUAL, 128)
+    wall = root.material_manager.create("wall", "General")
+    wall.techniques[0].passes[0].lighting_enabled = False
+    back = quad(sm, "back", "wall", [(-4, -4, -6), (4, -4, -6), (4, 4, -6), (-4, 4, -6)], normal=(0, 0, 1))
+    front = sm.create_manual_object("front")
+    front.begin("fence", kiln.OT_TRIANGLE_LIST)
+    for (x, y), (u, v) in zip([(-1, -1), (1, -1), (1, 1), (-1, 1)], [(0, 1), (1, 1), (1, 0), (0, 0)]):
+        front.position(x, y, -3)
+        front.normal(0.6, 0, 0.8)
+        front.texture_coord(u, v)
+    front.quad(0, 1, 2, 3)
+    front.end()
+    sm.root_scene_node.create_child_scene_node().attach_object(front)
+    target.update()
+    ids, normals, colour = target.read(buffer="instance_id"), target.read(buffer="normal"), target.read()
+    # The fence covers the middle third or so of the view; the columns left of its
+    # middle are cut out, those right of it are not.
+    cols = np.nonzero(ids[H // 2] == front.instance_id)[0]
+    assert len(cols) > 5
+    middle = W // 2
+    assert cols.min() >= middle - 1, "cut-out texels recorded the fence's id"
+    left, right = (H // 2, middle - 5), (H // 2, middle + 5)
+    assert ids[left] == back.instance_id and ids[right] == front.instance_id
+    np.testing.assert_allclose(normals[left], (0, 0, 1), atol=1e-5)
+    np.testing.assert_allclose(normals[right], (0.6, 0, 0.8), atol=1e-5)
+    # The colour frame cuts the same texels out: the wall's white shows at left.
+    assert tuple(colour[left]) == (255, 255, 255) and colour[right][0] != 255
+    # Exactly the pixels where the fence's colour shows (the white wall fills the rest
+    # of the view) carry its id.
+    assert np.all(ids != 0)
+    np.testing.assert_array_equal(np.any(colour != 255, axis=2), ids == front.instance_id)
+
+
 def test_normals_of_a_plane_and_of_a_non_uniformly_scaled_tilted_plane():
     root, sm, camera, target = scene()
     root.material_manager.create("plain", "General")

@@ -100,10 +100,15 @@ static void fragment(const kiln__soft_tile *tile, const kiln__soft_triangle *t,
         if (!depth_passes(p->depth_function, z, *stored))
             return;
     }
-    float colour[4];
-    kiln__soft_shadef(t, s, xc, yc, colour);
+    float colour[4], alpha;
+    if (p->units_alpha_only) {
+        kiln__soft_shade_alpha(t, s, xc, yc, colour, &alpha);
+    } else {
+        kiln__soft_shadef(t, s, xc, yc, colour);
+        alpha = colour[3];
+    }
     if (p->alpha_rejection &&
-        !depth_passes(p->alpha_function, colour[3], (float)p->alpha_value / 255.0f))
+        !depth_passes(p->alpha_function, alpha, (float)p->alpha_value / 255.0f))
         return;
     if (p->depth_check && p->depth_write)
         *stored = z;

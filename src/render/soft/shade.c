@@ -34,14 +34,18 @@ static inline void combine(kiln_layer_blend_operation op, const uint8_t texel[4]
 }
 
 /* The pixel's colour before conversion: the interpolated, constant or per-pixel lit
- * colour, combined with every texture unit, plus the specular light. */
+ * colour, combined with every texture unit, plus the specular light; or, for a state
+ * whose units give alpha only, that colour as it is, and in *alpha the alpha its
+ * units leave. */
 static void shade_float(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,
-                        float out[4]) {
+                        float out[4], float *alpha) {
     float q = 1.0f;
     if (t->perspective)
         q = 1.0f / eval(&t->inv_w, x, y);
     float specular[3] = {0.0f, 0.0f, 0.0f};
     bool add_specular = false;
+    if (alpha)
+        *alpha = s->pass.units_alpha_base;
     if (s->lit_per_pixel) {
         float position[3], normal[3], vertex_colour[4];
         for (int k = 0; k < 3; k++) {
@@ -104,7 +108,10 @@ static void shade_float(const kiln__soft_triangle *t, const kiln__soft_state *s,
         }
         uint8_t texel[4];
         kiln__soft_sample(unit, u, v, lod, texel);
-        combine(op->colour_operation, texel, out);
+        if (alpha)
+            *alpha *= (float)texel[3] * (1.0f / 255.0f);
+        else
+            combine(op->colour_operation, texel, out);
     }
     if (add_specular)
         for (int k = 0; k < 3; k++)
@@ -121,12 +128,17 @@ void kiln__soft_shade8(const kiln__soft_triangle *t, const kiln__soft_state *s, 
         return;
     }
     float colour[4];
-    shade_float(t, s, x, y, colour);
+    shade_float(t, s, x, y, colour, NULL);
     for (int k = 0; k < 4; k++)
         out[k] = kiln__soft_unorm8(colour[k]);
 }
 
 void kiln__soft_shadef(const kiln__soft_triangle *t, const kiln__soft_state *s, float x, float y,
                        float out[4]) {
-    shade_float(t, s, x, y, out);
+    shade_float(t, s, x, y, out, NULL);
+}
+
+void kiln__soft_shade_alpha(const kiln__soft_triangle *t, const kiln__soft_state *s, float x,
+                            float y, float out[4], float *alpha) {
+    shade_float(t, s, x, y, out, alpha);
 }
