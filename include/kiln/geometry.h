@@ -126,9 +126,29 @@ KILN_API kiln_result kiln_mesh_manager_create_from_data(kiln_mesh_manager *self,
 /* Loads a mesh file through assimp (OBJ, glTF/GLB, PLY, STL, FBX, ...): one sub-mesh
  * per assimp mesh, triangulated, with normals generated where the file has none.
  * KILN_ERROR_IO for an unreadable file, KILN_ERROR_INVALID_ARGUMENT with assimp's
- * reason for one it cannot parse. */
+ * reason for one it cannot parse. assimp reads the file in a child process of its
+ * own (see kiln_mesh_manager_set_isolated_import), so that a file that crashes it,
+ * makes it ask for more memory or time than the import limits allow (by default 64
+ * times the file's size, at least 4 GiB, and 120 seconds) is refused with
+ * KILN_ERROR_INVALID_ARGUMENT naming what happened, and the caller's process goes on. */
 KILN_API kiln_result kiln_mesh_manager_load(kiln_mesh_manager *self, const char *name,
                                             const char *group, const char *path, kiln_mesh **out);
+
+/* Whether kiln_mesh_manager_load reads files in a child process (default true). Off,
+ * assimp runs in the calling process: a little faster for many small files, but a
+ * file that crashes assimp then takes the process down. Only for trusted files. */
+KILN_API bool kiln_mesh_manager_get_isolated_import(const kiln_mesh_manager *self);
+KILN_API void kiln_mesh_manager_set_isolated_import(kiln_mesh_manager *self, bool isolated);
+
+/* How long an isolated kiln_mesh_manager_load lets assimp read a file before the
+ * helper is stopped and the file refused (default 120 seconds; a positive finite
+ * number of seconds), and how much memory it may take for one file (0, the default:
+ * 64 times the file's size, at least 4 GiB). */
+KILN_API float kiln_mesh_manager_get_import_time_limit(const kiln_mesh_manager *self);
+KILN_API kiln_result kiln_mesh_manager_set_import_time_limit(kiln_mesh_manager *self,
+                                                             float seconds);
+KILN_API uint64_t kiln_mesh_manager_get_import_memory_limit(const kiln_mesh_manager *self);
+KILN_API void kiln_mesh_manager_set_import_memory_limit(kiln_mesh_manager *self, uint64_t bytes);
 
 /* Finds a mesh (a NULL group means "General"); KILN_ERROR_NOT_FOUND names it if
  * there is none. The caller owns the reference in *out.

@@ -68,6 +68,9 @@ struct kiln_mesh_manager {
     kiln_material_manager *materials; /* borrowed: the Root owns all three */
     kiln_texture_manager *textures;
     kiln__registry meshes;
+    bool in_process;       /* kiln_mesh_manager_set_isolated_import(false) */
+    float import_seconds;  /* 0: the default */
+    uint64_t import_bytes; /* 0: the default */
 };
 
 struct kiln_entity {

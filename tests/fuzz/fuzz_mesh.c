@@ -1,6 +1,7 @@
 /* Mesh files: the first byte of the input picks a file extension, so that the input's
  * other bytes reach each of assimp's importers; they are written to a file loaded with
- * kiln_mesh_manager_load (the import every user gets) through a Root of one thread.
+ * kiln_mesh_manager_load (the import every user gets, but in this process) through a
+ * Root of one thread.
  * A file either fails with a Kiln error or gives a registered mesh with geometry,
  * which is then drawn once into a small render texture. */
 #define _POSIX_C_SOURCE 200809L
@@ -105,6 +106,9 @@ static kiln_result load(bool draw) {
     kiln_root *root = NULL;
     check(kiln_root_create(&desc, &root) == KILN_OK, "creating a root failed");
     kiln_mesh_manager *meshes = kiln_root_get_mesh_manager(root);
+    /* assimp in this process, where the fuzzer sees its coverage (users' loads run it in
+     * a child process, which a crash there does not take down). */
+    kiln_mesh_manager_set_isolated_import(meshes, false);
     kiln_mesh *mesh = (kiln_mesh *)&mesh; /* must become NULL on failure */
     kiln_result r = kiln_mesh_manager_load(meshes, "mesh", NULL, path, &mesh);
     if (r != KILN_OK) {
