@@ -1,5 +1,8 @@
 #include "texture.h"
 
+#include "pixel/convert.h"
+
+#include <math.h>
 #include <string.h>
 
 /* ---- the manager ---- */
@@ -69,10 +72,42 @@ void kiln__texture_downsample(const kiln__texture_level *src, kiln__texture_leve
     }
 }
 
+void kiln__texture_downsample_float(const kiln__texture_level *src, kiln__texture_level *dst) {
+    for (uint32_t y = 0; y < dst->height; y++) {
+        /* The destination texel centre in source texels, from the source's centres. */
+        double sy = ((double)(2 * y + 1) * src->height) / (2.0 * dst->height) - 0.5;
+        double fy = floor(sy);
+        float wy = (float)(sy - fy);
+        int y0 = (int)fy, y1 = y0 + 1;
+        y0 = y0 < 0 ? 0 : y0;
+        y1 = y1 >= (int)src->height ? (int)src->height - 1 : y1;
+        for (uint32_t x = 0; x < dst->width; x++) {
+            double sx = ((double)(2 * x + 1) * src->width) / (2.0 * dst->width) - 0.5;
+            double fx = floor(sx);
+            float wx = (float)(sx - fx);
+            int x0 = (int)fx, x1 = x0 + 1;
+            x0 = x0 < 0 ? 0 : x0;
+            x1 = x1 >= (int)src->width ? (int)src->width - 1 : x1;
+            const float *t00 = src->texelsf + ((size_t)y0 * src->width + (size_t)x0) * 4;
+            const float *t01 = src->texelsf + ((size_t)y0 * src->width + (size_t)x1) * 4;
+            const float *t10 = src->texelsf + ((size_t)y1 * src->width + (size_t)x0) * 4;
+            const float *t11 = src->texelsf + ((size_t)y1 * src->width + (size_t)x1) * 4;
+            float *d = dst->texelsf + ((size_t)y * dst->width + x) * 4;
+            for (int c = 0; c < 4; c++) {
+                float top = t00[c] + wx * (t01[c] - t00[c]);
+                float bottom = t10[c] + wx * (t11[c] - t10[c]);
+                d[c] = top + wy * (bottom - top);
+            }
+        }
+    }
+}
+
 static void texture_free(kiln_texture *self) {
     if (self->levels)
-        for (uint32_t i = 0; i < self->num_levels; i++)
+        for (uint32_t i = 0; i < self->num_levels; i++) {
             kiln__free(self->levels[i].texels);
+            kiln__free(self->levels[i].texelsf);
+        }
     kiln__free(self->levels);
     kiln__free(self->name);
     kiln__free(self->group);
@@ -118,13 +153,17 @@ static kiln_result texture_create(const char *name, const char *group, const kil
         return kiln__fail_oom("a texture", sizeof *self);
     }
     self->num_levels = num_levels;
+    /* More than 8 bits a channel: float texels too. */
+    const bool precise = kiln_pixel_format_get_component_type(format) != KILN_PCT_BYTE;
     uint32_t w = width, h = height;
     for (uint32_t i = 0; i < num_levels; i++) {
         size_t bytes;
         if (!kiln__mul_size((size_t)w * h, 4, &bytes) ||
-            !(self->levels[i].texels = kiln__malloc(bytes))) {
+            !(self->levels[i].texels = kiln__malloc(bytes)) ||
+            (precise &&
+             !(self->levels[i].texelsf = kiln__malloc_array((size_t)w * h * 4, sizeof(float))))) {
             texture_free(self);
-            return kiln__fail_oom("texture texels", (size_t)w * h * 4);
+            return kiln__fail_oom("texture texels", (size_t)w * h * (precise ? 20 : 4));
         }
         self->levels[i].width = w;
         self->levels[i].height = h;
@@ -138,18 +177,26 @@ static kiln_result texture_create(const char *name, const char *group, const kil
         const uint8_t *pixels = kiln_pixelbox_get_data(box);
         size_t pitch =
             kiln_pixelbox_get_row_pitch(box) * kiln_pixel_format_get_num_elem_bytes(format);
-        for (uint32_t y = 0; y < height && r == KILN_OK; y++)
+        for (uint32_t y = 0; y < height && r == KILN_OK; y++) {
             r = kiln_pixel_convert_pixels(pixels + y * pitch, format,
                                           self->levels[0].texels + (size_t)y * width * 4,
                                           KILN_PF_BYTE_RGBA, width);
+            if (r == KILN_OK && precise)
+                r = kiln_pixel_convert_pixels(pixels + y * pitch, format,
+                                              self->levels[0].texelsf + (size_t)y * width * 4,
+                                              KILN_PF_FLOAT32_RGBA, width);
+        }
         kiln_pixelbox_release(box);
     }
     if (r != KILN_OK) {
         texture_free(self);
         return r;
     }
-    for (uint32_t i = 1; i < num_levels; i++)
+    for (uint32_t i = 1; i < num_levels; i++) {
         kiln__texture_downsample(&self->levels[i - 1], &self->levels[i]);
+        if (precise)
+            kiln__texture_downsample_float(&self->levels[i - 1], &self->levels[i]);
+    }
     *out = self;
     return KILN_OK;
 }
@@ -253,19 +300,25 @@ KILN_API kiln_result kiln_texture_convert_to_image(const kiln_texture *self, uin
                           "has levels 0 to %u",
                           level, self->name, self->num_levels - 1);
     const kiln__texture_level *l = &self->levels[level];
-    /* 8-bit formats convert back exactly; others come out as the RGBA8 that is
-     * actually sampled. */
+    /* Formats convert back from what is sampled: 8-bit ones from RGBA8, the others from
+     * their float texels (16-bit and float values exactly). */
     kiln_pixel_format format = self->format;
-    if (kiln_pixel_format_get_component_type(format) != KILN_PCT_BYTE)
-        format = KILN_PF_BYTE_RGBA;
+    const kiln_pixel_format sampled = l->texelsf ? KILN_PF_FLOAT32_RGBA : KILN_PF_BYTE_RGBA;
+    kiln__row_converter converter;
+    if (!kiln__row_converter_init(&converter, sampled, format))
+        format = sampled;
     size_t bytes;
     KILN__CHECK(kiln_pixel_format_get_memory_size(l->width, l->height, 1, format, &bytes));
     kiln_stream *stream = NULL;
     kiln_image *image = NULL;
     kiln_result r = kiln_stream_create_memory(bytes, &stream);
     if (r == KILN_OK)
-        r = kiln_pixel_convert_pixels(l->texels, KILN_PF_BYTE_RGBA, kiln_stream_get_pointer(stream),
-                                      format, (size_t)l->width * l->height);
+        r = l->texelsf ? kiln_pixel_convert_pixels(l->texelsf, KILN_PF_FLOAT32_RGBA,
+                                                   kiln_stream_get_pointer(stream), format,
+                                                   (size_t)l->width * l->height)
+                       : kiln_pixel_convert_pixels(l->texels, KILN_PF_BYTE_RGBA,
+                                                   kiln_stream_get_pointer(stream), format,
+                                                   (size_t)l->width * l->height);
     if (r == KILN_OK)
         r = kiln_image_create(&image);
     if (r == KILN_OK)

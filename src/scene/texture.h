@@ -1,5 +1,7 @@
 /* Textures as the renderer reads them: every mipmap level in RGBA8 (memory R,G,B,A),
- * whatever the format the texture was created from. */
+ * whatever the format the texture was created from, and for formats of more than 8
+ * bits a channel (16-bit, half and float) in RGBA float32 as well, which is what is
+ * sampled then, so that they keep their precision. */
 #ifndef KILN_SCENE_TEXTURE_H
 #define KILN_SCENE_TEXTURE_H
 
@@ -9,6 +11,7 @@ typedef struct kiln__texture_level {
     uint32_t width;
     uint32_t height;
     uint8_t *texels; /* width * height RGBA8 texels, rows top to bottom */
+    float *texelsf;  /* the same as RGBA float32 for precise formats, or NULL */
 } kiln__texture_level;
 
 struct kiln_texture {
@@ -42,5 +45,7 @@ void kiln__texture_manager_release(kiln_texture_manager *self);
  * texel averages the source bilinearly around its centre, as a linear blit does).
  * dst->width/height must be set and dst->texels allocated. */
 void kiln__texture_downsample(const kiln__texture_level *src, kiln__texture_level *dst);
+/* The same for the float texels (both levels have them), with exact weights. */
+void kiln__texture_downsample_float(const kiln__texture_level *src, kiln__texture_level *dst);
 
 #endif

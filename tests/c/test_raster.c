@@ -222,7 +222,7 @@ static uint8_t row_texels[16] = {0, 0, 0, 255, 100, 0, 0, 255, 200, 0, 0, 255, 2
 
 static uint8_t sample_red(kiln_texture_filter_options filter, kiln_texture_addressing_mode mode,
                           float u) {
-    kiln__texture_level level = {4, 1, row_texels};
+    kiln__texture_level level = {4, 1, row_texels, NULL};
     kiln__sampler_state s = {&level, 1, filter, mode};
     uint8_t out[4];
     kiln__soft_sample(&s, u, 0.5f, (kiln__soft_lod){0, 0}, out);
@@ -239,7 +239,7 @@ static void nearest_sampling_picks_the_texel_under_the_point(void **state) {
     assert_int_equal(sample_red(KILN_TFO_NONE, KILN_TAM_CLAMP, -0.7f), 0);
     assert_int_equal(sample_red(KILN_TFO_NONE, KILN_TAM_MIRROR, 1.3f), 200);
     assert_int_equal(sample_red(KILN_TFO_NONE, KILN_TAM_MIRROR, -0.3f), 100);
-    kiln__texture_level level = {4, 1, row_texels};
+    kiln__texture_level level = {4, 1, row_texels, NULL};
     kiln__sampler_state s = {&level, 1, KILN_TFO_NONE, KILN_TAM_BORDER};
     uint8_t out[4];
     kiln__soft_sample(&s, -0.1f, 0.5f, (kiln__soft_lod){0, 0}, out);
@@ -277,7 +277,7 @@ static void mipmap_levels_follow_the_footprint(void **state) {
     kiln__texture_level levels[4];
     for (uint32_t i = 0; i < 4; i++) {
         uint32_t size = 8u >> i;
-        levels[i] = (kiln__texture_level){size, size, texels[i]};
+        levels[i] = (kiln__texture_level){size, size, texels[i], NULL};
         for (uint32_t k = 0; k < size * size; k++)
             texels[i][k * 4] = (uint8_t)(40 * i);
     }

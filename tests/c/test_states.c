@@ -289,7 +289,7 @@ static void culling_modes_keep_the_chosen_windings(void **state) {
 /* ---- texture units ---- */
 
 static uint8_t texel_a[4] = {102, 153, 51, 255}, texel_b[4] = {100, 50, 200, 128};
-static kiln__texture_level level_a = {1, 1, texel_a}, level_b = {1, 1, texel_b};
+static kiln__texture_level level_a = {1, 1, texel_a, NULL}, level_b = {1, 1, texel_b, NULL};
 
 static void texture_units_combine_by_their_colour_operation(void **state) {
     raster *r = *state;
@@ -323,7 +323,7 @@ static void texture_units_combine_by_their_colour_operation(void **state) {
 /* A 2x2 texture: red, green / blue, white. */
 static uint8_t quad_texels[16] = {255, 0, 0,   255, 0,   255, 0,   255,
                                   0,   0, 255, 255, 255, 255, 255, 255};
-static kiln__texture_level quad_level = {2, 2, quad_texels};
+static kiln__texture_level quad_level = {2, 2, quad_texels, NULL};
 
 /* Which of the four texels (0 red, 1 green, 2 blue, 3 white) a pixel shows. */
 static int texel_at(const raster *r, int x, int y) {

@@ -169,3 +169,77 @@ void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, kil
     for (int c = 0; c < 4; c++)
         out[c] = (uint8_t)lerp8(a[c], b[c], weight);
 }
+
+/* ---- float texels (formats of more than 8 bits a channel) ---- */
+
+static const float border_texelf[4] = {0.0f, 0.0f, 0.0f, 1.0f};
+
+static inline const float *texelf(const kiln__texture_level *level, int32_t x, int32_t y) {
+    if (x < 0 || y < 0)
+        return border_texelf;
+    return level->texelsf + ((size_t)y * level->width + (size_t)x) * 4;
+}
+
+static void sample_nearestf(const kiln__texture_level *level, kiln_texture_addressing_mode mode,
+                            float u, float v, float out[4]) {
+    int32_t w = (int32_t)level->width, h = (int32_t)level->height;
+    int32_t x = (int32_t)floorf(texel_space(u, w, mode));
+    int32_t y = (int32_t)floorf(texel_space(v, h, mode));
+    memcpy(out, texelf(level, address(x, w, mode), address(y, h, mode)), 4 * sizeof(float));
+}
+
+/* Bilinear with exact weights, in float, for every addressing mode. */
+static void sample_linearf(const kiln__texture_level *level, kiln_texture_addressing_mode mode,
+                           float u, float v, float out[4]) {
+    int32_t w = (int32_t)level->width, h = (int32_t)level->height;
+    float sx = texel_space(u, w, mode) - 0.5f, sy = texel_space(v, h, mode) - 0.5f;
+    float fx0 = floorf(sx), fy0 = floorf(sy);
+    float wx = sx - fx0, wy = sy - fy0;
+    int32_t x0 = (int32_t)fx0, y0 = (int32_t)fy0;
+    int32_t ax0 = address(x0, w, mode), ax1 = address(x0 + 1, w, mode);
+    int32_t ay0 = address(y0, h, mode), ay1 = address(y0 + 1, h, mode);
+    const float *t00 = texelf(level, ax0, ay0), *t01 = texelf(level, ax1, ay0);
+    const float *t10 = texelf(level, ax0, ay1), *t11 = texelf(level, ax1, ay1);
+    for (int c = 0; c < 4; c++) {
+        float top = t00[c] + wx * (t01[c] - t00[c]);
+        float bottom = t10[c] + wx * (t11[c] - t10[c]);
+        out[c] = top + wy * (bottom - top);
+    }
+}
+
+void kiln__soft_samplef(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
+                        float out[4]) {
+    const kiln__texture_level *levels = sampler->levels;
+    int32_t last = (int32_t)sampler->num_levels - 1;
+    switch (sampler->filtering) {
+    case KILN_TFO_NONE:
+        sample_nearestf(&levels[0], sampler->addressing, u, v, out);
+        return;
+    case KILN_TFO_BILINEAR: {
+        int32_t level = 0;
+        if (lod.nearest > 0.5f)
+            level = lod.nearest >= (float)last ? last : (int32_t)floorf(lod.nearest + 0.5f);
+        sample_linearf(&levels[level], sampler->addressing, u, v, out);
+        return;
+    }
+    case KILN_TFO_TRILINEAR:
+    case KILN_TFO_ANISOTROPIC:
+        break;
+    }
+    float lambda = lod.linear;
+    if (!(lambda > 0.0f) || last == 0) {
+        sample_linearf(&levels[0], sampler->addressing, u, v, out);
+        return;
+    }
+    if (lambda >= (float)last) {
+        sample_linearf(&levels[last], sampler->addressing, u, v, out);
+        return;
+    }
+    int32_t level = (int32_t)floorf(lambda);
+    float weight = lambda - (float)level;
+    float a[4], b[4];
+    sample_linearf(&levels[level], sampler->addressing, u, v, a);
+    sample_linearf(&levels[level + 1], sampler->addressing, u, v, b);
+    for (int c = 0; c < 4; c++)
+        out[c] = a[c] + weight * (b[c] - a[c]);
+}

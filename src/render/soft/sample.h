@@ -37,4 +37,9 @@ kiln__soft_lod kiln__soft_sample_lod(const kiln__sampler_state *sampler, float d
 void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
                        uint8_t out[4]);
 
+/* The float texel colour at (u, v) of a texture with float texels (levels[0].texelsf),
+ * filtered with exact weights. */
+void kiln__soft_samplef(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
+                        float out[4]);
+
 #endif

@@ -6,31 +6,39 @@ static inline float eval(const kiln__soft_plane *p, float x, float y) {
     return p->c + p->dx * x + p->dy * y;
 }
 
-/* Combines a texel with the colour so far as the unit's operation says; the alpha
- * is always modulated, as the original engine leaves a unit's alpha operation. */
+/* Combines a texel (in [0, 1] after `scale`) with the colour so far as the unit's
+ * operation says; the alpha is always modulated, as the original engine leaves a
+ * unit's alpha operation. */
+#define KILN__COMBINE(op, texel, out, scale)                                                       \
+    do {                                                                                           \
+        switch (op) {                                                                              \
+        case KILN_LBO_MODULATE:                                                                    \
+            for (int k = 0; k < 3; k++)                                                            \
+                (out)[k] *= (float)(texel)[k] * (scale);                                           \
+            break;                                                                                 \
+        case KILN_LBO_REPLACE:                                                                     \
+            for (int k = 0; k < 3; k++)                                                            \
+                (out)[k] = (float)(texel)[k] * (scale);                                            \
+            break;                                                                                 \
+        case KILN_LBO_ADD:                                                                         \
+            for (int k = 0; k < 3; k++)                                                            \
+                (out)[k] += (float)(texel)[k] * (scale);                                           \
+            break;                                                                                 \
+        case KILN_LBO_ALPHA_BLEND: {                                                               \
+            float a_ = (float)(texel)[3] * (scale);                                                \
+            for (int k = 0; k < 3; k++)                                                            \
+                (out)[k] = (float)(texel)[k] * (scale)*a_ + (out)[k] * (1.0f - a_);                \
+            break;                                                                                 \
+        }                                                                                          \
+        }                                                                                          \
+        (out)[3] *= (float)(texel)[3] * (scale);                                                   \
+    } while (0)
+
 static inline void combine(kiln_layer_blend_operation op, const uint8_t texel[4], float out[4]) {
-    const float scale = 1.0f / 255.0f;
-    switch (op) {
-    case KILN_LBO_MODULATE:
-        for (int k = 0; k < 4; k++)
-            out[k] *= (float)texel[k] * scale;
-        return;
-    case KILN_LBO_REPLACE:
-        for (int k = 0; k < 3; k++)
-            out[k] = (float)texel[k] * scale;
-        break;
-    case KILN_LBO_ADD:
-        for (int k = 0; k < 3; k++)
-            out[k] += (float)texel[k] * scale;
-        break;
-    case KILN_LBO_ALPHA_BLEND: {
-        float a = (float)texel[3] * scale;
-        for (int k = 0; k < 3; k++)
-            out[k] = (float)texel[k] * scale * a + out[k] * (1.0f - a);
-        break;
-    }
-    }
-    out[3] *= (float)texel[3] * scale;
+    KILN__COMBINE(op, texel, out, 1.0f / 255.0f);
+}
+static inline void combinef(kiln_layer_blend_operation op, const float texel[4], float out[4]) {
+    KILN__COMBINE(op, texel, out, 1.0f);
 }
 
 /* The pixel's colour before conversion: the interpolated, constant or per-pixel lit
@@ -105,6 +113,15 @@ static void shade_float(const kiln__soft_triangle *t, const kiln__soft_state *s,
             float tv = m[1][0] * u + m[1][1] * v + m[1][2];
             u = tu;
             v = tv;
+        }
+        if (unit->levels[0].texelsf) {
+            float texel[4];
+            kiln__soft_samplef(unit, u, v, lod, texel);
+            if (alpha)
+                *alpha *= texel[3];
+            else
+                combinef(op->colour_operation, texel, out);
+            continue;
         }
         uint8_t texel[4];
         kiln__soft_sample(unit, u, v, lod, texel);

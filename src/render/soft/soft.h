@@ -253,6 +253,7 @@ typedef struct kiln__soft_state {
     bool tracks_colour; /* lit per pixel, the colour varyings hold the vertex colour */
     bool fast_texture;  /* the colour is unit 0's texel, read as it is */
     bool simple_write;  /* no alpha rejection and no blending */
+    bool float_texels;  /* some unit samples float texels (the span kernels read RGBA8) */
     float eye[3];       /* the camera's world position */
     /* Lighting terms that do not change within the draw (light.c). */
     bool specular_enabled;

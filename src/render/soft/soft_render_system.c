@@ -317,9 +317,11 @@ static kiln_result push_state(kiln__soft_render_system *self, const kiln__draw_c
     s->planes_in_run = s->num_planes > 0;
     for (uint32_t i = 1; i < s->num_planes; i++)
         s->planes_in_run = s->planes_in_run && s->planes[i] == s->planes[0] + i;
+    for (uint32_t i = 0; i < p->num_units; i++)
+        s->float_texels = s->float_texels || (p->units[i].levels && p->units[i].levels[0].texelsf);
     const kiln__unit_state *unit0 = &p->unit_ops[0];
-    s->fast_texture = s->colour_is_white && p->num_units == 1 && unit0->coord_set == 0 &&
-                      !unit0->has_transform &&
+    s->fast_texture = !s->float_texels && s->colour_is_white && p->num_units == 1 &&
+                      unit0->coord_set == 0 && !unit0->has_transform &&
                       (unit0->colour_operation == KILN_LBO_MODULATE ||
                        unit0->colour_operation == KILN_LBO_REPLACE);
     s->simple_write = !p->blending && !p->alpha_rejection;

@@ -138,7 +138,7 @@ static void prepare_state(kiln_simd simd, const kiln__soft_state *s, const kiln_
     kiln__soft_span *span = &cache->span;
     cache->covered = false;
     if (simd == KILN_SIMD_SCALAR || !KILN__HAVE_SPANS || tile->surface->is_float ||
-        !s->simple_write || s->lit_per_pixel)
+        !s->simple_write || s->lit_per_pixel || s->float_texels)
         return;
     /* At most one unit with texels, reading set 0 without a transform. */
     cache->unit = -1;
