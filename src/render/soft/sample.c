@@ -131,38 +131,53 @@ static inline void sample_linear(const kiln__texture_level *level,
         sample_bilinear_float(level, mode, u, v, out);
 }
 
-void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
-                       uint8_t out[4]) {
-    const kiln__texture_level *levels = sampler->levels;
+/* The levels a sample reads: nearest filtering reads level 0; bilinear the nearest
+ * level (lambda rounded, level 0 when magnifying); trilinear the two around lambda,
+ * blended by its fraction (*fraction), or one when lambda lies outside the levels.
+ * Returns the number of levels, 1 or 2, from *level. */
+static int pick_levels(const kiln__sampler_state *sampler, kiln__soft_lod lod, int32_t *level,
+                       float *fraction) {
     int32_t last = (int32_t)sampler->num_levels - 1;
+    *level = 0;
+    *fraction = 0.0f;
     switch (sampler->filtering) {
     case KILN_TFO_NONE:
-        sample_nearest(&levels[0], sampler->addressing, u, v, out);
-        return;
-    case KILN_TFO_BILINEAR: {
-        /* The nearest level: lambda rounded, level 0 when magnifying. */
-        int32_t level = 0;
+        return 1;
+    case KILN_TFO_BILINEAR:
         if (lod.nearest > 0.5f)
-            level = lod.nearest >= (float)last ? last : (int32_t)floorf(lod.nearest + 0.5f);
-        sample_linear(&levels[level], sampler->addressing, u, v, out);
-        return;
-    }
+            *level = lod.nearest >= (float)last ? last : (int32_t)floorf(lod.nearest + 0.5f);
+        return 1;
     case KILN_TFO_TRILINEAR:
     case KILN_TFO_ANISOTROPIC:
         break;
     }
     float lambda = lod.linear;
-    if (!(lambda > 0.0f) || last == 0) {
-        sample_linear(&levels[0], sampler->addressing, u, v, out);
+    if (!(lambda > 0.0f) || last == 0)
+        return 1;
+    if (lambda >= (float)last) {
+        *level = last;
+        return 1;
+    }
+    *level = (int32_t)floorf(lambda);
+    *fraction = lambda - (float)*level;
+    return 2;
+}
+
+void kiln__soft_sample(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
+                       uint8_t out[4]) {
+    const kiln__texture_level *levels = sampler->levels;
+    if (sampler->filtering == KILN_TFO_NONE) {
+        sample_nearest(&levels[0], sampler->addressing, u, v, out);
         return;
     }
-    if (lambda >= (float)last) {
-        sample_linear(&levels[last], sampler->addressing, u, v, out);
+    int32_t level;
+    float fraction;
+    if (pick_levels(sampler, lod, &level, &fraction) == 1) {
+        sample_linear(&levels[level], sampler->addressing, u, v, out);
         return;
     }
     /* The blend weight is the fraction truncated to 8 bits. */
-    int32_t level = (int32_t)floorf(lambda);
-    int32_t weight = (int32_t)((lambda - (float)level) * 256.0f);
+    int32_t weight = (int32_t)(fraction * 256.0f);
     uint8_t a[4], b[4];
     sample_linear(&levels[level], sampler->addressing, u, v, a);
     sample_linear(&levels[level + 1], sampler->addressing, u, v, b);
@@ -210,36 +225,19 @@ static void sample_linearf(const kiln__texture_level *level, kiln_texture_addres
 void kiln__soft_samplef(const kiln__sampler_state *sampler, float u, float v, kiln__soft_lod lod,
                         float out[4]) {
     const kiln__texture_level *levels = sampler->levels;
-    int32_t last = (int32_t)sampler->num_levels - 1;
-    switch (sampler->filtering) {
-    case KILN_TFO_NONE:
+    if (sampler->filtering == KILN_TFO_NONE) {
         sample_nearestf(&levels[0], sampler->addressing, u, v, out);
         return;
-    case KILN_TFO_BILINEAR: {
-        int32_t level = 0;
-        if (lod.nearest > 0.5f)
-            level = lod.nearest >= (float)last ? last : (int32_t)floorf(lod.nearest + 0.5f);
+    }
+    int32_t level;
+    float fraction;
+    if (pick_levels(sampler, lod, &level, &fraction) == 1) {
         sample_linearf(&levels[level], sampler->addressing, u, v, out);
         return;
     }
-    case KILN_TFO_TRILINEAR:
-    case KILN_TFO_ANISOTROPIC:
-        break;
-    }
-    float lambda = lod.linear;
-    if (!(lambda > 0.0f) || last == 0) {
-        sample_linearf(&levels[0], sampler->addressing, u, v, out);
-        return;
-    }
-    if (lambda >= (float)last) {
-        sample_linearf(&levels[last], sampler->addressing, u, v, out);
-        return;
-    }
-    int32_t level = (int32_t)floorf(lambda);
-    float weight = lambda - (float)level;
     float a[4], b[4];
     sample_linearf(&levels[level], sampler->addressing, u, v, a);
     sample_linearf(&levels[level + 1], sampler->addressing, u, v, b);
     for (int c = 0; c < 4; c++)
-        out[c] = a[c] + weight * (b[c] - a[c]);
+        out[c] = a[c] + fraction * (b[c] - a[c]);
 }
