@@ -207,6 +207,13 @@ KILN_API void kiln_pass_set_depth_check_enabled(kiln_pass *self, bool enabled);
 KILN_API bool kiln_pass_get_depth_write_enabled(const kiln_pass *self);
 KILN_API void kiln_pass_set_depth_write_enabled(kiln_pass *self, bool enabled);
 
+/* Whether a pass that blends records its object in a render target's extra buffers
+ * (instance and class ids, normals) as an opaque pass would, testing and writing depth
+ * there (default false: a blending pass is left out of them, so they record what
+ * lies under it). A pass that does not blend always records its object. */
+KILN_API bool kiln_pass_get_writes_ids(const kiln_pass *self);
+KILN_API void kiln_pass_set_writes_ids(kiln_pass *self, bool enabled);
+
 /* A pixel is drawn when its depth compared with the depth buffer's passes this
  * function (default KILN_CMPF_LESS_EQUAL: nearer or as near).
  * KILN_ERROR_INVALID_ARGUMENT for a value that is not a kiln_compare_function. */

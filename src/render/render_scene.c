@@ -236,12 +236,18 @@ static void constant_colour(kiln__pass_state *s, const float rgba[4]) {
 
 /* The draw state of a ground-truth render of an object drawn with `pass`: its depth
  * and culling, nothing blended, textured or lit. False for a pass that blends, which
- * the ground truth leaves out. */
+ * the ground truth leaves out, unless it says it writes ids: it then tests and writes
+ * depth as an opaque pass does. */
 static bool truth_state(const scene_walk *walk, const kiln_pass *pass,
                         const kiln_movable_object *object, kiln__pass_state *s) {
-    if (pass_blends(pass))
+    const bool blends = pass_blends(pass);
+    if (blends && !pass->writes_ids)
         return false;
     pass_state(pass, walk->scene, NULL, NULL, s);
+    if (blends) {
+        s->depth_check = true;
+        s->depth_write = true;
+    }
     /* A pass that rejects by alpha keeps its units and its test, for alpha alone:
      * what it cuts out records what lies behind it. The alpha tested is the diffuse
      * alpha (lit) or 1 (unlit) times the texels' alphas. */
@@ -584,7 +590,8 @@ kiln_result kiln__render_scene(kiln__render_system *rs, const kiln_viewport *vie
     frustum_planes(&walk, kiln__camera_has_infinite_far(camera));
     walk.eye = kiln_camera_get_derived_position(camera);
     deferred_list later = {0};
-    /* The ground truth leaves blending out: nothing to sort. */
+    /* The ground truth draws what it records as opaque (depth tested and written):
+     * nothing to sort. */
     walk.later = mode == KILN__RENDER_COLOUR ? &later : NULL;
     kiln_result r =
         mode == KILN__RENDER_COLOUR ? gather_all_lights(scene->root_node, &walk.lights) : KILN_OK;

@@ -186,6 +186,10 @@ KILN_API bool kiln_pass_get_depth_check_enabled(const kiln_pass *self) { return 
 KILN_API void kiln_pass_set_depth_check_enabled(kiln_pass *self, bool enabled) {
     self->depth_check = enabled;
 }
+KILN_API bool kiln_pass_get_writes_ids(const kiln_pass *self) { return self->writes_ids; }
+KILN_API void kiln_pass_set_writes_ids(kiln_pass *self, bool enabled) {
+    self->writes_ids = enabled;
+}
 KILN_API bool kiln_pass_get_depth_write_enabled(const kiln_pass *self) { return self->depth_write; }
 KILN_API void kiln_pass_set_depth_write_enabled(kiln_pass *self, bool enabled) {
     self->depth_write = enabled;

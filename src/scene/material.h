@@ -27,6 +27,7 @@ struct kiln_pass {
     float shininess;
     bool depth_check;
     bool depth_write;
+    bool writes_ids; /* recorded in the extra buffers even when it blends */
     kiln_compare_function depth_function;
     kiln_culling_mode culling;
     uint32_t vertex_colour_tracking; /* kiln_track_vertex_colour bits */

@@ -77,6 +77,45 @@ def test_ids_are_exact_under_textures_lighting_and_blending():
     assert len(np.unique(target.read().reshape(-1, 3), axis=0)) > 50
 
 
+@pytest.mark.parametrize("pane_first", [False, True])
+def test_a_blending_pass_that_writes_ids_is_recorded_as_opaque(pane_first):
+    """pass.writes_ids: a window recorded in the ids and normals where it covers, in
+    front of what lies behind it, whatever the order of drawing; without it (the
+    default) the window is left out."""
+    root, sm, camera, target = scene()
+    wall = root.material_manager.create("wall", "General")
+    wall.techniques[0].passes[0].lighting_enabled = False
+    glass = root.material_manager.create("glass", "General")
+    gpass = glass.techniques[0].passes[0]
+    gpass.set_scene_blending(kiln.SBT_TRANSPARENT_ALPHA)
+    gpass.depth_write_enabled = False
+    gpass.set_diffuse(1, 1, 1, 0.5)  # lit by no light: black at half alpha
+    assert gpass.writes_ids is False
+    def make_pane():
+        return quad(sm, "pane", "glass", [(0, -3, -2), (3, -3, -2), (3, 3, -2), (0, 3, -2)], normal=(0, 1, 0))
+
+    def make_back():
+        return quad(sm, "back", "wall", [(-4, -4, -6), (4, -4, -6), (4, 4, -6), (-4, 4, -6)])
+
+    if pane_first:
+        pane, back = make_pane(), make_back()
+    else:
+        back, pane = make_back(), make_pane()
+    target.update()
+    ids = target.read(buffer="instance_id")
+    assert set(np.unique(ids)) == {back.instance_id}
+    gpass.writes_ids = True
+    target.update()
+    ids, normals = target.read(buffer="instance_id"), target.read(buffer="normal")
+    right, left = (H // 2, W - 5), (H // 2, 5)
+    assert ids[right] == pane.instance_id and ids[left] == back.instance_id
+    np.testing.assert_allclose(normals[right], (0, 1, 0), atol=1e-5)
+    assert set(np.unique(ids)) == {back.instance_id, pane.instance_id}
+    # The colour frame still blends the pane over the wall.
+    colour = target.read()
+    assert 0 < colour[right][0] < 255
+
+
 @pytest.mark.parametrize("lit", [False, True])
 def test_cut_out_texels_record_what_lies_behind_them(lit):
     """A pass with alpha rejection cuts its texels out of the ids and normals as it
