@@ -313,6 +313,32 @@ static void mipmap_levels_follow_the_footprint(void **state) {
     assert_int_equal(out[0], 0);
 }
 
+/* A line whose length along its major axis is under a float's step at its position
+ * (its ends differ in double, not in float) draws the one pixel it crosses; found by
+ * fuzzing mesh files, where it was a float-to-int conversion of NaN. */
+static void a_line_shorter_than_a_float_step_draws_its_pixel(void **state) {
+    raster *r = *state;
+    /* Window x 30.5000007 and 30.4999995 on the 40x30 surface, both 30.5 in float:
+     * the pixel centre 30.5 lies between them. */
+    const float positions[2][4] = {{1.0500001f, 0.0f, 0.0f, 2.0f},
+                                   {1.0500001f, 0.0f, 0.0f, 2.0000002f}};
+    kiln__draw_call call = make_call(&(flat_draw){&positions[0][0], 2, KILN_CULL_NONE, 1.0f});
+    call.primitive = KILN__PRIMITIVE_LINE_LIST;
+    call.position_components = 4;
+    call.position_stride = sizeof positions[0];
+    kiln__rect all = {0, 0, (int32_t)r->surface->width, (int32_t)r->surface->height};
+    kiln_colour black = {0, 0, 0, 1};
+    assert_int_equal(r->rs->ops->begin_frame(r->rs, r->surface), KILN_OK);
+    assert_int_equal(r->rs->ops->begin_viewport(r->rs, &all, true, &black, true, 1.0f), KILN_OK);
+    assert_int_equal(r->rs->ops->draw(r->rs, &call), KILN_OK);
+    assert_int_equal(r->rs->ops->end_frame(r->rs), KILN_OK);
+    int drawn = 0;
+    for (uint32_t i = 0; i < r->surface->width * r->surface->height; i++)
+        drawn += r->surface->colour[i * 4] == 255;
+    assert_int_equal(drawn, 1);
+    assert_int_equal(r->surface->colour[(15 * r->surface->width + 30) * 4], 255);
+}
+
 static void colour_conversion_rounds_half_to_even(void **state) {
     (void)state;
     assert_int_equal(kiln__soft_unorm8(0.3f), 76);
@@ -335,6 +361,7 @@ int main(void) {
         cmocka_unit_test(nearest_sampling_picks_the_texel_under_the_point),
         cmocka_unit_test(bilinear_sampling_weighs_the_two_nearest_texel_centres),
         cmocka_unit_test(mipmap_levels_follow_the_footprint),
+        cmocka_unit_test(a_line_shorter_than_a_float_step_draws_its_pixel),
         cmocka_unit_test(colour_conversion_rounds_half_to_even),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

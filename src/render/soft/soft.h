@@ -573,7 +573,11 @@ void kiln__soft_raster_point(const kiln__soft_frame *frame, const kiln__soft_tri
 static inline int32_t kiln__soft_line_minor(const kiln__soft_triangle *t, int32_t major) {
     float a0 = t->x_major ? t->line_x0 : t->line_y0, a1 = t->x_major ? t->line_x1 : t->line_y1;
     float b0 = t->x_major ? t->line_y0 : t->line_x0, b1 = t->x_major ? t->line_y1 : t->line_x1;
-    float m = b0 + ((float)major + 0.5f - a0) * ((b1 - b0) / (a1 - a0));
+    /* A line too short along its major axis for its ends to differ in float (its
+     * length is in double) crosses one pixel centre line, at its start. */
+    float m = a1 != a0 ? b0 + ((float)major + 0.5f - a0) * ((b1 - b0) / (a1 - a0)) : b0;
+    if (!(m > -1.0e9f && m < 1.0e9f)) /* far outside any target, or NaN */
+        return m > 0.0f ? INT32_MAX : INT32_MIN;
     return (int32_t)floorf(m);
 }
 
