@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON ?= $(PYTHON) -m mesonbuild.mesonmain
 SETUP_FLAGS = -Dpython=enabled -Dtests=enabled -Dwerror=true
-ASAN_FLAGS = -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+ASAN_FLAGS = -Db_sanitize=address,undefined -Db_lundef=false "-Dc_args=-fno-sanitize-recover=all -fsanitize=float-cast-overflow"
 DEMO_OUT ?= out
 
 .PHONY: all deps build build-asan test test-c test-python test-asan demo bench soak valgrind format clean fuzz

@@ -339,6 +339,33 @@ static void a_line_shorter_than_a_float_step_draws_its_pixel(void **state) {
     assert_int_equal(r->surface->colour[(15 * r->surface->width + 30) * 4], 255);
 }
 
+/* A line with an end whose window position is not finite (both ends at the eye, where
+ * clip space is all zero; positions beyond float's range) draws nothing, and
+ * converts no NaN to a pixel (the sanitizer build stops there); found by fuzzing mesh
+ * files. */
+static void a_line_without_finite_ends_draws_nothing(void **state) {
+    raster *r = *state;
+    const float positions[3][2][4] = {
+        {{0.0f, 0.0f, 0.0f, 0.0f}, {0.0f, 0.0f, 0.0f, 0.0f}}, /* a point at the eye */
+        {{3e38f, 0.0f, 0.0f, 1e-30f}, {0.5f, 0.5f, 0.0f, 1.0f}},
+        {{0.25f, 0.0f, 0.0f, 1.0f}, {0.5f, 0.25f, 0.0f, 1e-38f}},
+    };
+    for (int k = 0; k < 3; k++) {
+        kiln__draw_call call =
+            make_call(&(flat_draw){&positions[k][0][0], 2, KILN_CULL_NONE, 1.0f});
+        call.primitive = KILN__PRIMITIVE_LINE_LIST;
+        call.position_components = 4;
+        call.position_stride = sizeof positions[k][0];
+        kiln__rect all = {0, 0, (int32_t)r->surface->width, (int32_t)r->surface->height};
+        kiln_colour black = {0, 0, 0, 1};
+        assert_int_equal(r->rs->ops->begin_frame(r->rs, r->surface), KILN_OK);
+        assert_int_equal(r->rs->ops->begin_viewport(r->rs, &all, true, &black, true, 1.0f),
+                         KILN_OK);
+        assert_int_equal(r->rs->ops->draw(r->rs, &call), KILN_OK);
+        assert_int_equal(r->rs->ops->end_frame(r->rs), KILN_OK);
+    }
+}
+
 static void colour_conversion_rounds_half_to_even(void **state) {
     (void)state;
     assert_int_equal(kiln__soft_unorm8(0.3f), 76);
@@ -362,6 +389,7 @@ int main(void) {
         cmocka_unit_test(bilinear_sampling_weighs_the_two_nearest_texel_centres),
         cmocka_unit_test(mipmap_levels_follow_the_footprint),
         cmocka_unit_test(a_line_shorter_than_a_float_step_draws_its_pixel),
+        cmocka_unit_test(a_line_without_finite_ends_draws_nothing),
         cmocka_unit_test(colour_conversion_rounds_half_to_even),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -413,6 +413,10 @@ kiln_result kiln__soft_setup_line(kiln__soft_frame *frame, uint32_t state_index,
     double x0, y0, z0, w0, x1, y1, z1, w1;
     to_window(state, v0, &x0, &y0, &z0, &w0);
     to_window(state, v1, &x1, &y1, &z1, &w1);
+    /* Ends that are not finite (huge positions, w of zero) have no defined pixels. */
+    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1) || !isfinite(z0) ||
+        !isfinite(z1) || !isfinite(w0) || !isfinite(w1))
+        return KILN_OK;
     double dx = x1 - x0, dy = y1 - y0;
     if (dx == 0.0 && dy == 0.0)
         return KILN_OK;
