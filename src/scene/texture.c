@@ -313,12 +313,9 @@ KILN_API kiln_result kiln_texture_convert_to_image(const kiln_texture *self, uin
     kiln_image *image = NULL;
     kiln_result r = kiln_stream_create_memory(bytes, &stream);
     if (r == KILN_OK)
-        r = l->texelsf ? kiln_pixel_convert_pixels(l->texelsf, KILN_PF_FLOAT32_RGBA,
-                                                   kiln_stream_get_pointer(stream), format,
-                                                   (size_t)l->width * l->height)
-                       : kiln_pixel_convert_pixels(l->texels, KILN_PF_BYTE_RGBA,
-                                                   kiln_stream_get_pointer(stream), format,
-                                                   (size_t)l->width * l->height);
+        r = kiln_pixel_convert_pixels(l->texelsf ? (const void *)l->texelsf : l->texels, sampled,
+                                      kiln_stream_get_pointer(stream), format,
+                                      (size_t)l->width * l->height);
     if (r == KILN_OK)
         r = kiln_image_create(&image);
     if (r == KILN_OK)

@@ -362,32 +362,41 @@ static void raster_triangle(const kiln__soft_frame *frame, const kiln__soft_tria
     }
 }
 
+/* A copy of primitive t in `copy` (KILN__SOFT_MOVED_WORDS), moved to the tile's sample:
+ * its depth plane, and a triangle's edges, so that what they give at the pixel
+ * centres is what they give at the sample (exact for the edges: sample positions lie
+ * on the fixed-point grid). Its other planes stay as they are, so that colour is still
+ * shaded at the pixel centre. */
+static const kiln__soft_triangle *moved_to_sample(const kiln__soft_frame *frame,
+                                                  const kiln__soft_triangle *t,
+                                                  const kiln__soft_tile *tile, uint64_t *copy) {
+    memcpy(copy, t, KILN__SOFT_TRIANGLE_BYTES(&frame->states[t->state]));
+    kiln__soft_triangle *moved = (kiln__soft_triangle *)(void *)copy;
+    if (t->kind == KILN__SOFT_TRIANGLE)
+        for (int e = 0; e < 3; e++)
+            moved->edge_c[e] += (int64_t)moved->edge_a[e] * tile->sample_fixed[0] +
+                                (int64_t)moved->edge_b[e] * tile->sample_fixed[1];
+    moved->depth.c +=
+        moved->depth.dx * tile->sample_offset[0] + moved->depth.dy * tile->sample_offset[1];
+    return moved;
+}
+
 void kiln__soft_raster_triangle(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                                 kiln__soft_tile *tile) {
     if (!tile->at_sample) {
         raster_triangle(frame, t, tile);
         return;
     }
-    /* A sample of a multisampled surface: the triangle with its edges and depth moved
-     * so that what they give at the pixel centres is what they give at the sample
-     * (exact: sample positions lie on the fixed-point grid), its other planes as they
-     * are, so that colour is still shaded at the pixel centre. The copy goes into the
-     * tile's ring of them, where it stays while fragments it queued wait: the queue
-     * is shaded before the ring comes round to a copy again. */
+    /* A sample of a multisampled surface: the triangle moved to the sample. The copy
+     * goes into the tile's ring of them, where it stays while fragments it queued
+     * wait: the queue is shaded before the ring comes round to a copy again. */
     kiln__soft_span_cache *spans = tile->spans;
     if (spans->pending.count == 0 || tile->moved_next == KILN__SOFT_MOVED_RING) {
         kiln__soft_span_flush(spans);
         tile->moved_next = 0;
     }
     uint64_t *copy = tile->moved + (size_t)tile->moved_next++ * KILN__SOFT_MOVED_WORDS;
-    memcpy(copy, t, KILN__SOFT_TRIANGLE_BYTES(&frame->states[t->state]));
-    kiln__soft_triangle *moved = (kiln__soft_triangle *)(void *)copy;
-    for (int e = 0; e < 3; e++)
-        moved->edge_c[e] += (int64_t)moved->edge_a[e] * tile->sample_fixed[0] +
-                            (int64_t)moved->edge_b[e] * tile->sample_fixed[1];
-    moved->depth.c +=
-        moved->depth.dx * tile->sample_offset[0] + moved->depth.dy * tile->sample_offset[1];
-    raster_triangle(frame, moved, tile);
+    raster_triangle(frame, moved_to_sample(frame, t, tile, copy), tile);
 }
 
 static inline void draw_fragment(const kiln__soft_tile *tile, const kiln__soft_triangle *t,
@@ -415,8 +424,7 @@ static inline bool sample_covered(const kiln__soft_triangle *t, double px, doubl
 }
 
 /* A line or point in a sample's run: its pixels whose sample it covers, shaded at
- * their centres, with its depth plane moved so that the depth at pixel centres is the
- * depth at the sample (see kiln__soft_raster_triangle). */
+ * their centres, moved to the sample (moved_to_sample). */
 static void raster_at_sample(const kiln__soft_frame *frame, const kiln__soft_triangle *t,
                              kiln__soft_tile *tile) {
     const kiln__soft_state *s = &frame->states[t->state];
@@ -424,10 +432,7 @@ static void raster_at_sample(const kiln__soft_frame *frame, const kiln__soft_tri
     if (!kiln__soft_clip_to_tile(tile, &x0, &y0, &x1, &y1))
         return;
     uint64_t copy[KILN__SOFT_MOVED_WORDS];
-    memcpy(copy, t, KILN__SOFT_TRIANGLE_BYTES(s));
-    kiln__soft_triangle *moved = (kiln__soft_triangle *)(void *)copy;
-    moved->depth.c +=
-        moved->depth.dx * tile->sample_offset[0] + moved->depth.dy * tile->sample_offset[1];
+    const kiln__soft_triangle *moved = moved_to_sample(frame, t, tile, copy);
     for (int32_t y = y0; y < y1; y++) {
         const double py = (double)y + 0.5 + tile->sample_offset[1] - t->line_y0;
         for (int32_t x = x0; x < x1; x++)

@@ -102,18 +102,34 @@ static void sample_bilinear(const kiln__texture_level *level, kiln_texture_addre
 /* The reference rasterizer filters in 8-bit fixed point only for the repeat and
  * clamp-to-edge modes; mirror and border go through its float path, with exact
  * weights and one rounding at the end. */
-static void sample_bilinear_float(const kiln__texture_level *level,
-                                  kiln_texture_addressing_mode mode, float u, float v,
-                                  uint8_t out[4]) {
+/* The four texels of a bilinear sample with exact weights: their addressed columns
+ * and rows (-1 for the border) and the weights of the second column and row. */
+typedef struct bilinear_footprint {
+    int32_t x0, x1, y0, y1;
+    float wx, wy;
+} bilinear_footprint;
+
+static inline bilinear_footprint footprint(const kiln__texture_level *level,
+                                           kiln_texture_addressing_mode mode, float u, float v) {
     int32_t w = (int32_t)level->width, h = (int32_t)level->height;
     float sx = texel_space(u, w, mode) - 0.5f, sy = texel_space(v, h, mode) - 0.5f;
     float fx0 = floorf(sx), fy0 = floorf(sy);
-    float wx = sx - fx0, wy = sy - fy0;
     int32_t x0 = (int32_t)fx0, y0 = (int32_t)fy0;
-    int32_t ax0 = address(x0, w, mode), ax1 = address(x0 + 1, w, mode);
-    int32_t ay0 = address(y0, h, mode), ay1 = address(y0 + 1, h, mode);
-    const uint8_t *t00 = texel(level, ax0, ay0), *t01 = texel(level, ax1, ay0);
-    const uint8_t *t10 = texel(level, ax0, ay1), *t11 = texel(level, ax1, ay1);
+    return (bilinear_footprint){address(x0, w, mode),
+                                address(x0 + 1, w, mode),
+                                address(y0, h, mode),
+                                address(y0 + 1, h, mode),
+                                sx - fx0,
+                                sy - fy0};
+}
+
+static void sample_bilinear_float(const kiln__texture_level *level,
+                                  kiln_texture_addressing_mode mode, float u, float v,
+                                  uint8_t out[4]) {
+    const bilinear_footprint f = footprint(level, mode, u, v);
+    const float wx = f.wx, wy = f.wy;
+    const uint8_t *t00 = texel(level, f.x0, f.y0), *t01 = texel(level, f.x1, f.y0);
+    const uint8_t *t10 = texel(level, f.x0, f.y1), *t11 = texel(level, f.x1, f.y1);
     for (int c = 0; c < 4; c++) {
         float a = (float)t00[c] * (1.0f / 255.0f), b = (float)t01[c] * (1.0f / 255.0f);
         float d = (float)t10[c] * (1.0f / 255.0f), e = (float)t11[c] * (1.0f / 255.0f);
@@ -206,19 +222,13 @@ static void sample_nearestf(const kiln__texture_level *level, kiln_texture_addre
 /* Bilinear with exact weights, in float, for every addressing mode. */
 static void sample_linearf(const kiln__texture_level *level, kiln_texture_addressing_mode mode,
                            float u, float v, float out[4]) {
-    int32_t w = (int32_t)level->width, h = (int32_t)level->height;
-    float sx = texel_space(u, w, mode) - 0.5f, sy = texel_space(v, h, mode) - 0.5f;
-    float fx0 = floorf(sx), fy0 = floorf(sy);
-    float wx = sx - fx0, wy = sy - fy0;
-    int32_t x0 = (int32_t)fx0, y0 = (int32_t)fy0;
-    int32_t ax0 = address(x0, w, mode), ax1 = address(x0 + 1, w, mode);
-    int32_t ay0 = address(y0, h, mode), ay1 = address(y0 + 1, h, mode);
-    const float *t00 = texelf(level, ax0, ay0), *t01 = texelf(level, ax1, ay0);
-    const float *t10 = texelf(level, ax0, ay1), *t11 = texelf(level, ax1, ay1);
+    const bilinear_footprint f = footprint(level, mode, u, v);
+    const float *t00 = texelf(level, f.x0, f.y0), *t01 = texelf(level, f.x1, f.y0);
+    const float *t10 = texelf(level, f.x0, f.y1), *t11 = texelf(level, f.x1, f.y1);
     for (int c = 0; c < 4; c++) {
-        float top = t00[c] + wx * (t01[c] - t00[c]);
-        float bottom = t10[c] + wx * (t11[c] - t10[c]);
-        out[c] = top + wy * (bottom - top);
+        float top = t00[c] + f.wx * (t01[c] - t00[c]);
+        float bottom = t10[c] + f.wx * (t11[c] - t10[c]);
+        out[c] = top + f.wy * (bottom - top);
     }
 }
 

@@ -6,39 +6,36 @@ static inline float eval(const kiln__soft_plane *p, float x, float y) {
     return p->c + p->dx * x + p->dy * y;
 }
 
-/* Combines a texel (in [0, 1] after `scale`) with the colour so far as the unit's
- * operation says; the alpha is always modulated, as the original engine leaves a
- * unit's alpha operation. */
-#define KILN__COMBINE(op, texel, out, scale)                                                       \
-    do {                                                                                           \
-        switch (op) {                                                                              \
-        case KILN_LBO_MODULATE:                                                                    \
-            for (int k = 0; k < 3; k++)                                                            \
-                (out)[k] *= (float)(texel)[k] * (scale);                                           \
-            break;                                                                                 \
-        case KILN_LBO_REPLACE:                                                                     \
-            for (int k = 0; k < 3; k++)                                                            \
-                (out)[k] = (float)(texel)[k] * (scale);                                            \
-            break;                                                                                 \
-        case KILN_LBO_ADD:                                                                         \
-            for (int k = 0; k < 3; k++)                                                            \
-                (out)[k] += (float)(texel)[k] * (scale);                                           \
-            break;                                                                                 \
-        case KILN_LBO_ALPHA_BLEND: {                                                               \
-            float a_ = (float)(texel)[3] * (scale);                                                \
-            for (int k = 0; k < 3; k++)                                                            \
-                (out)[k] = (float)(texel)[k] * (scale)*a_ + (out)[k] * (1.0f - a_);                \
-            break;                                                                                 \
-        }                                                                                          \
-        }                                                                                          \
-        (out)[3] *= (float)(texel)[3] * (scale);                                                   \
-    } while (0)
-
-static inline void combine(kiln_layer_blend_operation op, const uint8_t texel[4], float out[4]) {
-    KILN__COMBINE(op, texel, out, 1.0f / 255.0f);
-}
+/* Combines a texel (values in [0, 1]) with the colour so far as the unit's operation
+ * says; the alpha is always modulated, as the original engine leaves a unit's alpha
+ * operation. */
 static inline void combinef(kiln_layer_blend_operation op, const float texel[4], float out[4]) {
-    KILN__COMBINE(op, texel, out, 1.0f);
+    switch (op) {
+    case KILN_LBO_MODULATE:
+        for (int k = 0; k < 3; k++)
+            out[k] *= texel[k];
+        break;
+    case KILN_LBO_REPLACE:
+        for (int k = 0; k < 3; k++)
+            out[k] = texel[k];
+        break;
+    case KILN_LBO_ADD:
+        for (int k = 0; k < 3; k++)
+            out[k] += texel[k];
+        break;
+    case KILN_LBO_ALPHA_BLEND:
+        for (int k = 0; k < 3; k++)
+            out[k] = texel[k] * texel[3] + out[k] * (1.0f - texel[3]);
+        break;
+    }
+    out[3] *= texel[3];
+}
+
+/* The same for an 8-bit texel, each value k / 255. */
+static inline void combine(kiln_layer_blend_operation op, const uint8_t texel[4], float out[4]) {
+    const float scaled[4] = {(float)texel[0] * (1.0f / 255.0f), (float)texel[1] * (1.0f / 255.0f),
+                             (float)texel[2] * (1.0f / 255.0f), (float)texel[3] * (1.0f / 255.0f)};
+    combinef(op, scaled, out);
 }
 
 /* The pixel's colour before conversion: the interpolated, constant or per-pixel lit
