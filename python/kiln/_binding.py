@@ -40,6 +40,7 @@ _RLock = threading.RLock
 # thread held when the process forked would be held forever in the child, whose only
 # thread is the one that forked.
 _LOCKS = weakref.WeakSet()
+_LOCK_CREATION = threading.Lock()
 
 
 def new_lock():
@@ -734,8 +735,19 @@ class Handle:
         obj = cls.__new__(cls)
         obj._ptr = ffi.gc(ptr, cls._release_fn)
         obj._owner = None
-        obj._lock = new_lock()
-        return obj
+        return obj  # its lock is made when first asked for (__getattr__)
+
+    def __getattr__(self, name):
+        # Called only for attributes that are not set: the lock of an object that
+        # _adopt made, made here once, whichever thread asks first.
+        if name != "_lock":
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'", name=name, obj=self)
+        with _LOCK_CREATION:
+            try:
+                return object.__getattribute__(self, "_lock")
+            except AttributeError:
+                lock = self._lock = new_lock()
+                return lock
 
     def __eq__(self, other):
         return isinstance(other, Handle) and self._ptr is not None and other._ptr is not None and (

@@ -108,11 +108,14 @@ static kiln_result create_owning(const char *caller, size_t size, const void *so
         return kiln__fail(KILN_ERROR_INVALID_ARGUMENT, "%s: argument 'out' must not be NULL",
                           caller);
     *out = NULL;
-    if (size > SIZE_MAX - KILN__STREAM_HEADER_BYTES)
-        return kiln__fail_oom("the bytes of a memory stream", size);
     /* One block for the stream and its bytes. A copy overwrites every byte, so it
-     * skips calloc's zeroing. */
-    size_t total = KILN__STREAM_HEADER_BYTES + size;
+     * skips calloc's zeroing; its bytes start at the same offset within a cache line as
+     * the source's, since copies between addresses that differ there run at little more
+     * than half speed on some processors (string moves on AMD's). */
+    size_t slack = source ? 63 : 0;
+    if (size > SIZE_MAX - KILN__STREAM_HEADER_BYTES - slack)
+        return kiln__fail_oom("the bytes of a memory stream", size);
+    size_t total = KILN__STREAM_HEADER_BYTES + slack + size;
     unsigned char *block = NULL;
     size_t block_bytes = total;
     if (source) {
@@ -130,7 +133,10 @@ static kiln_result create_owning(const char *caller, size_t size, const void *so
     memset(stream, 0, sizeof *stream);
     kiln__ref_init(&stream->refs);
     stream->block_bytes = block_bytes;
-    stream->data = size ? block + KILN__STREAM_HEADER_BYTES : NULL;
+    size_t offset = KILN__STREAM_HEADER_BYTES;
+    if (source)
+        offset += ((uintptr_t)source - (uintptr_t)(block + offset)) & 63;
+    stream->data = size ? block + offset : NULL;
     if (source && size)
         kiln__copy_into_new(stream->data, source, size);
     stream->size = size;

@@ -296,3 +296,80 @@ def test_piled_up_small_triangles_draw_the_same_bytes_on_every_path(seed):
             diff = np.argwhere((actual != reference).any(axis=2))
             assert not len(diff), (f"seed {seed}: {NAMES[simd]} on {threads} threads differs in "
                                    f"{len(diff)} pixels, first at {tuple(diff[0])}")
+
+
+def screen_quads_frame(seed, simd, threads, pixel_format=kiln.PF_BYTE_RGB):
+    """Textured rectangles that face the screen, their texture coordinates changing
+    across along x only and down along y only (the tutorial's quad, image overlays),
+    magnified, drawn texel for pixel or minified, at random places that straddle tiles,
+    overlapping, with random addressing, depth tests and colour sources: the kernels
+    lerp each texel row across once and then only down between kept rows."""
+    rng = np.random.default_rng(seed)
+    root = kiln.Root(num_threads=threads, simd=simd)
+    scene = root.create_scene_manager()
+    texels = rng.integers(0, 256, (16, 32, 3), dtype=np.uint8)
+    img = kiln.Image()
+    img.load_dynamic_image(kiln.numpy.as_data_stream(texels), 32, 16, kiln.PF_BYTE_RGB)
+    root.texture_manager.load_image("noise", "General", img)
+    mo = scene.create_manual_object("quads")
+    for k in range(8):
+        p = root.material_manager.create(f"q{k}", "General").techniques[0].passes[0]
+        p.culling_mode = kiln.CULL_NONE
+        p.lighting_enabled = bool(rng.integers(3) == 0)  # a constant colour
+        p.diffuse = tuple(rng.uniform(0, 1, 3))
+        p.vertex_colour_tracking = int(rng.choice([kiln.TVC_NONE, kiln.TVC_DIFFUSE]))
+        p.depth_check_enabled = bool(rng.integers(4))
+        p.depth_write_enabled = bool(rng.integers(3))
+        p.depth_function = int(rng.choice([kiln.CMPF_LESS_EQUAL, kiln.CMPF_LESS, kiln.CMPF_GREATER,
+                                           kiln.CMPF_ALWAYS_PASS]))
+        tus = p.create_texture_unit_state("noise")
+        tus.texture_addressing_mode = int(rng.choice([kiln.TAM_WRAP, kiln.TAM_CLAMP]))
+        tus.colour_operation = int(rng.choice([kiln.LBO_MODULATE, kiln.LBO_REPLACE, kiln.LBO_ADD]))
+        mo.begin(f"q{k}", kiln.OT_TRIANGLE_LIST)
+        x0, x1 = np.sort(rng.uniform(-1.4, 1.4, 2))
+        y0, y1 = np.sort(rng.uniform(-1.1, 1.1, 2))
+        # Repeats across from a few texels to several times the texture, fewer down
+        # (magnified rows), and now and then more (minified rows).
+        u0 = float(rng.uniform(-2, 2))
+        u1 = u0 + float(rng.choice([0.3, 1.0, 2.5]))
+        v0 = float(rng.uniform(-2, 2))
+        v1 = v0 + float(rng.choice([0.2, 0.7, 1.0, 6.0]))
+        z = float(rng.uniform(-1, 1))
+        corners = [(x0, y0, u0, v1), (x1, y0, u1, v1), (x1, y1, u1, v0), (x0, y1, u0, v0)]
+        colours = rng.uniform(0, 1, (4, 4))
+        for i in (0, 1, 2, 0, 2, 3):
+            x, y, u, v = corners[i]
+            mo.position(float(x), float(y), z)
+            mo.colour(*(float(c) for c in colours[i]))
+            mo.texture_coord(u, v)
+        mo.end()
+    scene.root_scene_node.create_child_scene_node().attach_object(mo)
+    rect = kiln.Rectangle2D(True)
+    rect.set_corners(*(float(c) for c in (-0.5, 0.6, 0.3, -0.45) + rng.uniform(-0.1, 0.1, 4)))
+    rect.material = root.material_manager.get_by_name("q0")
+    scene.root_scene_node.create_child_scene_node().attach_object(rect)
+    cam = scene.create_camera("cam")
+    cam.projection_type = kiln.PT_ORTHOGRAPHIC
+    cam.ortho_window_height = 2.0
+    cam.near_clip_distance = 0.1
+    cam.far_clip_distance = 10
+    node = scene.root_scene_node.create_child_scene_node()
+    node.attach_object(cam)
+    node.position = (0, 0, 5)
+    win = root.create_render_texture("w", 203, 137, pixel_format)
+    win.add_viewport(cam).background_colour = tuple(rng.uniform(0, 1, 3))
+    root.render_one_frame()
+    root.render_one_frame()
+    return kiln.numpy.read_pixels(win, format=pixel_format)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_textures_facing_the_screen_draw_the_same_bytes_on_every_path(seed):
+    reference = screen_quads_frame(seed, kiln.SIMD_SCALAR, 1)
+    assert len(np.unique(reference.reshape(-1, 3), axis=0)) > 20  # textured quads are drawn
+    for simd in available():
+        for threads in (1, 2):
+            actual = screen_quads_frame(seed, simd, threads)
+            diff = np.argwhere((actual != reference).any(axis=2))
+            assert not len(diff), (f"seed {seed}: {NAMES[simd]} on {threads} threads differs in "
+                                   f"{len(diff)} pixels, first at {tuple(diff[0])}")

@@ -316,6 +316,8 @@ static void raster_triangle(const kiln__soft_frame *frame, const kiln__soft_tria
                 return;
         }
         kiln__soft_span_flush(spans);
+        spans->span.row_x0 = x0;
+        spans->span.row_x1 = x1;
         draw_spans(t, kernel, &spans->span, x0, y0, x1, y1);
         return;
     }

@@ -1,6 +1,7 @@
 /* Choosing a span kernel for a triangle, and the instruction set. */
 #include "span.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +197,7 @@ static void prepare_state(kiln_simd simd, const kiln__soft_state *s, const kiln_
     }
     span->pending_floats = 3 * planes < 8 ? 8 : 3 * planes;
     span->pending = &cache->pending;
+    span->separable = &cache->separable;
     span->shade_pending = cache->table->pending[cache->tex_perspective][cache->source_perspective];
     cache->covered = true;
 }
@@ -229,5 +231,13 @@ kiln__soft_span_fn kiln__soft_span_prepare_affine(const kiln__soft_triangle *t,
         return NULL;
     const int d = cache->depth_test;
     cache->block = cache->table->blocks[d][tex][cache->source_affine];
+    /* A bilinear texture that faces the screen and is magnified down the rows (or
+     * drawn texel for pixel): each texel row lerped across serves several rows. */
+    if (tex == KILN__SPAN_TEX_BILINEAR && span->v_along_rows_constant &&
+        t->varyings[KILN__VARYING_U].dy == 0.0f &&
+        fabsf(t->varyings[KILN__VARYING_V].dy) * (float)span->level[0].height <= 1.0f) {
+        span->separable->row[0] = span->separable->row[1] = -1;
+        return cache->table->separable[d][cache->source_affine];
+    }
     return cache->table->rows[d][0][tex][cache->source_affine];
 }

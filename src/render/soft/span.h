@@ -63,6 +63,18 @@ typedef struct kiln__soft_pending {
     const kiln__soft_triangle *t[KILN__SOFT_PENDING + 8];
 } kiln__soft_pending;
 
+/* The horizontal half of bilinear filtering for a texture that faces the screen (u
+ * changes across only, v down only): the lerps across of a texel row's pairs at every
+ * column of the triangle's part of a tile, kept for the two texel rows used last. A
+ * magnified texture reads each texel row for several rows of pixels, which then only
+ * lerp down between two kept rows. Each slot holds, per vector of columns from
+ * span.row_x0,
+ * the 16-bit channels of its low and high halves as lerp_texels arranges them. */
+typedef struct kiln__soft_separable {
+    int32_t row[2]; /* the offset of the texel row in each slot, or -1 */
+    _Alignas(64) uint16_t lerped[2][KILN__TILE_SIZE * 4];
+} kiln__soft_separable;
+
 struct kiln__soft_span;
 /* Shades and stores every pending fragment, and empties the queue. */
 typedef void (*kiln__soft_pending_fn)(const struct kiln__soft_span *span,
@@ -96,6 +108,10 @@ typedef struct kiln__soft_span {
     kiln__soft_pending *pending;
     kiln__soft_pending_fn shade_pending;
     uint32_t pending_floats;
+    /* Rows of a texture that faces the screen: the columns [row_x0, row_x1) of the
+     * triangle in the tile, and its lerped texel rows. */
+    int32_t row_x0, row_x1;
+    kiln__soft_separable *separable;
 } kiln__soft_span;
 
 typedef void (*kiln__soft_span_fn)(const kiln__soft_span *span, int32_t y, int32_t x0, int32_t x1);
@@ -115,6 +131,9 @@ typedef struct kiln__soft_span_table {
                            [KILN__SPAN_COLOUR_COUNT];
     kiln__soft_block_fn blocks[KILN__SPAN_DEPTH_COUNT][KILN__SPAN_TEX_COUNT]
                               [KILN__SPAN_COLOUR_COUNT]; /* without perspective */
+    /* Rows of a bilinear texture that faces the screen, magnified down the rows
+     * (span.separable), without perspective. */
+    kiln__soft_span_fn separable[KILN__SPAN_DEPTH_COUNT][KILN__SPAN_COLOUR_COUNT];
     /* Blocks of perspective triangles that test depth, then queue their fragments
      * (span.pending), and the kernels that shade a queue. */
     kiln__soft_block_fn queue_blocks[KILN__SPAN_DEPTH_COUNT];
@@ -153,6 +172,7 @@ typedef struct kiln__soft_span_cache {
     kiln__soft_span_fn row_perspective;
     kiln__soft_block_fn queue_block, queue_triangle;
     kiln__soft_pending pending; /* of small perspective triangles (queue_blocks) */
+    kiln__soft_separable separable;
     kiln__soft_span span;
 } kiln__soft_span_cache;
 

@@ -134,37 +134,66 @@ bilinear_rows(const kiln__soft_span_level *l, vf v, uint32_t wrap) {
                         vi_and(fy, vi_set1(255))};
 }
 
-static inline __attribute__((always_inline)) vi bilinear_in_rows(const kiln__soft_span_level *l,
-                                                                 vf u, const texel_rows *r,
-                                                                 uint32_t wrap, int same_rows) {
+/* The columns of the lanes' texel pairs at u and the weight of the second. */
+typedef struct texel_columns {
+    vi ax0, ax1, wx;
+} texel_columns;
+
+static inline __attribute__((always_inline)) texel_columns
+bilinear_columns(const kiln__soft_span_level *l, vf u, uint32_t wrap) {
     const vf f256 = vf_set1(256.0f), half = vf_set1(0.5f);
     vi fx =
         vi_sub(vf_to_vi_trunc(vf_floor(vf_add(vf_mul(texel_space(u, l->width, wrap), f256), half))),
                vi_set1(128));
     vi x0 = vi_srai(fx, 8);
-    vi wx = vi_and(fx, vi_set1(255));
-    vi ax0 = address(x0, l->width, wrap), ax1 = address(vi_add(x0, vi_set1(1)), l->width, wrap);
-    vi t00, t01, t10, t11;
-    if (!vi_any(vi_andnot(vi_eq(ax1, vi_add(ax0, vi_set1(1))), vi_set1(-1)))) {
-        /* Where every lane reads the same two rows (v is constant along the pixels'
-         * row) and the texels lie close together: two loads and permutations. */
+    return (texel_columns){address(x0, l->width, wrap),
+                           address(vi_add(x0, vi_set1(1)), l->width, wrap),
+                           vi_and(fx, vi_set1(255))};
+}
+
+/* Whether every lane's two texels are neighbours in memory. */
+static inline __attribute__((always_inline)) int columns_adjacent(const texel_columns *c) {
+    return !vi_any(vi_andnot(vi_eq(c->ax1, vi_add(c->ax0, vi_set1(1))), vi_set1(-1)));
+}
+
+/* The texel pairs at columns c of the texel row starting at texel `row`. */
+static inline __attribute__((always_inline)) void row_pairs(const kiln__soft_span_level *l,
+                                                            const texel_columns *c, int32_t row,
+                                                            vi *first, vi *second) {
+    if (columns_adjacent(c)) {
         int32_t base;
         vi at;
-        if (same_rows && vi_pairs_window(l->width, ax0, &base, &at)) {
-            vi_pairs_at(l->texels + vi_first(r->row0), base, at, &t00, &t01);
-            vi_pairs_at(l->texels + vi_first(r->row1), base, at, &t10, &t11);
-            return bilerp_texels(t00, t01, t10, t11, wx, r->wy);
-        }
-        /* Every lane's two texels are neighbours in memory: one load for both. */
-        vi_gather_pairs(l->texels, vi_add(r->row0, ax0), &t00, &t01);
-        vi_gather_pairs(l->texels, vi_add(r->row1, ax0), &t10, &t11);
-    } else {
-        t00 = vi_gather(l->texels, vi_add(r->row0, ax0));
-        t01 = vi_gather(l->texels, vi_add(r->row0, ax1));
-        t10 = vi_gather(l->texels, vi_add(r->row1, ax0));
-        t11 = vi_gather(l->texels, vi_add(r->row1, ax1));
+        if (vi_pairs_window(l->width, c->ax0, &base, &at))
+            vi_pairs_at(l->texels + row, base, at, first, second);
+        else
+            vi_gather_pairs(l->texels, vi_add(vi_set1(row), c->ax0), first, second);
+        return;
     }
-    return bilerp_texels(t00, t01, t10, t11, wx, r->wy);
+    *first = vi_gather(l->texels, vi_add(vi_set1(row), c->ax0));
+    *second = vi_gather(l->texels, vi_add(vi_set1(row), c->ax1));
+}
+
+static inline __attribute__((always_inline)) vi bilinear_in_rows(const kiln__soft_span_level *l,
+                                                                 vf u, const texel_rows *r,
+                                                                 uint32_t wrap, int same_rows) {
+    const texel_columns c = bilinear_columns(l, u, wrap);
+    vi t00, t01, t10, t11;
+    if (same_rows) {
+        /* Where every lane reads the same two rows (v is constant along the pixels'
+         * row): loads and permutations where the texels lie close together. */
+        row_pairs(l, &c, vi_first(r->row0), &t00, &t01);
+        row_pairs(l, &c, vi_first(r->row1), &t10, &t11);
+    } else if (columns_adjacent(&c)) {
+        /* Every lane's two texels are neighbours in memory: one load for both. */
+        vi_gather_pairs(l->texels, vi_add(r->row0, c.ax0), &t00, &t01);
+        vi_gather_pairs(l->texels, vi_add(r->row1, c.ax0), &t10, &t11);
+    } else {
+        t00 = vi_gather(l->texels, vi_add(r->row0, c.ax0));
+        t01 = vi_gather(l->texels, vi_add(r->row0, c.ax1));
+        t10 = vi_gather(l->texels, vi_add(r->row1, c.ax0));
+        t11 = vi_gather(l->texels, vi_add(r->row1, c.ax1));
+    }
+    return bilerp_texels(t00, t01, t10, t11, c.wx, r->wy);
 }
 
 static inline vi bilinear(const kiln__soft_span_level *l, vf u, vf v, uint32_t wrap) {
@@ -313,15 +342,16 @@ static inline __attribute__((always_inline)) vi depth_lanes(const kiln__soft_spa
 
 /* The colour of the lanes at pixel centres (xc, yc), those of mask drawn: shading
  * (shade.c) and the conversion to 8 bits. lanes as for coefficient. */
-static inline __attribute__((always_inline)) vi shade_colour(const kiln__soft_span *sp,
-                                                             const vf *lanes, vf xc, vf yc, vi mask,
-                                                             const texel_rows *rows, int persp,
-                                                             int tex, int source) {
+static inline __attribute__((always_inline)) vi
+shade_colour(const kiln__soft_span *sp, const vf *lanes, vf xc, vf yc, vi mask,
+             const texel_rows *rows, const vi *given, int persp, int tex, int source) {
     /* shade.c: 1 / w for perspective-correct varyings. */
     const vf q =
         persp ? vf_div(vf_set1(1.0f), varying_at(sp, lanes, KILN__INV_W, xc, yc)) : vf_set1(1.0f);
     vi texel = vi_zero();
-    if (tex != KILN__SPAN_TEX_NONE && persp) {
+    if (given) {
+        texel = *given; /* sampled by the caller */
+    } else if (tex != KILN__SPAN_TEX_NONE && persp) {
         vf u = vf_mul(varying_at(sp, lanes, KILN__VARYING_U, xc, yc), q),
            v = vf_mul(varying_at(sp, lanes, KILN__VARYING_V, xc, yc), q);
         if (tex == KILN__SPAN_TEX_NEAREST)
@@ -375,9 +405,11 @@ static inline __attribute__((always_inline)) vi shade_colour(const kiln__soft_sp
 /* The pixels at (xi, yi), W at a time, given their colour and depth and the mask of
  * those covered: updates *colour and *depth in registers. Returns false when no
  * pixel is drawn (nothing changed). */
-static inline __attribute__((always_inline)) bool
-shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth, vi mask,
-            const texel_rows *rows, int depth_test, int persp, int tex, int source) {
+static inline __attribute__((always_inline)) bool shade_lanes(const kiln__soft_span *sp, vi xi,
+                                                              vi yi, vi *colour, vf *depth, vi mask,
+                                                              const texel_rows *rows,
+                                                              const vi *given, int depth_test,
+                                                              int persp, int tex, int source) {
     const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
     const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
     if (depth_test) {
@@ -385,8 +417,8 @@ shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth, vi m
         if (!vi_any(mask))
             return false;
     }
-    *colour =
-        vi_select(mask, shade_colour(sp, NULL, xc, yc, mask, rows, persp, tex, source), *colour);
+    *colour = vi_select(mask, shade_colour(sp, NULL, xc, yc, mask, rows, given, persp, tex, source),
+                        *colour);
     return true;
 }
 
@@ -396,8 +428,8 @@ span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask, 
             int32_t y, const texel_rows *rows, int depth_test, int persp, int tex, int source) {
     vi c = vi_loadu(colour);
     vf d = depth_test ? vf_loadu(depth) : vf_setzero();
-    if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, rows, depth_test,
-                     persp, tex, source))
+    if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, rows, NULL,
+                     depth_test, persp, tex, source))
         return;
     vi_storeu(colour, c);
     if (depth_test)
@@ -473,7 +505,7 @@ static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
     float *d0 = kiln__soft_tile_depth(tile, x, y), *d1 = kiln__soft_tile_depth(tile, x, y1);
     vi c = vi_load_rows(c0, c1);
     vf d = depth_test ? vi_as_vf(vi_load_rows(d0, d1)) : vf_setzero();
-    if (!shade_lanes(sp, vi_add(vi_set1(x), bx), vi_add(vi_set1(y), by), &c, &d, mask, NULL,
+    if (!shade_lanes(sp, vi_add(vi_set1(x), bx), vi_add(vi_set1(y), by), &c, &d, mask, NULL, NULL,
                      depth_test, persp, tex, source))
         return;
     if (y1 == y) {
@@ -594,12 +626,83 @@ shade_queue(const kiln__soft_span *sp, kiln__soft_pending *q, int tex, int sourc
         const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
         uint32_t colour[W];
         vi_storeu(colour, shade_colour(sp, lanes, xc, yc, vi_lanes_below((int32_t)i, (int32_t)n),
-                                       NULL, 1, tex, source));
+                                       NULL, NULL, 1, tex, source));
         const uint32_t m = n - i < W ? n - i : W;
         for (uint32_t j = 0; j < m; j++)
             memcpy(kiln__soft_tile_colour8(tile, q->x[i + j], q->y[i + j]), &colour[j], 4);
     }
     q->count = 0;
+}
+
+/* The slot of sp->separable that holds texel row `row` lerped across, filling the one
+ * that does not hold `keep` when neither does. The columns are those of the
+ * triangle's part of the tile from span.row_x0, a vector at a time; u does not change
+ * down, so the row of pixels it is found at does not matter. */
+static inline __attribute__((always_inline)) int
+separable_slot(const kiln__soft_span *sp, int32_t row, int32_t keep, float yc) {
+    kiln__soft_separable *s = sp->separable;
+    if (s->row[0] == row)
+        return 0;
+    if (s->row[1] == row)
+        return 1;
+    const int slot = s->row[0] == keep ? 1 : 0;
+    const kiln__soft_span_level *l = &sp->level[0];
+    const kiln__soft_plane *u = &sp->t->varyings[KILN__VARYING_U];
+    const vi z = vi_zero();
+    vi *out = (vi *)(void *)s->lerped[slot];
+    for (int32_t x = sp->row_x0; x < sp->row_x1; x += W, out += 2) {
+        const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_lanes())), vf_set1(0.5f));
+        const texel_columns c = bilinear_columns(l, plane_at(u, xc, vf_set1(yc)), sp->wrap);
+        vi a, b, wlo, whi;
+        row_pairs(l, &c, row, &a, &b);
+        spread_weights(c.wx, &wlo, &whi);
+        out[0] = lerp16(vi_unpacklo8(a, z), vi_unpacklo8(b, z), wlo);
+        out[1] = lerp16(vi_unpackhi8(a, z), vi_unpackhi8(b, z), whi);
+    }
+    s->row[slot] = row;
+    return slot;
+}
+
+/* Pixels [x0, x1) of row y of a triangle whose bilinear texture faces the screen: each
+ * vector of columns from span.row_x0 lerps down between the two texel rows lerped
+ * across (bilerp_texels, in the same steps), the lanes outside [x0, x1) masked off. */
+static inline __attribute__((always_inline)) void separable_row(const kiln__soft_span *sp,
+                                                                int32_t y, int32_t x0, int32_t x1,
+                                                                int depth_test, int source) {
+    const kiln__soft_span_level *l = &sp->level[0];
+    const float yc = (float)y + 0.5f;
+    const texel_rows r = bilinear_rows(
+        l,
+        plane_at(&sp->t->varyings[KILN__VARYING_V],
+                 vf_add(vi_to_vf(vi_add(vi_set1(x0), vi_lanes())), vf_set1(0.5f)), vf_set1(yc)),
+        sp->wrap);
+    const int32_t row0 = vi_first(r.row0), row1 = vi_first(r.row1);
+    const int slot0 = separable_slot(sp, row0, row1, yc);
+    const int slot1 = separable_slot(sp, row1, row0, yc);
+    const int32_t first = x0 - (x0 - sp->row_x0) % W;
+    const vi *h0 =
+        (const vi *)(const void *)sp->separable->lerped[slot0] + 2 * ((first - sp->row_x0) / W);
+    const vi *h1 =
+        (const vi *)(const void *)sp->separable->lerped[slot1] + 2 * ((first - sp->row_x0) / W);
+    vi ylo, yhi;
+    spread_weights(r.wy, &ylo, &yhi);
+    kiln__soft_tile *tile = sp->tile;
+    uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, first, y);
+    float *depth = kiln__soft_tile_depth(tile, first, y);
+    for (int32_t x = first; x < x1; x += W, colour += W, depth += W, h0 += 2, h1 += 2) {
+        vi mask = vi_lanes_below(x, x1);
+        if (x < x0)
+            mask = vi_andnot(vi_lanes_below(x, x0), mask);
+        const vi texel = vi_packus16(lerp16(h0[0], h1[0], ylo), lerp16(h0[1], h1[1], yhi));
+        vi c = vi_loadu(colour);
+        vf d = depth_test ? vf_loadu(depth) : vf_setzero();
+        if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, NULL, &texel,
+                         depth_test, 0, KILN__SPAN_TEX_BILINEAR, source))
+            continue;
+        vi_storeu(colour, c);
+        if (depth_test)
+            vf_storeu(depth, d);
+    }
 }
 
 #define KILN__SPAN_KERNEL(D, P, T, S)                                                              \
@@ -635,6 +738,16 @@ KILN__SPAN_KERNELS(2, 1)
 KILN__BLOCK_KERNELS(0)
 KILN__BLOCK_KERNELS(1)
 KILN__BLOCK_KERNELS(2)
+#define KILN__SEPARABLE_KERNEL(D, S)                                                               \
+    static void separable_##D##_##S(const kiln__soft_span *sp, int32_t y, int32_t x0,              \
+                                    int32_t x1) {                                                  \
+        separable_row(sp, y, x0, x1, D, S);                                                        \
+    }
+#define KILN__SEPARABLE_KERNELS(D)                                                                 \
+    KILN__SEPARABLE_KERNEL(D, 0) KILN__SEPARABLE_KERNEL(D, 1) KILN__SEPARABLE_KERNEL(D, 2)
+KILN__SEPARABLE_KERNELS(0)
+KILN__SEPARABLE_KERNELS(1)
+KILN__SEPARABLE_KERNELS(2)
 
 #define KILN__QUEUE_KERNELS(T)                                                                     \
     static void pending_##T##_0(const kiln__soft_span *sp, kiln__soft_pending *q) {                \
@@ -691,6 +804,9 @@ static void queue_2(const kiln__soft_span *sp, int32_t x, int32_t y, const int32
 const kiln__soft_span_table KILN__SPAN_TABLE = {
     {KILN__SPAN_DEPTH(span, 0), KILN__SPAN_DEPTH(span, 1), KILN__SPAN_DEPTH(span, 2)},
     {KILN__BLOCK_DEPTH(0), KILN__BLOCK_DEPTH(1), KILN__BLOCK_DEPTH(2)},
+    {{separable_0_0, separable_0_1, separable_0_2},
+     {separable_1_0, separable_1_1, separable_1_2},
+     {separable_2_0, separable_2_1, separable_2_2}},
     {queue_0, queue_1, queue_2},
     {queue_triangle_0, queue_triangle_1, queue_triangle_2},
     {{pending_0_0, pending_0_1, pending_0_2},
