@@ -237,6 +237,7 @@ kiln__soft_span_fn kiln__soft_span_prepare_affine(const kiln__soft_triangle *t,
         t->varyings[KILN__VARYING_U].dy == 0.0f &&
         fabsf(t->varyings[KILN__VARYING_V].dy) * (float)span->level[0].height <= 1.0f) {
         span->separable->row[0] = span->separable->row[1] = -1;
+        span->separable->columns_found = false;
         return cache->table->separable[d][cache->source_affine];
     }
     return cache->table->rows[d][0][tex][cache->source_affine];

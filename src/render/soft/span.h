@@ -71,7 +71,16 @@ typedef struct kiln__soft_pending {
  * span.row_x0,
  * the 16-bit channels of its low and high halves as lerp_texels arranges them. */
 typedef struct kiln__soft_separable {
-    int32_t row[2]; /* the offset of the texel row in each slot, or -1 */
+    int32_t row[2];     /* the offset of the texel row in each slot, or -1 */
+    bool columns_found; /* the columns below are the triangle's in this tile */
+    /* Per vector of columns: how its texel pairs are read (the kernels' own codes),
+     * the first texel of its window of neighbours, each lane's texel (within the
+     * window, or in the row) and the one after it, and its weights spread as
+     * lerp_texels spreads them (16-bit, low half then high half). */
+    uint8_t reading[KILN__TILE_SIZE];
+    int32_t base[KILN__TILE_SIZE];
+    _Alignas(64) int32_t first[KILN__TILE_SIZE], second[KILN__TILE_SIZE];
+    _Alignas(64) uint16_t weights[KILN__TILE_SIZE * 4];
     _Alignas(64) uint16_t lerped[2][KILN__TILE_SIZE * 4];
 } kiln__soft_separable;
 

@@ -634,10 +634,40 @@ shade_queue(const kiln__soft_span *sp, kiln__soft_pending *q, int tex, int sourc
     q->count = 0;
 }
 
+/* How a vector of columns of sp->separable reads its texel pairs. */
+enum { PAIRS_WINDOW, PAIRS_ADJACENT, PAIRS_APART };
+
+/* The columns of sp->separable: those of the triangle's part of the tile from
+ * span.row_x0, a vector at a time. u does not change down, so the row of pixels it
+ * is found at does not matter. */
+static inline __attribute__((always_inline)) void separable_columns(const kiln__soft_span *sp,
+                                                                    float yc) {
+    kiln__soft_separable *s = sp->separable;
+    const kiln__soft_span_level *l = &sp->level[0];
+    const kiln__soft_plane *u = &sp->t->varyings[KILN__VARYING_U];
+    for (int32_t x = sp->row_x0, g = 0; x < sp->row_x1; x += W, g++) {
+        const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_lanes())), vf_set1(0.5f));
+        const texel_columns c = bilinear_columns(l, plane_at(u, xc, vf_set1(yc)), sp->wrap);
+        vi first = c.ax0, wlo, whi;
+        int32_t base = 0;
+        if (!columns_adjacent(&c))
+            s->reading[g] = PAIRS_APART;
+        else if (vi_pairs_window(l->width, c.ax0, &base, &first))
+            s->reading[g] = PAIRS_WINDOW;
+        else
+            s->reading[g] = PAIRS_ADJACENT;
+        s->base[g] = base;
+        vi_storeu(s->first + g * W, first);
+        vi_storeu(s->second + g * W, c.ax1);
+        spread_weights(c.wx, &wlo, &whi);
+        vi_storeu(s->weights + g * W * 4, wlo);
+        vi_storeu(s->weights + g * W * 4 + W * 2, whi);
+    }
+    s->columns_found = true;
+}
+
 /* The slot of sp->separable that holds texel row `row` lerped across, filling the one
- * that does not hold `keep` when neither does. The columns are those of the
- * triangle's part of the tile from span.row_x0, a vector at a time; u does not change
- * down, so the row of pixels it is found at does not matter. */
+ * that does not hold `keep` when neither does. */
 static inline __attribute__((always_inline)) int
 separable_slot(const kiln__soft_span *sp, int32_t row, int32_t keep, float yc) {
     kiln__soft_separable *s = sp->separable;
@@ -645,19 +675,26 @@ separable_slot(const kiln__soft_span *sp, int32_t row, int32_t keep, float yc) {
         return 0;
     if (s->row[1] == row)
         return 1;
+    if (!s->columns_found)
+        separable_columns(sp, yc);
     const int slot = s->row[0] == keep ? 1 : 0;
     const kiln__soft_span_level *l = &sp->level[0];
-    const kiln__soft_plane *u = &sp->t->varyings[KILN__VARYING_U];
     const vi z = vi_zero();
     vi *out = (vi *)(void *)s->lerped[slot];
-    for (int32_t x = sp->row_x0; x < sp->row_x1; x += W, out += 2) {
-        const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_lanes())), vf_set1(0.5f));
-        const texel_columns c = bilinear_columns(l, plane_at(u, xc, vf_set1(yc)), sp->wrap);
-        vi a, b, wlo, whi;
-        row_pairs(l, &c, row, &a, &b);
-        spread_weights(c.wx, &wlo, &whi);
-        out[0] = lerp16(vi_unpacklo8(a, z), vi_unpacklo8(b, z), wlo);
-        out[1] = lerp16(vi_unpackhi8(a, z), vi_unpackhi8(b, z), whi);
+    for (int32_t x = sp->row_x0, g = 0; x < sp->row_x1; x += W, g++, out += 2) {
+        const vi first = vi_loadu(s->first + g * W);
+        vi a, b;
+        if (s->reading[g] == PAIRS_WINDOW) {
+            vi_pairs_at(l->texels + row, s->base[g], first, &a, &b);
+        } else if (s->reading[g] == PAIRS_ADJACENT) {
+            vi_gather_pairs(l->texels, vi_add(vi_set1(row), first), &a, &b);
+        } else {
+            a = vi_gather(l->texels, vi_add(vi_set1(row), first));
+            b = vi_gather(l->texels, vi_add(vi_set1(row), vi_loadu(s->second + g * W)));
+        }
+        out[0] = lerp16(vi_unpacklo8(a, z), vi_unpacklo8(b, z), vi_loadu(s->weights + g * W * 4));
+        out[1] = lerp16(vi_unpackhi8(a, z), vi_unpackhi8(b, z),
+                        vi_loadu(s->weights + g * W * 4 + W * 2));
     }
     s->row[slot] = row;
     return slot;
