@@ -557,7 +557,7 @@ def test_every_frame_shows_its_own_scene_whatever_the_frames_before_drew():
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_a_large_read_back_into_a_box_of_any_pitch_and_alignment_is_exact(threads):
-    """A read back of megabytes in the target's own format is streamed past the caches,
+    """A read back of more than 16 MiB in the target's own format is streamed past the caches,
     16 bytes at a time where the destination row allows it: into a sub-volume of a larger
     box (its rows at odd addresses and further apart) it must give the same bytes as a
     read back through a conversion."""
@@ -576,14 +576,14 @@ def test_a_large_read_back_into_a_box_of_any_pitch_and_alignment_is_exact(thread
     mo.end()
     scene.root_scene_node.create_child_scene_node().attach_object(mo)
     cam, _ = camera(scene)
-    w, h = 1001, 1100  # 3.3 MB of PF_BYTE_RGB; rows of 3003 bytes
+    w, h = 2501, 2300  # 17.3 MB of PF_BYTE_RGB; rows of 7503 bytes
     win = root.create_render_texture("w", w, h, kiln.PF_BYTE_RGB)
     win.add_viewport(cam).background_colour = (0.2, 0.3, 0.4)
     root.render_one_frame()
     via_rgba = kiln.PixelBox(w, h, 1, kiln.PF_BYTE_RGBA)
     win.copy_contents_to_memory(via_rgba, via_rgba)
     expected = kiln.numpy.view(via_rgba)[..., :3]
-    assert len(np.unique(expected.reshape(-1, 3), axis=0)) > 100
+    assert len(np.unique(expected[::9, ::9].reshape(-1, 3), axis=0)) > 100
     for left, top in ((0, 0), (1, 0), (5, 3)):
         big = kiln.PixelBox(w + 7, h + 4, 1, kiln.PF_BYTE_RGB)
         sub = big.get_sub_volume(kiln.Box(left, top, left + w, top + h))

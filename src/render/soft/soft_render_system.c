@@ -746,8 +746,10 @@ static void read_band(void *context, uint32_t index, uint32_t worker) {
 /* Reads of at least this many bytes are shared out in bands. */
 #define KILN__READ_BAND_BYTES ((size_t)1 << 20)
 #define KILN__MAX_READ_BANDS 64
-/* Reads of at least this many bytes in the surface's own format are streamed. */
-#define KILN__READ_STREAM_BYTES ((size_t)2 << 20)
+/* Reads of at least this many bytes in the surface's own format are streamed past the
+ * caches: a smaller frame and its copy both stay in the last level, where the caller
+ * reads the copy next. */
+#define KILN__READ_STREAM_BYTES ((size_t)16 << 20)
 
 static kiln_result read_pixels(kiln__render_system *base, kiln__surface *surface,
                                const kiln_box *src, kiln_pixelbox *dst) {
