@@ -81,6 +81,8 @@ typedef struct kiln__soft_separable {
     int32_t base[KILN__TILE_SIZE];
     _Alignas(64) int32_t first[KILN__TILE_SIZE], second[KILN__TILE_SIZE];
     _Alignas(64) uint16_t weights[KILN__TILE_SIZE * 4];
+    /* Its depth plane's c + dx * x at the pixel centres of each column. */
+    _Alignas(64) float depth_across[KILN__TILE_SIZE];
     _Alignas(64) uint16_t lerped[2][KILN__TILE_SIZE * 4];
 } kiln__soft_separable;
 

@@ -314,12 +314,11 @@ sample_mipmapped(const kiln__soft_span *sp, const vf *lanes, int tex, vf u, vf v
     return lerp_texels(a, b, weight);
 }
 
-/* The depth test (and write, into *depth) of the lanes of mask at pixel centres
- * (xc, yc): the lanes that pass. */
-static inline __attribute__((always_inline)) vi depth_lanes(const kiln__soft_span *sp, vf xc, vf yc,
-                                                            vf *depth, vi mask, int depth_test) {
+/* The depth test (and write, into *depth) of the lanes of mask whose window depth
+ * (before the clamp) is z: the lanes that pass. */
+static inline __attribute__((always_inline)) vi depth_test_at(const kiln__soft_span *sp, vf z,
+                                                              vf *depth, vi mask, int depth_test) {
     /* raster.c: window depth clamped to [0, 1], then the test. */
-    vf z = plane_at(&sp->t->depth, xc, yc);
     z = vf_select(vf_lt(z, vf_setzero()), vf_setzero(), z);
     z = vf_select(vf_gt(z, vf_set1(1.0f)), vf_set1(1.0f), z);
     vf stored = *depth;
@@ -338,6 +337,12 @@ static inline __attribute__((always_inline)) vi depth_lanes(const kiln__soft_spa
     vi write = vi_and(mask, vi_set1((int)sp->depth_write));
     *depth = vf_select(vi_as_vf(write), z, stored);
     return mask;
+}
+
+/* depth_test_at of the lanes at pixel centres (xc, yc). */
+static inline __attribute__((always_inline)) vi depth_lanes(const kiln__soft_span *sp, vf xc, vf yc,
+                                                            vf *depth, vi mask, int depth_test) {
+    return depth_test_at(sp, plane_at(&sp->t->depth, xc, yc), depth, mask, depth_test);
 }
 
 /* The colour of the lanes at pixel centres (xc, yc), those of mask drawn: shading
@@ -662,6 +667,9 @@ static inline __attribute__((always_inline)) void separable_columns(const kiln__
         spread_weights(c.wx, &wlo, &whi);
         vi_storeu(s->weights + g * W * 4, wlo);
         vi_storeu(s->weights + g * W * 4 + W * 2, whi);
+        /* plane_at's first sum for the depth, which the rows finish. */
+        const kiln__soft_plane *z = &sp->t->depth;
+        vf_storeu(s->depth_across + g * W, vf_add(vf_set1(z->c), vf_mul(vf_set1(z->dx), xc)));
     }
     s->columns_found = true;
 }
@@ -726,16 +734,30 @@ static inline __attribute__((always_inline)) void separable_row(const kiln__soft
     kiln__soft_tile *tile = sp->tile;
     uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, first, y);
     float *depth = kiln__soft_tile_depth(tile, first, y);
-    for (int32_t x = first; x < x1; x += W, colour += W, depth += W, h0 += 2, h1 += 2) {
+    if (depth_test && !sp->separable->columns_found)
+        separable_columns(sp, yc);
+    const float *across = sp->separable->depth_across + (first - sp->row_x0);
+    const vf down = vf_mul(vf_set1(sp->t->depth.dy), vf_set1(yc));
+    for (int32_t x = first; x < x1;
+         x += W, colour += W, depth += W, across += W, h0 += 2, h1 += 2) {
         vi mask = vi_lanes_below(x, x1);
         if (x < x0)
             mask = vi_andnot(vi_lanes_below(x, x0), mask);
+        vf d = vf_setzero();
+        if (depth_test) {
+            d = vf_loadu(depth);
+            /* plane_at: the columns' sums, then the row's term. */
+            mask = depth_test_at(sp, vf_add(vf_loadu(across), down), &d, mask, depth_test);
+            if (!vi_any(mask))
+                continue;
+        }
         const vi texel = vi_packus16(lerp16(h0[0], h1[0], ylo), lerp16(h0[1], h1[1], yhi));
+        const vf xc = vf_add(vi_to_vf(vi_add(vi_set1(x), vi_lanes())), vf_set1(0.5f));
         vi c = vi_loadu(colour);
-        vf d = depth_test ? vf_loadu(depth) : vf_setzero();
-        if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, NULL, &texel,
-                         depth_test, 0, KILN__SPAN_TEX_BILINEAR, source))
-            continue;
+        c = vi_select(mask,
+                      shade_colour(sp, NULL, xc, vf_set1(yc), mask, NULL, &texel, 0,
+                                   KILN__SPAN_TEX_BILINEAR, source),
+                      c);
         vi_storeu(colour, c);
         if (depth_test)
             vf_storeu(depth, d);
