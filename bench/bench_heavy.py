@@ -51,7 +51,7 @@ SCRIPT = Path(__file__).resolve()
 import heavy_scene as hs  # noqa: E402
 
 WARMUP, FRAMES = 2, 28
-ROUNDS = 3  # each configuration runs in 3 processes, one after the other engines' each time
+ROUNDS = 5  # each configuration runs in 5 processes, one after the other engines' each time
 ENGINES = ("kiln", "ogre", "moderngl")
 THREADS = tuple(sorted({1, 2, os.cpu_count() or 1}))  # 1 -> 2 threads, and all cores
 

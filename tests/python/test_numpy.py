@@ -47,6 +47,24 @@ def test_as_data_stream_of_empty_and_scalar_arrays():
 def test_as_data_stream_rejects_object_arrays():
     with pytest.raises(TypeError, match="objects"):
         kiln.numpy.as_data_stream(np.array([object()]))
+    with pytest.raises(TypeError, match="objects"):
+        kiln.numpy.as_data_stream(np.zeros(3, [("n", np.int32), ("o", object)]))
+
+
+def test_as_data_stream_copies_records_and_large_arrays():
+    """Records (a field named with an O, as an object's code is) and arrays of megabytes
+    (copied while other Python threads run) are copied whole, into streams that work as
+    any other: given to an image, which keeps them."""
+    records = np.zeros(5, [("Order", np.int32), ("x", np.float32)])
+    records["Order"] = np.arange(5)
+    assert kiln.numpy.as_data_stream(records).read() == records.tobytes()
+    big = (np.arange(3 << 20) % 251).astype(np.uint8).reshape(1024, 1024, 3)
+    mem = kiln.numpy.as_data_stream(big)
+    assert mem.size == big.nbytes and np.array_equal(kiln.numpy.view(mem).reshape(big.shape), big)
+    img = kiln.Image()
+    img.load_dynamic_image(mem, 1024, 1024, kiln.PF_BYTE_RGB)
+    del mem
+    assert np.array_equal(kiln.numpy.view(img), big)
 
 
 @settings(max_examples=50, deadline=None)
