@@ -227,6 +227,17 @@ def test_a_lit_mesh_gives_the_same_floats_on_every_path():
             assert same.all(), f"{NAMES[simd]} on {threads} threads differs in {(~same).sum()} pixels"
 
 
+def assert_every_path_draws(reference, frame, seed):
+    """frame(seed, simd, threads) on every instruction set with 1 and 2 threads gives the
+    bytes of reference (scalar, one thread)."""
+    for simd in available():
+        for threads in (1, 2):
+            actual = frame(seed, simd, threads)
+            diff = np.argwhere((actual != reference).any(axis=2))
+            assert not len(diff), (f"seed {seed}: {NAMES[simd]} on {threads} threads differs in "
+                                   f"{len(diff)} pixels, first at {tuple(diff[0])}")
+
+
 def tiny_triangles_frame(seed, simd, threads):
     """Hundreds of perspective triangles of a pixel or two piled on a few dozen pixels,
     in three sections of random passes (depth test or none, textured or not) with a few
@@ -290,15 +301,10 @@ def test_piled_up_small_triangles_draw_the_same_bytes_on_every_path(seed):
     reference = tiny_triangles_frame(seed, kiln.SIMD_SCALAR, 1)
     background = np.array([51, 26, 77])
     assert (reference != background).any(axis=2).sum() > 300  # the pile is drawn
-    for simd in available():
-        for threads in (1, 2):
-            actual = tiny_triangles_frame(seed, simd, threads)
-            diff = np.argwhere((actual != reference).any(axis=2))
-            assert not len(diff), (f"seed {seed}: {NAMES[simd]} on {threads} threads differs in "
-                                   f"{len(diff)} pixels, first at {tuple(diff[0])}")
+    assert_every_path_draws(reference, tiny_triangles_frame, seed)
 
 
-def screen_quads_frame(seed, simd, threads, pixel_format=kiln.PF_BYTE_RGB):
+def screen_quads_frame(seed, simd, threads):
     """Textured rectangles that face the screen, their texture coordinates changing
     across along x only and down along y only (the tutorial's quad, image overlays),
     magnified, drawn texel for pixel or minified, at random places that straddle tiles,
@@ -356,20 +362,15 @@ def screen_quads_frame(seed, simd, threads, pixel_format=kiln.PF_BYTE_RGB):
     node = scene.root_scene_node.create_child_scene_node()
     node.attach_object(cam)
     node.position = (0, 0, 5)
-    win = root.create_render_texture("w", 203, 137, pixel_format)
+    win = root.create_render_texture("w", 203, 137, kiln.PF_BYTE_RGB)
     win.add_viewport(cam).background_colour = tuple(rng.uniform(0, 1, 3))
     root.render_one_frame()
     root.render_one_frame()
-    return kiln.numpy.read_pixels(win, format=pixel_format)
+    return kiln.numpy.read_pixels(win, format=kiln.PF_BYTE_RGB)
 
 
 @pytest.mark.parametrize("seed", range(16))
 def test_textures_facing_the_screen_draw_the_same_bytes_on_every_path(seed):
     reference = screen_quads_frame(seed, kiln.SIMD_SCALAR, 1)
     assert len(np.unique(reference.reshape(-1, 3), axis=0)) > 20  # textured quads are drawn
-    for simd in available():
-        for threads in (1, 2):
-            actual = screen_quads_frame(seed, simd, threads)
-            diff = np.argwhere((actual != reference).any(axis=2))
-            assert not len(diff), (f"seed {seed}: {NAMES[simd]} on {threads} threads differs in "
-                                   f"{len(diff)} pixels, first at {tuple(diff[0])}")
+    assert_every_path_draws(reference, screen_quads_frame, seed)

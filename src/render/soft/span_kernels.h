@@ -410,11 +410,9 @@ shade_colour(const kiln__soft_span *sp, const vf *lanes, vf xc, vf yc, vi mask,
 /* The pixels at (xi, yi), W at a time, given their colour and depth and the mask of
  * those covered: updates *colour and *depth in registers. Returns false when no
  * pixel is drawn (nothing changed). */
-static inline __attribute__((always_inline)) bool shade_lanes(const kiln__soft_span *sp, vi xi,
-                                                              vi yi, vi *colour, vf *depth, vi mask,
-                                                              const texel_rows *rows,
-                                                              const vi *given, int depth_test,
-                                                              int persp, int tex, int source) {
+static inline __attribute__((always_inline)) bool
+shade_lanes(const kiln__soft_span *sp, vi xi, vi yi, vi *colour, vf *depth, vi mask,
+            const texel_rows *rows, int depth_test, int persp, int tex, int source) {
     const vf xc = vf_add(vi_to_vf(xi), vf_set1(0.5f));
     const vf yc = vf_add(vi_to_vf(yi), vf_set1(0.5f));
     if (depth_test) {
@@ -422,7 +420,7 @@ static inline __attribute__((always_inline)) bool shade_lanes(const kiln__soft_s
         if (!vi_any(mask))
             return false;
     }
-    *colour = vi_select(mask, shade_colour(sp, NULL, xc, yc, mask, rows, given, persp, tex, source),
+    *colour = vi_select(mask, shade_colour(sp, NULL, xc, yc, mask, rows, NULL, persp, tex, source),
                         *colour);
     return true;
 }
@@ -433,8 +431,8 @@ span_pixels(const kiln__soft_span *sp, uint32_t *colour, float *depth, vi mask, 
             int32_t y, const texel_rows *rows, int depth_test, int persp, int tex, int source) {
     vi c = vi_loadu(colour);
     vf d = depth_test ? vf_loadu(depth) : vf_setzero();
-    if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, rows, NULL,
-                     depth_test, persp, tex, source))
+    if (!shade_lanes(sp, vi_add(vi_set1(x), vi_lanes()), vi_set1(y), &c, &d, mask, rows, depth_test,
+                     persp, tex, source))
         return;
     vi_storeu(colour, c);
     if (depth_test)
@@ -510,7 +508,7 @@ static inline void block_pixels(const kiln__soft_span *sp, int32_t x, int32_t y,
     float *d0 = kiln__soft_tile_depth(tile, x, y), *d1 = kiln__soft_tile_depth(tile, x, y1);
     vi c = vi_load_rows(c0, c1);
     vf d = depth_test ? vi_as_vf(vi_load_rows(d0, d1)) : vf_setzero();
-    if (!shade_lanes(sp, vi_add(vi_set1(x), bx), vi_add(vi_set1(y), by), &c, &d, mask, NULL, NULL,
+    if (!shade_lanes(sp, vi_add(vi_set1(x), bx), vi_add(vi_set1(y), by), &c, &d, mask, NULL,
                      depth_test, persp, tex, source))
         return;
     if (y1 == y) {
@@ -734,8 +732,7 @@ static inline __attribute__((always_inline)) void separable_row(const kiln__soft
     kiln__soft_tile *tile = sp->tile;
     uint32_t *colour = (uint32_t *)(void *)kiln__soft_tile_colour8(tile, first, y);
     float *depth = kiln__soft_tile_depth(tile, first, y);
-    if (depth_test && !sp->separable->columns_found)
-        separable_columns(sp, yc);
+    /* The slots above found the columns, with their depth sums, if no row before had. */
     const float *across = sp->separable->depth_across + (first - sp->row_x0);
     const vf down = vf_mul(vf_set1(sp->t->depth.dy), vf_set1(yc));
     for (int32_t x = first; x < x1;
