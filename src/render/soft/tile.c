@@ -181,6 +181,27 @@ static void store_colour(kiln__soft_tile *tile) {
 /* How many commands ahead a tile fetches the primitives it will draw. */
 #define KILN__TILE_AHEAD 6
 
+/* One command of a bin, in the tile. */
+static inline void run_command(const kiln__soft_frame *frame, kiln__soft_tile *tile,
+                               const kiln__soft_command *c) {
+    if (!c->triangle) {
+        kiln__soft_span_flush(tile->spans);
+        run_clear(tile, &frame->clears[c->clear]);
+        return;
+    }
+    const kiln__soft_triangle *t = c->triangle;
+    kiln__soft_tile_prepare(tile, frame->states[t->state].pass.depth_check);
+    if (t->kind == KILN__SOFT_TRIANGLE) {
+        kiln__soft_raster_triangle(frame, t, tile);
+        return;
+    }
+    kiln__soft_span_flush(tile->spans);
+    if (t->kind == KILN__SOFT_LINE)
+        kiln__soft_raster_line(frame, t, tile);
+    else
+        kiln__soft_raster_point(frame, t, tile);
+}
+
 /* Runs the tile's bins (`lists` of them) into tile `index` of surface, its coverage
  * and depth found at `sample` (NULL: the pixel centres) with room `moved` for the
  * primitives moved there, and stores its colour when `store` is set. */
@@ -209,40 +230,40 @@ static void run_bins(const kiln__soft_frame *frame, const kiln__soft_bin *const 
     spans.pending.count = 0;
     tile.spans = &spans;
     for (;;) {
-        uint32_t from = lists;
-        for (uint32_t l = 0; l < lists; l++)
-            if (next[l] < bins[l]->count &&
-                (from == lists ||
-                 bins[l]->commands[next[l]].seq < bins[from]->commands[next[from]].seq))
+        /* The bin whose next command comes first, and where the next of another bin
+         * comes: its commands up to there run in one go (each thread sets up ranges of
+         * a draw's triangles). */
+        uint32_t from = lists, limit = UINT32_MAX;
+        for (uint32_t l = 0; l < lists; l++) {
+            if (next[l] == bins[l]->count)
+                continue;
+            const uint32_t seq = bins[l]->commands[next[l]].seq;
+            if (from == lists || seq < bins[from]->commands[next[from]].seq) {
+                if (from != lists)
+                    limit = bins[from]->commands[next[from]].seq;
                 from = l;
+            } else if (seq < limit) {
+                limit = seq;
+            }
+        }
         if (from == lists)
             break;
-        const kiln__soft_command c = bins[from]->commands[next[from]++];
-        /* The primitive a few commands on is fetched while this one is drawn: setup
-         * wrote it, often on another thread, long before. */
-        if (next[from] + KILN__TILE_AHEAD < bins[from]->count) {
-            const uint8_t *ahead =
-                (const uint8_t *)bins[from]->commands[next[from] + KILN__TILE_AHEAD].triangle;
-            if (ahead)
-                for (int line = 0; line < 4; line++)
-                    __builtin_prefetch(ahead + 64 * line);
+        const kiln__soft_bin *bin = bins[from];
+        uint32_t i = next[from];
+        /* The first runs whatever the others hold, so that no order of numbers stalls. */
+        for (; i < bin->count && (i == next[from] || bin->commands[i].seq < limit); i++) {
+            /* The primitive a few commands on is fetched while this one is drawn: setup
+             * wrote it, often on another thread, long before. */
+            if (i + 1 + KILN__TILE_AHEAD < bin->count) {
+                const uint8_t *ahead =
+                    (const uint8_t *)bin->commands[i + 1 + KILN__TILE_AHEAD].triangle;
+                if (ahead)
+                    for (int line = 0; line < 4; line++)
+                        __builtin_prefetch(ahead + 64 * line);
+            }
+            run_command(frame, &tile, &bin->commands[i]);
         }
-        if (!c.triangle) {
-            kiln__soft_span_flush(&spans);
-            run_clear(&tile, &frame->clears[c.clear]);
-            continue;
-        }
-        const kiln__soft_triangle *t = c.triangle;
-        kiln__soft_tile_prepare(&tile, frame->states[t->state].pass.depth_check);
-        if (t->kind == KILN__SOFT_TRIANGLE) {
-            kiln__soft_raster_triangle(frame, t, &tile);
-            continue;
-        }
-        kiln__soft_span_flush(&spans);
-        if (t->kind == KILN__SOFT_LINE)
-            kiln__soft_raster_line(frame, t, &tile);
-        else
-            kiln__soft_raster_point(frame, t, &tile);
+        next[from] = i;
     }
     kiln__soft_span_flush(&spans);
     if (store && tile.colour_state != KILN__TILE_IN_SURFACE)
