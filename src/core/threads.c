@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Bumped in the child of every fork: a pool made before it has no workers there (fork
@@ -22,7 +23,7 @@ struct kiln__thread_pool {
     pthread_cond_t work_ready;
     pthread_cond_t work_done;
     _Atomic uint64_t generation; /* bumped for every loop, wakes the workers */
-    int shutting_down;
+    atomic_int shutting_down;
     /* the current loop */
     kiln__parallel_fn fn;
     void *context;
@@ -31,10 +32,12 @@ struct kiln__thread_pool {
     atomic_uint busy_workers;
 };
 
-/* A thread that runs out of work looks for more this many times (a few tens of
- * microseconds) before it sleeps: a frame's loops follow each other closely, and waking
- * a sleeping thread can take longer than the wait. */
-#define KILN__POOL_SPINS 2000
+/* A thread that runs out of work looks for more for this long before it sleeps: a
+ * frame's loops follow each other closely, and waking a sleeping thread takes tens of
+ * microseconds on bare metal and hundreds in a virtual machine, whose idle processor
+ * has to be scheduled again. Looking costs the waiting thread's core, which has nothing
+ * else of the pool's to do. */
+#define KILN__POOL_SPIN_NS 1000000
 
 static inline void pause_briefly(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -42,10 +45,44 @@ static inline void pause_briefly(void) {
 #endif
 }
 
+static uint64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Waits, without sleeping, for at most KILN__POOL_SPIN_NS until done(pool, arg) holds;
+ * whether it does. The clock is read once every few pauses. */
+static bool spin_until(const kiln__thread_pool *pool,
+                       bool (*done)(const kiln__thread_pool *, uint64_t), uint64_t arg) {
+    if (done(pool, arg))
+        return true;
+    const uint64_t start = now_ns();
+    for (;;) {
+        for (int i = 0; i < 32; i++) {
+            pause_briefly();
+            if (done(pool, arg))
+                return true;
+        }
+        if (now_ns() - start > KILN__POOL_SPIN_NS)
+            return false;
+    }
+}
+
 typedef struct worker_start {
     kiln__thread_pool *pool;
     uint32_t worker;
 } worker_start;
+
+/* A loop after loop `seen` has started, or the pool is stopping. */
+static bool new_loop(const kiln__thread_pool *pool, uint64_t seen) {
+    return atomic_load(&pool->generation) != seen || atomic_load(&pool->shutting_down);
+}
+
+static bool workers_done(const kiln__thread_pool *pool, uint64_t unused) {
+    (void)unused;
+    return atomic_load(&pool->busy_workers) == 0;
+}
 
 static void run_indices(kiln__thread_pool *pool, uint32_t worker) {
     for (;;) {
@@ -62,9 +99,7 @@ static void *worker_main(void *arg) {
     kiln__free(arg);
     uint64_t seen = 0;
     for (;;) {
-        for (int spin = 0; spin < KILN__POOL_SPINS && atomic_load(&pool->generation) == seen;
-             spin++)
-            pause_briefly();
+        spin_until(pool, new_loop, seen);
         pthread_mutex_lock(&pool->lock);
         while (!pool->shutting_down && atomic_load(&pool->generation) == seen)
             pthread_cond_wait(&pool->work_ready, &pool->lock);
@@ -216,8 +251,7 @@ void kiln__thread_pool_run(kiln__thread_pool *pool, uint32_t count, kiln__parall
 
     run_indices(pool, 0);
 
-    for (int spin = 0; spin < KILN__POOL_SPINS && atomic_load(&pool->busy_workers) > 0; spin++)
-        pause_briefly();
+    spin_until(pool, workers_done, 0);
     pthread_mutex_lock(&pool->lock);
     while (atomic_load(&pool->busy_workers) > 0)
         pthread_cond_wait(&pool->work_done, &pool->lock);
