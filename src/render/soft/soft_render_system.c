@@ -517,11 +517,15 @@ static void setup_range(void *context, uint32_t index, uint32_t worker) {
 #define KILN__FRONT_END_MIN_RANGE 2048u
 /* The smallest range of a shared draw, the last ones: a few tens of microseconds. */
 #define KILN__FRONT_END_TAIL_RANGE 256u
+/* The largest, a few hundred microseconds: a thread that the system stops for a while
+ * (a shared machine's neighbours) holds back no more than that of the others' work. */
+#define KILN__FRONT_END_MAX_RANGE 8192u
 
 /* Splits count items into ranges for the pool and returns their number, writing their
  * starts (and the end) to starts, room for self->max_ranges + 1. Each range takes a
- * quarter of a thread's share of what is left, so the ranges shrink as the work runs
- * out and the threads finish together: the last range to be taken is short. */
+ * quarter of a thread's share of what is left (at most KILN__FRONT_END_MAX_RANGE), so
+ * the ranges shrink as the work runs out and the threads finish together: the last
+ * range to be taken is short. */
 static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint32_t *starts) {
     starts[0] = 0;
     if (count == 0)
@@ -532,12 +536,19 @@ static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint
         starts[++n] = count;
         return n;
     }
+    /* A huge draw takes larger ranges, so that half of the ranges there is room for
+     * cover it. */
+    const uint32_t largest = KILN__FRONT_END_MAX_RANGE > count / (self->max_ranges / 2)
+                                 ? KILN__FRONT_END_MAX_RANGE
+                                 : count / (self->max_ranges / 2) + 1;
     uint32_t done = 0;
     while (done < count) {
         uint32_t left = count - done;
         uint32_t size = (left + 4 * threads - 1) / (4 * threads);
         if (size < KILN__FRONT_END_TAIL_RANGE)
             size = KILN__FRONT_END_TAIL_RANGE;
+        if (size > largest)
+            size = largest;
         if (size > left || n + 1 == self->max_ranges)
             size = left;
         done += size;
