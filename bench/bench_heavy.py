@@ -11,7 +11,10 @@ then fbo.read_into a NumPy array). Every engine draws the same frames (2 untimed
 picture of its first frame, its thread count and its peak resident memory (ru_maxrss).
 A process that only imports NumPy gives the memory floor.
 
-- Kiln runs with 1 thread and with 2 (kiln.Root(num_threads=...)).
+- Kiln runs with 1 thread and with 2 (kiln.Root(num_threads=...)), each in processes of
+  its own like the others, and once a round with both in one process, two Roots drawing
+  in turn a few frames at a time (kiln_paired_worker): the speed-up from 1 to 2 threads
+  is measured there, where both thread counts meet the same moments of a shared machine.
 - OGRE runs under Debian's /usr/bin/python3 (python3-ogre-1.12) in its own Xvfb, GL3+
   render system, lit per vertex by the run-time shader system's FFP_Lighting stage as
   tests/golden/make_golden_3d.py sets it up.
@@ -94,6 +97,49 @@ def kiln_worker(threads):
     median, times, picture = run_frames(frame)
     return {"device": f"Kiln, {root.num_threads} thread(s)", "threads": root.num_threads,
             "median": median, "times": times}, picture
+
+
+PAIRED_BLOCK, PAIRED_BLOCKS = 4, 14  # frames per block, blocks per thread count
+
+
+def kiln_paired_worker(threads):
+    """Kiln with 1 thread and with `threads` in one process, two Roots drawing the scene
+    in turn, PAIRED_BLOCK frames each, the first of each pair swapped every time: both
+    see the same moments of a shared machine, which separate processes seconds apart do
+    not. Each Root draws the frames of kiln_worker, its camera yawed back every FRAMES."""
+    import kiln
+    import kiln.numpy
+
+    scenes = {}
+    for t in (1, threads):
+        root, win, cam_node = hs.kiln_scene(t)
+        mem = kiln.MemoryDataStream(hs.WIDTH * hs.HEIGHT * 3)
+        pb = kiln.PixelBox(hs.WIDTH, hs.HEIGHT, 1, kiln.PF_BYTE_RGB, mem)
+        scenes[t] = {"root": root, "win": win, "cam": cam_node, "mem": mem, "pb": pb, "drawn": 0}
+
+    def frame(s):
+        if s["drawn"] == WARMUP + FRAMES:
+            s["cam"].yaw(-FRAMES * hs.YAW_PER_FRAME)
+            s["drawn"] = WARMUP
+        s["drawn"] += 1
+        s["cam"].yaw(hs.YAW_PER_FRAME)
+        s["win"].update()
+        s["win"].copy_contents_to_memory(s["pb"], s["pb"])
+        return kiln.numpy.view(s["pb"])
+
+    for s in scenes.values():
+        for _ in range(WARMUP):
+            frame(s)
+    times = {str(t): [] for t in scenes}
+    order = list(scenes)
+    for block in range(2 * PAIRED_BLOCKS):
+        for t in order if block % 2 == 0 else order[::-1]:
+            for _ in range(PAIRED_BLOCK):
+                start = time.perf_counter()
+                frame(scenes[t])
+                times[str(t)].append(time.perf_counter() - start)
+    return {"device": f"Kiln, 1 and {threads} threads in turn", "threads": threads, "median": None,
+            "times": times}, None
 
 
 # ---------------------------------------------------------------- OGRE 1.12 on llvmpipe
@@ -346,7 +392,7 @@ def numpy_worker(threads):
     return {"device": "python3 -c 'import numpy'", "threads": 0, "median": None, "times": []}, None
 
 
-WORKERS = {"kiln": kiln_worker, "ogre": ogre_worker, "moderngl": moderngl_worker, "numpy": numpy_worker}
+WORKERS = {"kiln": kiln_worker, "kilnpaired": kiln_paired_worker, "ogre": ogre_worker, "moderngl": moderngl_worker, "numpy": numpy_worker}
 
 
 def worker(engine, threads, result_path, picture_path):
@@ -408,6 +454,15 @@ def measure(rounds=ROUNDS, debian_python=DEBIAN_PYTHON, pictures=None, log=print
                     # Later rounds add frames; the picture stays the first round's.
                     first["times"] += r["times"]
                     first["peak_rss_mb"] = max(first["peak_rss_mb"], r["peak_rss_mb"])
+            # Kiln's thread counts side by side in one process (kiln_paired_worker).
+            r = run_worker("kilnpaired", max(THREADS), Path(workdir) / f"round{round_}", debian_python)
+            paired = out.setdefault("paired", {"block": PAIRED_BLOCK, "blocks": 0, "times": {}, "problems": []})
+            if "error" in r:
+                paired["problems"].append(f"round {round_ + 1}: {r['error']}")
+            else:
+                paired["blocks"] += PAIRED_BLOCKS
+                for t, times in r["times"].items():
+                    paired["times"].setdefault(t, []).extend(times)
         for key, r in out["runs"].items():
             engine, threads = key.split("_")
             if r.get("times"):
@@ -419,6 +474,15 @@ def measure(rounds=ROUNDS, debian_python=DEBIAN_PYTHON, pictures=None, log=print
             else:
                 log(f"  {r['device']} [{r['threads']} threads]: {r['median'] * 1e3:.1f} ms median of {len(r['times'])} "
                     f"({1 / r['median']:.1f} fps), peak RSS {r['peak_rss_mb']:.0f} MB")
+        paired = out.get("paired", {})
+        if paired.get("times"):
+            paired["medians"] = {t: statistics.median(v) for t, v in paired["times"].items()}
+            m = paired["medians"]
+            log(f"  Kiln, 1 and {max(THREADS)} threads in turn in one process: "
+                + ", ".join(f"{t} thread(s) {v * 1e3:.1f} ms" for t, v in m.items())
+                + f" ({m['1'] / m[str(max(THREADS))]:.2f}x)")
+        for problem in paired.get("problems", []):
+            log(f"  Kiln, thread counts in turn: FAILED {problem}")
         images = {}
         for key, r in out["runs"].items():
             if "picture" in r:
