@@ -643,7 +643,9 @@ class Handle:
     _tracked = False  # destroyed by calls that free it while Python may hold it
     _accepts = ()
     _functions = {}
-    __slots__ = ("_ptr", "_owner", "_lock", "_destroyed_at", "__weakref__")
+    # _keep: what owns the engine object where _ptr does not (a stream that
+    # kiln.numpy.as_data_stream made holds its reference there).
+    __slots__ = ("_ptr", "_owner", "_lock", "_destroyed_at", "_keep", "__weakref__")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

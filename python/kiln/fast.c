@@ -4,7 +4,7 @@
  *
  * The module does not link the engine: setup() hands it the engine's functions (by
  * address, from the cffi module, so that there is one engine in the process), the
- * class of the objects to make and cffi's cast and gc. Anything it does not take (an
+ * class of the objects to make and cffi's cast. Anything it does not take (an
  * array that is not C-contiguous, of Python objects, a failure) gives None, and the
  * caller takes the class layer's path, which explains the problem. */
 #define PY_SSIZE_T_CLEAN
@@ -22,15 +22,36 @@ typedef void (*release_fn)(kiln_stream *self);
 
 static create_copy_fn create_copy;
 static release_fn release_stream;
-static PyObject *stream_class, *ffi_cast, *ffi_gc, *release_cdata, *pointer_type;
-static PyObject *name_ptr, *name_owner;
+static PyObject *stream_class, *ffi_cast, *pointer_type;
+static PyObject *name_ptr, *name_owner, *name_keep;
+
+/* One reference to a stream, given back when the object goes: what owns a stream that
+ * copy_array made (its Python object keeps it in `_keep`), for a C call where a cffi
+ * destructor would cost a Python call made with parsed arguments. */
+typedef struct stream_reference {
+    PyObject_HEAD kiln_stream *stream;
+} stream_reference;
+
+static void stream_reference_dealloc(PyObject *self) {
+    stream_reference *reference = (stream_reference *)self;
+    if (reference->stream)
+        release_stream(reference->stream);
+    PyObject_Free(self);
+}
+
+static PyTypeObject stream_reference_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_kiln_fast.StreamReference",
+    .tp_basicsize = sizeof(stream_reference),
+    .tp_dealloc = stream_reference_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "One reference to an engine stream, released with the object.",
+};
 
 static PyObject *setup(PyObject *self, PyObject *args) {
     (void)self;
     unsigned long long create, release;
-    PyObject *cls, *cast, *gc, *release_object, *type;
-    if (!PyArg_ParseTuple(args, "KKOOOOO", &create, &release, &release_object, &cls, &cast, &gc,
-                          &type))
+    PyObject *cls, *cast, *type;
+    if (!PyArg_ParseTuple(args, "KKOOO", &create, &release, &cls, &cast, &type))
         return NULL;
     if (!PyType_Check(cls)) {
         PyErr_SetString(PyExc_TypeError, "setup: the stream class must be a type");
@@ -38,8 +59,8 @@ static PyObject *setup(PyObject *self, PyObject *args) {
     }
     create_copy = (create_copy_fn)(uintptr_t)create;
     release_stream = (release_fn)(uintptr_t)release;
-    PyObject *keep[] = {cls, cast, gc, release_object, type};
-    PyObject **slots[] = {&stream_class, &ffi_cast, &ffi_gc, &release_cdata, &pointer_type};
+    PyObject *keep[] = {cls, cast, type};
+    PyObject **slots[] = {&stream_class, &ffi_cast, &pointer_type};
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         Py_INCREF(keep[i]);
         Py_XSETREF(*slots[i], keep[i]);
@@ -77,44 +98,41 @@ static PyObject *copy_array(PyObject *self, PyObject *array) {
     PyBuffer_Release(&view);
     if (result != 0 || !stream)
         Py_RETURN_NONE;
-    /* ffi.gc(ffi.cast("kiln_stream *", address), kiln_stream_release) */
+    /* The reference is owned from here: released with `reference`. */
+    stream_reference *reference = PyObject_New(stream_reference, &stream_reference_type);
+    if (!reference) {
+        release_stream(stream);
+        return NULL;
+    }
+    reference->stream = stream;
+    /* ffi.cast("kiln_stream *", address): the pointer the class layer calls with. */
     PyObject *address = PyLong_FromVoidPtr(stream);
-    if (!address) {
-        release_stream(stream);
-        return NULL;
+    PyObject *pointer = NULL;
+    if (address) {
+        PyObject *cast_args[] = {pointer_type, address};
+        pointer = PyObject_Vectorcall(ffi_cast, cast_args, 2, NULL);
+        Py_DECREF(address);
     }
-    PyObject *cast_args[] = {pointer_type, address};
-    PyObject *pointer = PyObject_Vectorcall(ffi_cast, cast_args, 2, NULL);
-    Py_DECREF(address);
-    if (!pointer) {
-        release_stream(stream);
-        return NULL;
-    }
-    PyObject *gc_args[] = {pointer, release_cdata};
-    PyObject *owned = PyObject_Vectorcall(ffi_gc, gc_args, 2, NULL);
-    Py_DECREF(pointer);
-    if (!owned) {
-        release_stream(stream);
-        return NULL;
-    }
-    /* From here the stream is released with `owned`. */
     PyTypeObject *type = (PyTypeObject *)stream_class;
-    PyObject *object = type->tp_alloc(type, 0);
-    if (!object || PyObject_SetAttr(object, name_ptr, owned) != 0 ||
-        PyObject_SetAttr(object, name_owner, Py_None) != 0) {
+    PyObject *object = pointer ? type->tp_alloc(type, 0) : NULL;
+    if (!object || PyObject_SetAttr(object, name_ptr, pointer) != 0 ||
+        PyObject_SetAttr(object, name_owner, Py_None) != 0 ||
+        PyObject_SetAttr(object, name_keep, (PyObject *)reference) != 0) {
         Py_XDECREF(object);
-        Py_DECREF(owned);
+        Py_XDECREF(pointer);
+        Py_DECREF(reference);
         return NULL;
     }
-    Py_DECREF(owned);
+    Py_DECREF(pointer);
+    Py_DECREF(reference);
     return object;
 }
 
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS,
-     "setup(create_copy, release, release_function, cls, cast, gc, pointer_type): the "
-     "engine's functions by address and as cffi sees release, the class of the streams "
-     "made, cffi's cast and gc, and the C type of a stream pointer."},
+     "setup(create_copy, release, cls, cast, pointer_type): the engine's functions by "
+     "address, the class of the streams made, cffi's cast and the C type of a stream "
+     "pointer."},
     {"copy_array", copy_array, METH_O,
      "copy_array(array): a new stream holding a copy of a C-contiguous array's bytes, or "
      "None where the class layer must take it."},
@@ -136,7 +154,8 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC PyInit__kiln_fast(void) {
     name_ptr = PyUnicode_InternFromString("_ptr");
     name_owner = PyUnicode_InternFromString("_owner");
-    if (!name_ptr || !name_owner)
+    name_keep = PyUnicode_InternFromString("_keep");
+    if (!name_ptr || !name_owner || !name_keep || PyType_Ready(&stream_reference_type) != 0)
         return NULL;
     return PyModule_Create(&module);
 }

@@ -47,8 +47,7 @@ def _stream_class():
         _STREAM_CLASS.append(kiln.MemoryDataStream)
         _fast.setup(int(ffi.cast("uintptr_t", ffi.addressof(lib, "kiln_stream_create_copy"))),
                     int(ffi.cast("uintptr_t", ffi.addressof(lib, "kiln_stream_release"))),
-                    kiln.MemoryDataStream._release_fn, kiln.MemoryDataStream, ffi.cast, ffi.gc,
-                    ffi.typeof("kiln_stream *"))
+                    kiln.MemoryDataStream, ffi.cast, ffi.typeof("kiln_stream *"))
     return _STREAM_CLASS[0]
 
 
