@@ -33,9 +33,7 @@ typedef struct stream_reference {
 } stream_reference;
 
 static void stream_reference_dealloc(PyObject *self) {
-    stream_reference *reference = (stream_reference *)self;
-    if (reference->stream)
-        release_stream(reference->stream);
+    release_stream(((stream_reference *)self)->stream);
     PyObject_Free(self);
 }
 

@@ -51,21 +51,21 @@ static uint64_t now_ns(void) {
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* Waits, without sleeping, for at most KILN__POOL_SPIN_NS until done(pool, arg) holds;
- * whether it does. The clock is read once every few pauses. */
-static bool spin_until(const kiln__thread_pool *pool,
+/* Waits, without sleeping, for at most KILN__POOL_SPIN_NS until done(pool, arg) holds.
+ * The clock is read once every few pauses. */
+static void spin_until(const kiln__thread_pool *pool,
                        bool (*done)(const kiln__thread_pool *, uint64_t), uint64_t arg) {
     if (done(pool, arg))
-        return true;
+        return;
     const uint64_t start = now_ns();
     for (;;) {
         for (int i = 0; i < 32; i++) {
             pause_briefly();
             if (done(pool, arg))
-                return true;
+                return;
         }
         if (now_ns() - start > KILN__POOL_SPIN_NS)
-            return false;
+            return;
     }
 }
 
@@ -101,7 +101,7 @@ static void *worker_main(void *arg) {
     for (;;) {
         spin_until(pool, new_loop, seen);
         pthread_mutex_lock(&pool->lock);
-        while (!pool->shutting_down && atomic_load(&pool->generation) == seen)
+        while (!new_loop(pool, seen))
             pthread_cond_wait(&pool->work_ready, &pool->lock);
         if (pool->shutting_down) {
             pthread_mutex_unlock(&pool->lock);
@@ -253,7 +253,7 @@ void kiln__thread_pool_run(kiln__thread_pool *pool, uint32_t count, kiln__parall
 
     spin_until(pool, workers_done, 0);
     pthread_mutex_lock(&pool->lock);
-    while (atomic_load(&pool->busy_workers) > 0)
+    while (!workers_done(pool, 0))
         pthread_cond_wait(&pool->work_done, &pool->lock);
     pthread_mutex_unlock(&pool->lock);
 }

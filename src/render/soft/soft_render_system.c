@@ -538,9 +538,9 @@ static uint32_t split(const kiln__soft_render_system *self, uint32_t count, uint
     }
     /* A huge draw takes larger ranges, so that half of the ranges there is room for
      * cover it. */
-    const uint32_t largest = KILN__FRONT_END_MAX_RANGE > count / (self->max_ranges / 2)
-                                 ? KILN__FRONT_END_MAX_RANGE
-                                 : count / (self->max_ranges / 2) + 1;
+    uint32_t largest = count / (self->max_ranges / 2) + 1;
+    if (largest < KILN__FRONT_END_MAX_RANGE)
+        largest = KILN__FRONT_END_MAX_RANGE;
     uint32_t done = 0;
     while (done < count) {
         uint32_t left = count - done;

@@ -233,14 +233,14 @@ static void run_bins(const kiln__soft_frame *frame, const kiln__soft_bin *const 
         /* The bin whose next command comes first, and where the next of another bin
          * comes: its commands up to there run in one go (each thread sets up ranges of
          * a draw's triangles). */
-        uint32_t from = lists, limit = UINT32_MAX;
+        uint32_t from = lists, first = UINT32_MAX, limit = UINT32_MAX;
         for (uint32_t l = 0; l < lists; l++) {
             if (next[l] == bins[l]->count)
                 continue;
             const uint32_t seq = bins[l]->commands[next[l]].seq;
-            if (from == lists || seq < bins[from]->commands[next[from]].seq) {
-                if (from != lists)
-                    limit = bins[from]->commands[next[from]].seq;
+            if (from == lists || seq < first) {
+                limit = first;
+                first = seq;
                 from = l;
             } else if (seq < limit) {
                 limit = seq;
